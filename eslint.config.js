@@ -1,0 +1,3 @@
+import { createConfig } from '@sync/eslint-config';
+
+export default createConfig({ tsconfigRootDir: import.meta.dirname });

@@ -1,0 +1,1 @@
+export { createLogger, createSilentLogger, redactPaths, type CreateLoggerOptions, type LogLevel, type Logger } from './create-logger.js';

@@ -1,0 +1,3 @@
+export { SyncError, isRetryable } from './sync-error.js';
+export { createShutdown, type Shutdown, type ShutdownOptions } from './shutdown.js';
+export { startProbeServer, type ProbeServer, type ProbeServerOptions } from './probe-server.js';

@@ -1,0 +1,26 @@
+import { baseVars, gunVars, loadEnv, relayVars, type EnvSource } from '@sync/config';
+
+/** OIP's relay reads its peers from GUN_PEERS; for the relay that list is empty by default. */
+const vars = {
+  LOG_LEVEL: baseVars.LOG_LEVEL,
+  LOG_PRETTY: baseVars.LOG_PRETTY,
+  SHUTDOWN_TIMEOUT_MS: baseVars.SHUTDOWN_TIMEOUT_MS,
+  GUN_PEERS: { ...gunVars.GUN_PEERS, default: '' },
+  ...relayVars,
+};
+
+export function loadRelayConfig(source: EnvSource) {
+  const env = loadEnv(vars, source);
+  return {
+    logLevel: env.LOG_LEVEL,
+    logPretty: env.LOG_PRETTY,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    host: env.GUN_RELAY_HOST,
+    port: env.GUN_RELAY_PORT,
+    dataDir: env.GUN_RELAY_DATA_DIR,
+    radisk: env.GUN_RELAY_RADISK,
+    peers: env.GUN_PEERS,
+  } as const;
+}
+
+export type RelayConfig = ReturnType<typeof loadRelayConfig>;
