@@ -3,7 +3,18 @@
  * groups they need (see `defineEnv`). `.env.example` must list exactly these, in this order
  * of groups; a unit test keeps the two together.
  */
-import { boolVar, enumVar, intVar, keyVar, listVar, portVar, stringVar, urlListVar, urlVar, type EnvVar } from './env-var.js';
+import {
+  boolVar,
+  enumVar,
+  intVar,
+  keyVar,
+  listVar,
+  portVar,
+  stringVar,
+  urlListVar,
+  urlVar,
+  type EnvVar,
+} from './env-var.js';
 
 const nodeIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -19,7 +30,8 @@ export const baseVars = {
     default: 'info',
   }),
   LOG_PRETTY: boolVar({
-    description: 'Human-readable logs instead of JSON lines (default: only when stdout is a terminal)',
+    description:
+      'Human-readable logs instead of JSON lines (default: only when stdout is a terminal)',
     example: 'false',
   }),
   SHUTDOWN_TIMEOUT_MS: intVar({
@@ -31,7 +43,8 @@ export const baseVars = {
     unit: 'milliseconds',
   }),
   PROBE_PORT: portVar({
-    description: 'Port of the worker probe server (/health/live, /health/ready, /metrics); 0 picks a free one',
+    description:
+      'Port of the worker probe server (/health/live, /health/ready, /metrics); 0 picks a free one',
     example: '9464',
     default: '9464',
   }),
@@ -45,13 +58,15 @@ export const baseVars = {
 
 export const redisVars = {
   REDIS_URL: urlVar(['redis', 'rediss'], {
-    description: 'Redis for BullMQ queues, watermarks, tombstones and shared stats (use maxmemory-policy noeviction)',
+    description:
+      'Redis for BullMQ queues, watermarks, tombstones and shared stats (use maxmemory-policy noeviction)',
     example: 'redis://127.0.0.1:6379',
     default: 'redis://127.0.0.1:6379',
     identity: true,
   }),
   QUEUE_PREFIX: stringVar({
-    description: 'Prefix of every Redis key gun-sync writes (BullMQ prefix); two nodes sharing a Redis need different ones',
+    description:
+      'Prefix of every Redis key gun-sync writes (BullMQ prefix); two nodes sharing a Redis need different ones',
     example: 'sync',
     default: 'sync',
     pattern: /^[a-z0-9-]{1,32}$/,
@@ -68,13 +83,15 @@ export const elasticsearchVars = {
     identity: true,
   }),
   ELASTICSEARCH_USERNAME: stringVar({
-    description: "Elasticsearch user (OIP's ELASTICCLIENTUSERNAME is accepted too); unset = no authentication",
+    description:
+      "Elasticsearch user (OIP's ELASTICCLIENTUSERNAME is accepted too); unset = no authentication",
     example: 'elastic',
     aliases: ['ELASTICCLIENTUSERNAME'],
     identity: true,
   }),
   ELASTICSEARCH_PASSWORD: stringVar({
-    description: "Elasticsearch password (OIP's ELASTICCLIENTPASSWORD is accepted too); or ELASTICSEARCH_PASSWORD_FILE",
+    description:
+      "Elasticsearch password (OIP's ELASTICCLIENTPASSWORD is accepted too); or ELASTICSEARCH_PASSWORD_FILE",
     example: 'changeme',
     aliases: ['ELASTICCLIENTPASSWORD'],
     secret: true,
@@ -98,13 +115,15 @@ export const elasticsearchVars = {
 
 export const gunVars = {
   GUN_PEERS: urlListVar(['http', 'https', 'ws', 'wss'], {
-    description: "This node's GUN relay(s), comma-separated: a /gun WebSocket endpoint, a relay HTTP API or a /gun-relay proxy",
+    description:
+      "This node's GUN relay(s), comma-separated: a /gun WebSocket endpoint, a relay HTTP API or a /gun-relay proxy",
     example: 'http://127.0.0.1:8765/gun',
     default: 'http://127.0.0.1:8765/gun',
     identity: true,
   }),
   GUN_EXTERNAL_PEERS: urlListVar(['http', 'https', 'ws', 'wss'], {
-    description: "Other nodes' relays to read registries from, comma-separated (OIP's name); empty = only GUN_PEERS",
+    description:
+      "Other nodes' relays to read registries from, comma-separated (OIP's name); empty = only GUN_PEERS",
     example: 'https://api.oip.onl/gun-relay',
     default: '',
     identity: true,
@@ -135,7 +154,8 @@ export const gunVars = {
 
 export const syncVars = {
   GUN_SYNC_ENABLED: boolVar({
-    description: 'Run discovery at all (OIP semantics); false keeps the API and workers up but schedules no scans',
+    description:
+      'Run discovery at all (OIP semantics); false keeps the API and workers up but schedules no scans',
     example: 'true',
     default: 'true',
   }),
@@ -148,7 +168,8 @@ export const syncVars = {
     unit: 'milliseconds',
   }),
   GUN_SYNC_PRIVATE_RECORDS: boolVar({
-    description: 'Sync encrypted records at all; false skips them with reason private-sync-disabled',
+    description:
+      'Sync encrypted records at all; false skips them with reason private-sync-disabled',
     example: 'true',
     default: 'true',
   }),
@@ -160,14 +181,16 @@ export const syncVars = {
     itemHint: 'a node id',
   }),
   GUN_SYNC_RECORD_TYPES: listVar({
-    description: "Record types to scan, comma-separated; empty = OIP's 37 default types plus types seen in the registry",
+    description:
+      "Record types to scan, comma-separated; empty = OIP's 37 default types plus types seen in the registry",
     example: 'post,image,video',
     default: '',
     itemPattern: /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
     itemHint: 'a record type name',
   }),
   RECORD_TYPE_INDEX_MODE: enumVar(['all', 'whitelist', 'blacklist'], {
-    description: "OIP's record type filter: all, whitelist (only RECORD_TYPE_INDEX_WHITELIST) or blacklist",
+    description:
+      "OIP's record type filter: all, whitelist (only RECORD_TYPE_INDEX_WHITELIST) or blacklist",
     example: 'all',
     default: 'all',
   }),
@@ -185,17 +208,20 @@ export const syncVars = {
 
 export const cryptoVars = {
   GUN_DECRYPT_FOREIGN_RECORDS: boolVar({
-    description: 'Decrypt private records published by other nodes; false skips them with reason foreign-decrypt-disabled',
+    description:
+      'Decrypt private records published by other nodes; false skips them with reason foreign-decrypt-disabled',
     example: 'true',
     default: 'true',
   }),
   GUN_NODE_ENCRYPTION_KEY: stringVar({
-    description: 'Extra shared key material (password) tried on private records; or GUN_NODE_ENCRYPTION_KEY_FILE',
+    description:
+      'Extra shared key material (password) tried on private records; or GUN_NODE_ENCRYPTION_KEY_FILE',
     example: 'a-long-random-passphrase',
     secret: true,
   }),
   SYNC_SEAL_KEY: keyVar({
-    description: 'Service key that seals decrypted documents between pipeline stages (32 bytes, hex or base64); or SYNC_SEAL_KEY_FILE',
+    description:
+      'Service key that seals decrypted documents between pipeline stages (32 bytes, hex or base64); or SYNC_SEAL_KEY_FILE',
     example: '0000000000000000000000000000000000000000000000000000000000000000',
   }),
 } satisfies Record<string, EnvVar>;
@@ -213,7 +239,8 @@ export const apiVars = {
     identity: true,
   }),
   API_ADMIN_TOKEN: stringVar({
-    description: 'Bearer token for state-changing routes and the dashboard (at least 16 characters); or API_ADMIN_TOKEN_FILE',
+    description:
+      'Bearer token for state-changing routes and the dashboard (at least 16 characters); or API_ADMIN_TOKEN_FILE',
     example: 'change-me-to-a-long-random-token',
     secret: true,
     minLength: 16,
@@ -222,13 +249,15 @@ export const apiVars = {
 
 export const relayVars = {
   GUN_RELAY_HOST: stringVar({
-    description: 'Address services/gun-relay binds (OIP hard-codes 0.0.0.0); the relay reads its own peers from GUN_PEERS, empty by default',
+    description:
+      'Address services/gun-relay binds (OIP hard-codes 0.0.0.0); the relay reads its own peers from GUN_PEERS, empty by default',
     example: '127.0.0.1',
     default: '0.0.0.0',
     identity: true,
   }),
   GUN_RELAY_PORT: portVar({
-    description: "Port of services/gun-relay: GUN's WebSocket at /gun and OIP's relay HTTP API (OIP hard-codes 8765)",
+    description:
+      "Port of services/gun-relay: GUN's WebSocket at /gun and OIP's relay HTTP API (OIP hard-codes 8765)",
     example: '8765',
     default: '8765',
   }),

@@ -5,7 +5,9 @@ export class ConfigError extends SyncError {
   readonly lines: readonly string[];
 
   constructor(lines: readonly string[]) {
-    super('SYNC_CONFIG_INVALID', `invalid configuration:\n${lines.join('\n')}`, { retryable: false });
+    super('SYNC_CONFIG_INVALID', `invalid configuration:\n${lines.join('\n')}`, {
+      retryable: false,
+    });
     this.lines = lines;
   }
 }

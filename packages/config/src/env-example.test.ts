@@ -20,7 +20,9 @@ describe('.env.example', () => {
   it('gives every variable a one-line comment with its default', () => {
     const text = renderEnvExample();
     for (const name of Object.keys(allEnvVars())) {
-      expect(text).toMatch(new RegExp(`# [^\\n]+\\((?:[^)]*)(default: |optional|required)[^\\n]*\\)\\n${name}=`));
+      expect(text).toMatch(
+        new RegExp(`# [^\\n]+\\((?:[^)]*)(default: |optional|required)[^\\n]*\\)\\n${name}=`),
+      );
     }
   });
 });

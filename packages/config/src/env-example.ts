@@ -13,7 +13,7 @@ const titles: Record<keyof typeof envCatalog, string> = {
   sync: 'Sync policy: schedule, trusted nodes, record types (discovery)',
   crypto: 'Private records and sealing (transform)',
   api: 'HTTP API (health, force-sync, metrics, dashboard)',
-  relay: 'services/gun-relay (a drop-in for OIP\'s relay container)',
+  relay: "services/gun-relay (a drop-in for OIP's relay container)",
 };
 
 function line(name: string, spec: EnvVar): string {
@@ -35,7 +35,9 @@ export function renderEnvExample(): string {
   ].join('\n');
   const sections = (Object.keys(envCatalog) as (keyof typeof envCatalog)[]).map((group) => {
     const vars = Object.entries(envCatalog[group] as Record<string, EnvVar>);
-    return [`# ----- ${titles[group]} -----`, ...vars.map(([name, spec]) => line(name, spec))].join('\n\n');
+    return [`# ----- ${titles[group]} -----`, ...vars.map(([name, spec]) => line(name, spec))].join(
+      '\n\n',
+    );
   });
   return `${header}\n\n${sections.join('\n\n')}\n`;
 }

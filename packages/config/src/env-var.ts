@@ -26,7 +26,9 @@ type Spec<T> = Omit<EnvVar<T>, 'schema'>;
 /** Keeps the literal spec (so `default`/`required` are visible to the type system) plus the schema. */
 type Built<T, S> = S & { schema: z.ZodType<T, string> };
 
-function custom<T>(parse: (raw: string, fail: (message: string) => never) => T): z.ZodType<T, string> {
+function custom<T>(
+  parse: (raw: string, fail: (message: string) => never) => T,
+): z.ZodType<T, string> {
   return z.string().transform((raw, ctx) => {
     class Fail extends Error {}
     try {
@@ -38,10 +40,12 @@ function custom<T>(parse: (raw: string, fail: (message: string) => never) => T):
       ctx.addIssue({ code: 'custom', message: err.message });
       return z.NEVER;
     }
-  }) as unknown as z.ZodType<T, string>;
+  });
 }
 
-export function intVar<const S extends Spec<number> & { min?: number; max?: number; unit?: string }>(spec: S): Built<number, S> {
+export function intVar<
+  const S extends Spec<number> & { min?: number; max?: number; unit?: string },
+>(spec: S): Built<number, S> {
   const { min = 0, max = Number.MAX_SAFE_INTEGER, unit = '' } = spec;
   const what = `a whole number${unit ? ` of ${unit}` : ''}`;
   return {
@@ -74,7 +78,10 @@ export function boolVar<const S extends Spec<boolean>>(spec: S): Built<boolean, 
   };
 }
 
-export function enumVar<const V extends string, const S extends Spec<V>>(values: readonly V[], spec: S): Built<V, S> {
+export function enumVar<const V extends string, const S extends Spec<V>>(
+  values: readonly V[],
+  spec: S,
+): Built<V, S> {
   return {
     ...spec,
     schema: custom((raw, fail) => {
@@ -92,11 +99,15 @@ function checkUrl(raw: string, protocols: readonly string[], fail: (m: string) =
   } catch {
     return fail(`must be a URL (${protocols.join(', ')})`);
   }
-  if (!protocols.includes(url.protocol.replace(/:$/, ''))) fail(`must use ${protocols.join(' or ')}, not ${url.protocol.replace(/:$/, '')}`);
+  if (!protocols.includes(url.protocol.replace(/:$/, '')))
+    fail(`must use ${protocols.join(' or ')}, not ${url.protocol.replace(/:$/, '')}`);
   return raw;
 }
 
-export function urlVar<const S extends Spec<string>>(protocols: readonly string[], spec: S): Built<string, S> {
+export function urlVar<const S extends Spec<string>>(
+  protocols: readonly string[],
+  spec: S,
+): Built<string, S> {
   return { ...spec, schema: custom((raw, fail) => checkUrl(raw, protocols, fail)) };
 }
 
@@ -108,7 +119,9 @@ function splitList(raw: string): string[] {
 }
 
 /** A comma-separated list; blanks are dropped; `itemPattern` checks each item. */
-export function listVar<const S extends Spec<string[]> & { itemPattern?: RegExp; itemHint?: string }>(spec: S): Built<string[], S> {
+export function listVar<
+  const S extends Spec<string[]> & { itemPattern?: RegExp; itemHint?: string },
+>(spec: S): Built<string[], S> {
   return {
     ...spec,
     schema: custom((raw, fail) => {
@@ -116,26 +129,35 @@ export function listVar<const S extends Spec<string[]> & { itemPattern?: RegExp;
       const { itemPattern } = spec;
       if (itemPattern) {
         const bad = items.find((i) => !itemPattern.test(i));
-        if (bad !== undefined) fail(`item ${JSON.stringify(bad)} is not ${spec.itemHint ?? 'valid'}`);
+        if (bad !== undefined)
+          fail(`item ${JSON.stringify(bad)} is not ${spec.itemHint ?? 'valid'}`);
       }
       return [...new Set(items)];
     }),
   };
 }
 
-export function urlListVar<const S extends Spec<string[]>>(protocols: readonly string[], spec: S): Built<string[], S> {
+export function urlListVar<const S extends Spec<string[]>>(
+  protocols: readonly string[],
+  spec: S,
+): Built<string[], S> {
   return {
     ...spec,
-    schema: custom((raw, fail) => [...new Set(splitList(raw).map((item) => checkUrl(item, protocols, fail)))]),
+    schema: custom((raw, fail) => [
+      ...new Set(splitList(raw).map((item) => checkUrl(item, protocols, fail))),
+    ]),
   };
 }
 
-export function stringVar<const S extends Spec<string> & { pattern?: RegExp; hint?: string; minLength?: number }>(spec: S): Built<string, S> {
+export function stringVar<
+  const S extends Spec<string> & { pattern?: RegExp; hint?: string; minLength?: number },
+>(spec: S): Built<string, S> {
   const { pattern, hint, minLength = 1 } = spec;
   return {
     ...spec,
     schema: custom((raw, fail) => {
-      if (raw.length < minLength) fail(minLength === 1 ? 'must not be empty' : `must be at least ${minLength} characters`);
+      if (raw.length < minLength)
+        fail(minLength === 1 ? 'must not be empty' : `must be at least ${minLength} characters`);
       if (pattern && !pattern.test(raw)) fail(`must be ${hint ?? `like ${spec.example}`}`);
       return raw;
     }),
@@ -148,7 +170,9 @@ export function keyVar<const S extends Spec<Buffer>>(spec: S): Built<Buffer, S &
     ...spec,
     secret: true,
     schema: custom((raw, fail) => {
-      const buf = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+      const buf = /^[0-9a-fA-F]{64}$/.test(raw)
+        ? Buffer.from(raw, 'hex')
+        : Buffer.from(raw, 'base64');
       if (buf.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(raw) && buf.toString('base64') !== raw)) {
         fail('must be 32 bytes, as 64 hex characters or 44 base64 characters');
       }

@@ -1,5 +1,34 @@
 export { ConfigError } from './config-error.js';
-export { boolVar, enumVar, intVar, keyVar, listVar, portVar, stringVar, urlListVar, urlVar, type EnvVar } from './env-var.js';
-export { apiVars, baseVars, cryptoVars, elasticsearchVars, envCatalog, gunVars, redisVars, relayVars, syncVars, allEnvVars } from './catalog.js';
-export { configFingerprint, loadEnv, type EnvSource, type EnvValues, type EnvVars, type LoadEnvOptions } from './load-env.js';
+export {
+  boolVar,
+  enumVar,
+  intVar,
+  keyVar,
+  listVar,
+  portVar,
+  stringVar,
+  urlListVar,
+  urlVar,
+  type EnvVar,
+} from './env-var.js';
+export {
+  apiVars,
+  baseVars,
+  cryptoVars,
+  elasticsearchVars,
+  envCatalog,
+  gunVars,
+  redisVars,
+  relayVars,
+  syncVars,
+  allEnvVars,
+} from './catalog.js';
+export {
+  configFingerprint,
+  loadEnv,
+  type EnvSource,
+  type EnvValues,
+  type EnvVars,
+  type LoadEnvOptions,
+} from './load-env.js';
 export { parseEnvNames, renderEnvExample } from './env-example.js';

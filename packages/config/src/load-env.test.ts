@@ -3,9 +3,19 @@ import { apiVars, baseVars, elasticsearchVars, gunVars, syncVars, cryptoVars } f
 import { ConfigError } from './config-error.js';
 import { configFingerprint, loadEnv } from './load-env.js';
 
-const vars = { ...baseVars, ...elasticsearchVars, ...gunVars, ...syncVars, ...cryptoVars, ...apiVars };
+const vars = {
+  ...baseVars,
+  ...elasticsearchVars,
+  ...gunVars,
+  ...syncVars,
+  ...cryptoVars,
+  ...apiVars,
+};
 
-function errorLines(source: Record<string, string>, readFile?: (p: string) => string): readonly string[] {
+function errorLines(
+  source: Record<string, string>,
+  readFile?: (p: string) => string,
+): readonly string[] {
   try {
     loadEnv(vars, source, readFile ? { readFile } : {});
   } catch (err) {
@@ -31,7 +41,11 @@ describe(loadEnv.name, () => {
   });
 
   it.each([
-    ['GUN_SYNC_INTERVAL', 'abc', /^GUN_SYNC_INTERVAL: must be a whole number of milliseconds; got "abc" \(example: GUN_SYNC_INTERVAL=900000\)$/],
+    [
+      'GUN_SYNC_INTERVAL',
+      'abc',
+      /^GUN_SYNC_INTERVAL: must be a whole number of milliseconds; got "abc" \(example: GUN_SYNC_INTERVAL=900000\)$/,
+    ],
     ['GUN_SYNC_INTERVAL', '10', /from 1000 to/],
     ['GUN_SYNC_ENABLED', 'maybe', /^GUN_SYNC_ENABLED: must be true or false; got "maybe"/],
     ['API_PORT', '70000', /^API_PORT: must be a whole number of a TCP port from 0 to 65535/],
@@ -42,7 +56,11 @@ describe(loadEnv.name, () => {
     ['GUN_NODE_ID_OVERRIDE', 'has space', /^GUN_NODE_ID_OVERRIDE: must be letters, digits/],
     ['GUN_SYNC_TRUSTED_NODES', 'a,b c', /item "b c" is not a node id/],
     ['SYNC_SEAL_KEY', 'short', /^SYNC_SEAL_KEY: must be 32 bytes.*got a hidden value/],
-    ['API_ADMIN_TOKEN', 'short', /^API_ADMIN_TOKEN: must be at least 16 characters; got a hidden value/],
+    [
+      'API_ADMIN_TOKEN',
+      'short',
+      /^API_ADMIN_TOKEN: must be at least 16 characters; got a hidden value/,
+    ],
   ])('rejects %s=%s with one clear line', (name, value, pattern) => {
     const lines = errorLines({ [name]: value });
     expect(lines).toHaveLength(1);
@@ -51,7 +69,11 @@ describe(loadEnv.name, () => {
 
   it('reports every bad variable at once, one line each', () => {
     const lines = errorLines({ GUN_SYNC_INTERVAL: 'abc', API_PORT: '-1', LOG_LEVEL: 'loud' });
-    expect(lines.map((l) => l.split(':')[0])).toEqual(['LOG_LEVEL', 'GUN_SYNC_INTERVAL', 'API_PORT']);
+    expect(lines.map((l) => l.split(':')[0])).toEqual([
+      'LOG_LEVEL',
+      'GUN_SYNC_INTERVAL',
+      'API_PORT',
+    ]);
   });
 
   it('never prints a secret value', () => {
@@ -60,18 +82,33 @@ describe(loadEnv.name, () => {
   });
 
   it("accepts OIP's Elasticsearch variable names as aliases", () => {
-    const env = loadEnv(vars, { ELASTICSEARCHHOST: 'http://es:9200', ELASTICCLIENTUSERNAME: 'elastic', ELASTICCLIENTPASSWORD: 'pw' });
-    expect(env).toMatchObject({ ELASTICSEARCH_URL: 'http://es:9200', ELASTICSEARCH_USERNAME: 'elastic', ELASTICSEARCH_PASSWORD: 'pw' });
+    const env = loadEnv(vars, {
+      ELASTICSEARCHHOST: 'http://es:9200',
+      ELASTICCLIENTUSERNAME: 'elastic',
+      ELASTICCLIENTPASSWORD: 'pw',
+    });
+    expect(env).toMatchObject({
+      ELASTICSEARCH_URL: 'http://es:9200',
+      ELASTICSEARCH_USERNAME: 'elastic',
+      ELASTICSEARCH_PASSWORD: 'pw',
+    });
   });
 
   it('prefers the new name over the alias', () => {
-    const env = loadEnv(vars, { ELASTICSEARCH_URL: 'http://new:9200', ELASTICSEARCHHOST: 'http://old:9200' });
+    const env = loadEnv(vars, {
+      ELASTICSEARCH_URL: 'http://new:9200',
+      ELASTICSEARCHHOST: 'http://old:9200',
+    });
     expect(env.ELASTICSEARCH_URL).toBe('http://new:9200');
   });
 
   it('reads secrets from *_FILE variables', () => {
     const files: Record<string, string> = { '/run/secrets/token': 'a-very-long-admin-token\n' };
-    const env = loadEnv(vars, { API_ADMIN_TOKEN_FILE: '/run/secrets/token' }, { readFile: (p) => files[p] ?? '' });
+    const env = loadEnv(
+      vars,
+      { API_ADMIN_TOKEN_FILE: '/run/secrets/token' },
+      { readFile: (p) => files[p] ?? '' },
+    );
     expect(env.API_ADMIN_TOKEN).toBe('a-very-long-admin-token');
   });
 
@@ -80,12 +117,17 @@ describe(loadEnv.name, () => {
       throw Object.assign(new Error('x'), { code: 'ENOENT' });
     });
     expect(missing[0]).toMatch(/^API_ADMIN_TOKEN_FILE: cannot read "\/nope" \(ENOENT\)/);
-    const both = errorLines({ API_ADMIN_TOKEN: 'x'.repeat(20), API_ADMIN_TOKEN_FILE: '/f' }, () => 'y'.repeat(20));
+    const both = errorLines({ API_ADMIN_TOKEN: 'x'.repeat(20), API_ADMIN_TOKEN_FILE: '/f' }, () =>
+      'y'.repeat(20),
+    );
     expect(both[0]).toMatch(/set either API_ADMIN_TOKEN or API_ADMIN_TOKEN_FILE, not both/);
   });
 
   it('parses lists, drops blanks and duplicates', () => {
-    const env = loadEnv(vars, { GUN_SYNC_RECORD_TYPES: ' post, image,,post ', GUN_EXTERNAL_PEERS: 'http://a:8765/gun,ws://b:8765/gun' });
+    const env = loadEnv(vars, {
+      GUN_SYNC_RECORD_TYPES: ' post, image,,post ',
+      GUN_EXTERNAL_PEERS: 'http://a:8765/gun,ws://b:8765/gun',
+    });
     expect(env.GUN_SYNC_RECORD_TYPES).toEqual(['post', 'image']);
     expect(env.GUN_EXTERNAL_PEERS).toEqual(['http://a:8765/gun', 'ws://b:8765/gun']);
   });
@@ -94,22 +136,44 @@ describe(loadEnv.name, () => {
     const hex = 'ab'.repeat(32);
     expect(loadEnv(vars, { SYNC_SEAL_KEY: hex }).SYNC_SEAL_KEY?.toString('hex')).toBe(hex);
     const b64 = Buffer.alloc(32, 7).toString('base64');
-    expect(loadEnv(vars, { SYNC_SEAL_KEY: b64 }).SYNC_SEAL_KEY?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(loadEnv(vars, { SYNC_SEAL_KEY: b64 }).SYNC_SEAL_KEY?.equals(Buffer.alloc(32, 7))).toBe(
+      true,
+    );
   });
 
   it('runs cross-variable rules after every variable parsed', () => {
     expect(() =>
-      loadEnv(vars, { RECORD_TYPE_INDEX_MODE: 'whitelist' }, {
-        rules: (env) => (env.RECORD_TYPE_INDEX_MODE === 'whitelist' && env.RECORD_TYPE_INDEX_WHITELIST.length === 0 ? ['RECORD_TYPE_INDEX_WHITELIST: must list at least one type when RECORD_TYPE_INDEX_MODE=whitelist'] : []),
-      }),
+      loadEnv(
+        vars,
+        { RECORD_TYPE_INDEX_MODE: 'whitelist' },
+        {
+          rules: (env) =>
+            env.RECORD_TYPE_INDEX_MODE === 'whitelist' &&
+            env.RECORD_TYPE_INDEX_WHITELIST.length === 0
+              ? [
+                  'RECORD_TYPE_INDEX_WHITELIST: must list at least one type when RECORD_TYPE_INDEX_MODE=whitelist',
+                ]
+              : [],
+        },
+      ),
     ).toThrow(/RECORD_TYPE_INDEX_WHITELIST: must list at least one type/);
   });
 });
 
 describe(configFingerprint.name, () => {
   it('is stable, short, and ignores secrets and per-node values', () => {
-    const a = configFingerprint(vars, loadEnv(vars, { GUN_NODE_ID_OVERRIDE: 'node-a', API_ADMIN_TOKEN: 'x'.repeat(16), REDIS_URL: 'redis://a:1' }));
-    const b = configFingerprint(vars, loadEnv(vars, { GUN_NODE_ID_OVERRIDE: 'node-b', API_ADMIN_TOKEN: 'y'.repeat(16) }));
+    const a = configFingerprint(
+      vars,
+      loadEnv(vars, {
+        GUN_NODE_ID_OVERRIDE: 'node-a',
+        API_ADMIN_TOKEN: 'x'.repeat(16),
+        REDIS_URL: 'redis://a:1',
+      }),
+    );
+    const b = configFingerprint(
+      vars,
+      loadEnv(vars, { GUN_NODE_ID_OVERRIDE: 'node-b', API_ADMIN_TOKEN: 'y'.repeat(16) }),
+    );
     expect(a).toMatch(/^[0-9a-f]{12}$/);
     expect(a).toBe(b);
   });

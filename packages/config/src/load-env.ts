@@ -14,7 +14,9 @@ type ValueOf<V> = V extends { schema: infer S extends z.ZodType } ? z.output<S> 
 
 /** Typed values: variables with a default or marked required are always present. */
 export type EnvValues<V extends EnvVars> = {
-  [K in keyof V]: V[K] extends { default: string } | { required: true } ? ValueOf<V[K]> : ValueOf<V[K]> | undefined;
+  [K in keyof V]: V[K] extends { default: string } | { required: true }
+    ? ValueOf<V[K]>
+    : ValueOf<V[K]> | undefined;
 };
 
 export interface LoadEnvOptions<V extends EnvVars> {
@@ -36,19 +38,28 @@ interface Raw {
   error?: string;
 }
 
-function resolveRaw(name: string, spec: EnvVar, source: EnvSource, readFile: (path: string) => string): Raw {
+function resolveRaw(
+  name: string,
+  spec: EnvVar,
+  source: EnvSource,
+  readFile: (path: string) => string,
+): Raw {
   const names = [name, ...(spec.aliases ?? [])];
   const given = names.find((n) => present(source[n]));
   if (spec.secret) {
     const fileVar = `${name}_FILE`;
     const path = source[fileVar];
     if (present(path)) {
-      if (given) return { from: fileVar, error: `${fileVar}: set either ${given} or ${fileVar}, not both` };
+      if (given)
+        return { from: fileVar, error: `${fileVar}: set either ${given} or ${fileVar}, not both` };
       try {
         return { value: readFile(path).replace(/\r?\n$/, ''), from: fileVar };
       } catch (err) {
         const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
-        return { from: fileVar, error: `${fileVar}: cannot read ${JSON.stringify(path)} (${reason}) (example: ${fileVar}=/run/secrets/${name.toLowerCase()})` };
+        return {
+          from: fileVar,
+          error: `${fileVar}: cannot read ${JSON.stringify(path)} (${reason}) (example: ${fileVar}=/run/secrets/${name.toLowerCase()})`,
+        };
       }
     }
   }
@@ -58,7 +69,11 @@ function resolveRaw(name: string, spec: EnvVar, source: EnvSource, readFile: (pa
 /**
  * @throws ConfigError listing every missing or malformed variable.
  */
-export function loadEnv<V extends EnvVars>(vars: V, source: EnvSource, options: LoadEnvOptions<V> = {}): EnvValues<V> {
+export function loadEnv<V extends EnvVars>(
+  vars: V,
+  source: EnvSource,
+  options: LoadEnvOptions<V> = {},
+): EnvValues<V> {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const lines: string[] = [];
   const out: Record<string, unknown> = {};

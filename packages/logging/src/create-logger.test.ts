@@ -19,7 +19,13 @@ describe(createLogger.name, () => {
     const log = createLogger({ service: 'api', version: '1.2.3', destination: out.stream });
     log.info({ soul: 'abc:1' }, 'record seen');
     const [event] = out.events();
-    expect(event).toMatchObject({ service: 'api', version: '1.2.3', soul: 'abc:1', msg: 'record seen', level: 30 });
+    expect(event).toMatchObject({
+      service: 'api',
+      version: '1.2.3',
+      soul: 'abc:1',
+      msg: 'record seen',
+      level: 30,
+    });
   });
 
   it('redacts keys, passwords, tokens and record content', () => {
@@ -38,13 +44,17 @@ describe(createLogger.name, () => {
       'x',
     );
     const line = JSON.stringify(out.events()[0]);
-    for (const leaked of ['k1', 'k2', 'pk', 'pw', 'Bearer t', 'MARKER', 'tok-9f3']) expect(line).not.toContain(leaked);
+    for (const leaked of ['k1', 'k2', 'pk', 'pw', 'Bearer t', 'MARKER', 'tok-9f3'])
+      expect(line).not.toContain(leaked);
     expect(line).toContain('[redacted]');
   });
 
   it('serializes errors with their message and stack', () => {
     const out = capture();
-    createLogger({ service: 'x', destination: out.stream }).error({ err: new Error('boom') }, 'failed');
+    createLogger({ service: 'x', destination: out.stream }).error(
+      { err: new Error('boom') },
+      'failed',
+    );
     expect(out.events()[0]).toMatchObject({ err: { message: 'boom', type: 'Error' } });
   });
 });

@@ -2,7 +2,13 @@
  * The one way to make a logger: pino, structured, one JSON event per line, with the fields
  * that may carry secrets or record content redacted before they reach any output.
  */
-import { pino, stdSerializers, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import {
+  pino,
+  stdSerializers,
+  type DestinationStream,
+  type Logger,
+  type LoggerOptions,
+} from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -51,7 +57,13 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
 }
 
-export function createLogger({ service, level = 'info', pretty, version = '0.0.0', destination }: CreateLoggerOptions): Logger {
+export function createLogger({
+  service,
+  level = 'info',
+  pretty,
+  version = '0.0.0',
+  destination,
+}: CreateLoggerOptions): Logger {
   const options: LoggerOptions = {
     level,
     base: { service, version },
@@ -62,7 +74,13 @@ export function createLogger({ service, level = 'info', pretty, version = '0.0.0
   if (destination) return pino(options, destination);
   const usePretty = pretty ?? process.stdout.isTTY === true;
   if (usePretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' },
+      },
+    });
   }
   return pino(options);
 }

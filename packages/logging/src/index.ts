@@ -1,1 +1,8 @@
-export { createLogger, createSilentLogger, redactPaths, type CreateLoggerOptions, type LogLevel, type Logger } from './create-logger.js';
+export {
+  createLogger,
+  createSilentLogger,
+  redactPaths,
+  type CreateLoggerOptions,
+  type LogLevel,
+  type Logger,
+} from './create-logger.js';

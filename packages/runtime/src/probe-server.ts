@@ -18,7 +18,12 @@ export interface ProbeServerOptions {
   ready: () => boolean | Promise<boolean>;
 }
 
-export async function startProbeServer({ port, host = '0.0.0.0', registry, ready }: ProbeServerOptions): Promise<ProbeServer> {
+export async function startProbeServer({
+  port,
+  host = '0.0.0.0',
+  registry,
+  ready,
+}: ProbeServerOptions): Promise<ProbeServer> {
   const server = createServer((req, res) => {
     const send = (status: number, body: string, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type }).end(body);

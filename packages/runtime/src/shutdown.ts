@@ -19,7 +19,12 @@ export interface ShutdownOptions {
   signals?: NodeJS.Signals[];
 }
 
-export function createShutdown({ log, timeoutMs, exit = (code) => process.exit(code), signals = ['SIGTERM', 'SIGINT'] }: ShutdownOptions): Shutdown {
+export function createShutdown({
+  log,
+  timeoutMs,
+  exit = (code) => process.exit(code),
+  signals = ['SIGTERM', 'SIGINT'],
+}: ShutdownOptions): Shutdown {
   const steps: { name: string; fn: () => Promise<void> | void }[] = [];
   let running: Promise<void> | undefined;
 
