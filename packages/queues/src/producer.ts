@@ -1,0 +1,53 @@
+/**
+ * Typed producers: the payload is validated against the catalog before it reaches Redis, so a
+ * bad job never enters a queue.
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { queueCatalog, type QueueCatalog } from './catalog.js';
+
+type JobsOf<Q extends keyof QueueCatalog> = QueueCatalog[Q]['jobs'];
+type PayloadOf<Q extends keyof QueueCatalog, N extends keyof JobsOf<Q>> = z.input<JobsOf<Q>[N] & z.ZodType>;
+
+export interface Producer<Q extends keyof QueueCatalog> {
+  readonly queue: Queue;
+  add<N extends keyof JobsOf<Q> & string>(name: N, data: PayloadOf<Q, N>, opts?: JobsOptions): Promise<{ id: string }>;
+  addBulk<N extends keyof JobsOf<Q> & string>(jobs: { name: N; data: PayloadOf<Q, N>; opts?: JobsOptions }[]): Promise<{ id: string }[]>;
+  close(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  connection: Redis;
+  prefix: string;
+}
+
+function validate<Q extends keyof QueueCatalog>(queue: Q, name: string, data: unknown): unknown {
+  const schema = (queueCatalog[queue].jobs as Record<string, z.ZodType>)[name];
+  if (!schema) throw new Error(`queue ${queue} has no job named ${name}`);
+  return schema.parse(data);
+}
+
+export function createProducer<Q extends keyof QueueCatalog>(queueName: Q, { connection, prefix }: ProducerOptions): Producer<Q> {
+  const queue = new Queue(queueName, {
+    connection,
+    prefix,
+    defaultJobOptions: queueCatalog[queueName].defaults,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    queue,
+    async add(name, data, opts) {
+      const job = await queue.add(name, validate(queueName, name, data), opts);
+      return { id: job.id ?? '' };
+    },
+    async addBulk(jobs) {
+      const added = await queue.addBulk(jobs.map((j) => ({ name: j.name, data: validate(queueName, j.name, j.data), ...(j.opts ? { opts: j.opts } : {}) })));
+      return added.map((job) => ({ id: job.id ?? '' }));
+    },
+    close() {
+      closing ??= queue.close();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** Every Redis key the pipeline's durable state uses, under the deployment's prefix. */
+export function stateKeys(prefix: string) {
+  const base = `${prefix}:state`;
+  return {
+    enqueued: `${base}:wm:enqueued`,
+    indexed: `${base}:wm:indexed`,
+    tombstones: `${base}:tombstones`,
+    deadLetters: `${base}:dlq`,
+    deadLettersByTime: `${base}:dlq:by-time`,
+    deadLettersFirst: `${base}:dlq:first`,
+    deadLettersAttempts: `${base}:dlq:attempts`,
+    stats: `${base}:stats`,
+    statsMinute: (minute: number) => `${base}:stats:m:${minute}`,
+    cycles: `${base}:cycles`,
+    registryCounts: `${base}:registry-counts`,
+    nodeId: `${base}:node-id`,
+  } as const;
+}
+
+export type StateKeys = ReturnType<typeof stateKeys>;

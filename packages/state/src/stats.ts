@@ -1,0 +1,103 @@
+/**
+ * Pipeline statistics shared by every replica, in Redis: lifetime counters, per-minute buckets
+ * for a recent error rate (kept 2 h), the last scan's start and end, recent cycle durations and
+ * registry entry counts by record type.
+ */
+import type { Redis } from 'ioredis';
+import { stateKeys } from './keys.js';
+
+export type Outcome = 'discovered' | 'enqueued' | 'synced' | 'deleted' | 'skipped' | 'error';
+
+export interface CycleRecord {
+  startedAt: number;
+  endedAt: number;
+  discovered: number;
+  enqueued: number;
+  errors: number;
+}
+
+export interface StatsSnapshot {
+  counters: Record<string, number>;
+  errorsByReason: Record<string, number>;
+  lastScanStartedAt?: number;
+  lastScanEndedAt?: number;
+  cycles: CycleRecord[];
+  registryCounts: Record<string, number>;
+  recent: { windowMinutes: number; ok: number; errors: number };
+}
+
+export interface Stats {
+  count(outcome: Outcome, n?: number, reason?: string): Promise<void>;
+  scanStarted(at: number): Promise<void>;
+  scanEnded(cycle: CycleRecord): Promise<void>;
+  setRegistryCounts(counts: Record<string, number>): Promise<void>;
+  snapshot(now: number, windowMinutes?: number): Promise<StatsSnapshot>;
+}
+
+const bucketTtlSeconds = 2 * 3600;
+const keptCycles = 50;
+
+export function createStats(redis: Redis, prefix: string): Stats {
+  const keys = stateKeys(prefix);
+  return {
+    async count(outcome, n = 1, reason) {
+      if (n <= 0) return;
+      const minuteKey = keys.statsMinute(Math.floor(Date.now() / 60_000));
+      const tx = redis.multi().hincrby(keys.stats, outcome, n);
+      if (outcome === 'error' && reason) tx.hincrby(keys.stats, `error:${reason}`, n);
+      if (outcome === 'synced' || outcome === 'deleted' || outcome === 'error') {
+        tx.hincrby(minuteKey, outcome === 'error' ? 'errors' : 'ok', n).expire(minuteKey, bucketTtlSeconds);
+      }
+      await tx.exec();
+    },
+    async scanStarted(at) {
+      await redis.hset(keys.stats, 'lastScanStartedAt', at);
+    },
+    async scanEnded(cycle) {
+      await redis
+        .multi()
+        .hset(keys.stats, 'lastScanEndedAt', cycle.endedAt)
+        .hincrby(keys.stats, 'cycles', 1)
+        .lpush(keys.cycles, JSON.stringify(cycle))
+        .ltrim(keys.cycles, 0, keptCycles - 1)
+        .exec();
+    },
+    async setRegistryCounts(counts) {
+      const tx = redis.multi().del(keys.registryCounts);
+      const entries = Object.entries(counts);
+      if (entries.length > 0) tx.hset(keys.registryCounts, Object.fromEntries(entries));
+      await tx.exec();
+    },
+    async snapshot(now, windowMinutes = 15) {
+      const [raw, cyclesRaw, registryRaw] = await Promise.all([
+        redis.hgetall(keys.stats),
+        redis.lrange(keys.cycles, 0, -1),
+        redis.hgetall(keys.registryCounts),
+      ]);
+      const counters: Record<string, number> = {};
+      const errorsByReason: Record<string, number> = {};
+      for (const [field, value] of Object.entries(raw)) {
+        if (field.startsWith('error:')) errorsByReason[field.slice(6)] = Number(value);
+        else counters[field] = Number(value);
+      }
+      const minute = Math.floor(now / 60_000);
+      const tx = redis.multi();
+      for (let m = minute - windowMinutes + 1; m <= minute; m++) tx.hmget(keys.statsMinute(m), 'ok', 'errors');
+      const buckets = ((await tx.exec()) ?? []).map(([, v]) => (v as (string | null)[]) ?? [null, null]);
+      const recent = buckets.reduce(
+        (acc, [ok, errors]) => ({ ok: acc.ok + Number(ok ?? 0), errors: acc.errors + Number(errors ?? 0) }),
+        { ok: 0, errors: 0 },
+      );
+      const { lastScanStartedAt, lastScanEndedAt, ...rest } = counters;
+      return {
+        counters: rest,
+        errorsByReason,
+        ...(lastScanStartedAt !== undefined ? { lastScanStartedAt } : {}),
+        ...(lastScanEndedAt !== undefined ? { lastScanEndedAt } : {}),
+        cycles: cyclesRaw.map((c) => JSON.parse(c) as CycleRecord),
+        registryCounts: Object.fromEntries(Object.entries(registryRaw).map(([k, v]) => [k, Number(v)])),
+        recent: { windowMinutes, ...recent },
+      };
+    },
+  };
+}
