@@ -206,6 +206,36 @@ export const syncVars = {
   }),
 } satisfies Record<string, EnvVar>;
 
+export const discoveryVars = {
+  DISCOVERY_CHUNK_SIZE: intVar({
+    description: 'Transform jobs added per addBulk call while scanning the registry',
+    example: '500',
+    default: '500',
+    min: 1,
+    max: 10_000,
+  }),
+  DISCOVERY_LIVE: boolVar({
+    description: 'Subscribe to new registry entries between full scans (the live path)',
+    example: 'true',
+    default: 'true',
+  }),
+  DISCOVERY_LIVE_FLUSH_MS: intVar({
+    description: 'How long live entries are buffered before they are enqueued together',
+    example: '200',
+    default: '200',
+    min: 0,
+    max: 60_000,
+    unit: 'milliseconds',
+  }),
+  DISCOVERY_LIVE_MAX_BUFFERED: intVar({
+    description: 'Most live entries held between flushes; the rest wait for the next full scan',
+    example: '10000',
+    default: '10000',
+    min: 1,
+    max: 1_000_000,
+  }),
+} satisfies Record<string, EnvVar>;
+
 export const cryptoVars = {
   GUN_DECRYPT_FOREIGN_RECORDS: boolVar({
     description:
@@ -281,6 +311,7 @@ export const envCatalog = {
   elasticsearch: elasticsearchVars,
   gun: gunVars,
   sync: syncVars,
+  discovery: discoveryVars,
   crypto: cryptoVars,
   api: apiVars,
   relay: relayVars,

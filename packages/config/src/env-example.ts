@@ -11,6 +11,7 @@ const titles: Record<keyof typeof envCatalog, string> = {
   elasticsearch: 'Elasticsearch (where synced records are indexed)',
   gun: 'GUN: relays, registry, node identity',
   sync: 'Sync policy: schedule, trusted nodes, record types (discovery)',
+  discovery: 'Discovery worker: registry scans and the live path',
   crypto: 'Private records and sealing (transform)',
   api: 'HTTP API (health, force-sync, metrics, dashboard)',
   relay: "services/gun-relay (a drop-in for OIP's relay container)",

@@ -15,6 +15,7 @@ export {
   apiVars,
   baseVars,
   cryptoVars,
+  discoveryVars,
   elasticsearchVars,
   envCatalog,
   gunVars,

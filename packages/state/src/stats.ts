@@ -19,6 +19,7 @@ export interface CycleRecord {
 export interface StatsSnapshot {
   counters: Record<string, number>;
   errorsByReason: Record<string, number>;
+  skippedByReason: Record<string, number>;
   lastScanStartedAt?: number;
   lastScanEndedAt?: number;
   cycles: CycleRecord[];
@@ -44,7 +45,7 @@ export function createStats(redis: Redis, prefix: string): Stats {
       if (n <= 0) return;
       const minuteKey = keys.statsMinute(Math.floor(Date.now() / 60_000));
       const tx = redis.multi().hincrby(keys.stats, outcome, n);
-      if (outcome === 'error' && reason) tx.hincrby(keys.stats, `error:${reason}`, n);
+      if (reason && (outcome === 'error' || outcome === 'skipped')) tx.hincrby(keys.stats, `${outcome}:${reason}`, n);
       if (outcome === 'synced' || outcome === 'deleted' || outcome === 'error') {
         tx.hincrby(minuteKey, outcome === 'error' ? 'errors' : 'ok', n).expire(minuteKey, bucketTtlSeconds);
       }
@@ -76,8 +77,10 @@ export function createStats(redis: Redis, prefix: string): Stats {
       ]);
       const counters: Record<string, number> = {};
       const errorsByReason: Record<string, number> = {};
+      const skippedByReason: Record<string, number> = {};
       for (const [field, value] of Object.entries(raw)) {
-        if (field.startsWith('error:')) errorsByReason[field.slice(6)] = Number(value);
+        if (field.startsWith('error:')) errorsByReason[field.slice('error:'.length)] = Number(value);
+        else if (field.startsWith('skipped:')) skippedByReason[field.slice('skipped:'.length)] = Number(value);
         else counters[field] = Number(value);
       }
       const minute = Math.floor(now / 60_000);
@@ -92,6 +95,7 @@ export function createStats(redis: Redis, prefix: string): Stats {
       return {
         counters: rest,
         errorsByReason,
+        skippedByReason,
         ...(lastScanStartedAt !== undefined ? { lastScanStartedAt } : {}),
         ...(lastScanEndedAt !== undefined ? { lastScanEndedAt } : {}),
         cycles: cyclesRaw.map((c) => JSON.parse(c) as CycleRecord),

@@ -1,0 +1,115 @@
+/**
+ * Consumes sync.discover: one job walks the registry (all types, one type, one soul, or only
+ * the deletion registry), enqueues what changed and reports progress on the job, so the API's
+ * force-sync handle can follow it. At most one runs at a time across replicas (the queue's
+ * global concurrency is 1). Idempotent: re-running enqueues nothing the watermarks have seen.
+ */
+import type { Job } from 'bullmq';
+import type { GunRegistry } from '@sync/gun-client';
+import type { Logger } from '@sync/logging';
+import { JobName, type DiscoverJob } from '@sync/queues';
+import type { Stats } from '@sync/state';
+import { scanDeletions, type DeletionDeps } from './deletions.js';
+import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
+import { decideEntry, typesToScan, type EntryDecision, type SyncPolicy } from './policy.js';
+
+export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
+  gun: GunRegistry;
+  stats: Stats;
+  policy: SyncPolicy;
+  /** Called once per full scan with every soul the registry listed (reconciliation). */
+  onScanned?: (scan: { jobId: string; souls: AsyncIterable<string> | Iterable<string> }) => Promise<void>;
+}
+
+export interface DiscoverSummary {
+  scope: DiscoverJob['scope'];
+  types: number;
+  discovered: number;
+  enqueued: number;
+  skipped: Record<Exclude<EntryDecision, 'accept'>, number>;
+  deletions: { listed: number; enqueued: number } | null;
+  errors: string[];
+  durationMs: number;
+}
+
+export type DiscoverProgress = Pick<DiscoverSummary, 'discovered' | 'enqueued'> & { typesDone: number; typesTotal: number; currentType?: string };
+
+export function makeDiscover(deps: DiscoverDeps, log: Logger) {
+  return async function discover(input: DiscoverJob, job: Pick<Job, 'id' | 'updateProgress'>, signal?: AbortSignal): Promise<DiscoverSummary> {
+    const startedAt = deps.now().getTime();
+    const summary: DiscoverSummary = {
+      scope: input.scope,
+      types: 0,
+      discovered: 0,
+      enqueued: 0,
+      skipped: { own: 0, untrusted: 0, 'type-filtered': 0 },
+      deletions: null,
+      errors: [],
+      durationMs: 0,
+    };
+    const full = input.scope === 'all';
+    if (full) await deps.stats.scanStarted(startedAt);
+
+    if (input.scope === 'soul' && input.soul) {
+      summary.enqueued = await enqueueEntries(deps, [{ soul: input.soul, recordType: input.recordType ?? 'unknown', nodeId: null, timestamp: null }], { force: true, trigger: 'force' });
+    }
+
+    if (input.scope === 'all' || input.scope === 'type') {
+      const candidates = input.scope === 'type' && input.recordType ? [input.recordType] : await deps.gun.listRecordTypes(signal ? { signal } : {});
+      const types = typesToScan(candidates, deps.policy.typeFilter);
+      summary.types = types.length;
+      const registryCounts: Record<string, number> = {};
+      const seen = new Set<string>();
+      for (const [i, recordType] of types.entries()) {
+        signal?.throwIfAborted();
+        const index = await deps.gun.readTypeIndex(recordType, signal ? { signal } : {});
+        if (index.status === 'error') {
+          summary.errors.push(`${recordType}: ${index.error.message}`);
+          await deps.stats.count('error', 1, 'registry-read');
+          log.warn({ recordType, err: index.error }, 'registry index read failed');
+          continue;
+        }
+        const entries = index.status === 'found' ? index.value : [];
+        registryCounts[recordType] = entries.length;
+        summary.discovered += entries.length;
+        const accepted = entries.filter((entry) => {
+          const decision = decideEntry(entry, deps.policy);
+          if (decision !== 'accept') summary.skipped[decision] += 1;
+          return decision === 'accept';
+        });
+        if (full) for (const entry of entries) seen.add(entry.soul);
+        const enqueued = await enqueueEntries(deps, accepted, { force: input.force, trigger: input.force ? 'force' : 'scan' });
+        summary.enqueued += enqueued;
+        await deps.stats.count('discovered', entries.length);
+        await deps.stats.count('enqueued', enqueued);
+        await job.updateProgress({ discovered: summary.discovered, enqueued: summary.enqueued, typesDone: i + 1, typesTotal: types.length, currentType: recordType } satisfies DiscoverProgress);
+        log.debug({ recordType, entries: entries.length, enqueued }, 'type scanned');
+      }
+      for (const reason of ['untrusted', 'type-filtered'] as const) {
+        if (summary.skipped[reason] > 0) await deps.stats.count('skipped', summary.skipped[reason], reason);
+      }
+      if (full) {
+        await deps.stats.setRegistryCounts(registryCounts);
+        if (deps.onScanned && job.id) await deps.onScanned({ jobId: job.id, souls: seen });
+      }
+    }
+
+    if (input.scope === 'all' || input.scope === 'deletions') {
+      const deletions = await scanDeletions(deps, signal ? { signal } : {});
+      if (deletions.status === 'error') {
+        summary.errors.push(`deletions: ${deletions.message}`);
+        await deps.stats.count('error', 1, 'registry-read');
+      } else {
+        summary.deletions = { listed: deletions.listed, enqueued: deletions.enqueued };
+      }
+    }
+
+    const endedAt = deps.now().getTime();
+    summary.durationMs = endedAt - startedAt;
+    if (full) await deps.stats.scanEnded({ startedAt, endedAt, discovered: summary.discovered, enqueued: summary.enqueued, errors: summary.errors.length });
+    log.info({ ...summary, errors: summary.errors.length }, 'discovery finished');
+    return summary;
+  };
+}
+
+export { JobName };

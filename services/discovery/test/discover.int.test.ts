@@ -1,0 +1,127 @@
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { GunRegistry, IndexEntry, ReadResult } from '@sync/gun-client';
+import { createSilentLogger } from '@sync/logging';
+import { QueueName, connectRedis, createProducer, type Producer } from '@sync/queues';
+import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
+import { createStats, createTombstones, createWatermarks } from '@sync/state';
+import { makeDiscover, type DiscoverDeps } from '../src/discover.js';
+import type { SyncPolicy } from '../src/policy.js';
+const redisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6394';
+
+/** A registry held in memory behind our narrow GunRegistry interface: discovery's logic is under test here, not GUN. */
+function memoryRegistry(index: Record<string, IndexEntry[]>, deleted: string[] = []): GunRegistry {
+  const found = <T>(value: T): ReadResult<T> => ({ status: 'found', value });
+  return {
+    listRecordTypes: async () => Object.keys(index),
+    readTypeIndex: async (type) => (index[type] ? found(index[type]) : { status: 'not-found' }),
+    readRecord: async () => ({ status: 'not-found' }),
+    readDeleted: async () => found(deleted),
+    subscribe: () => () => {},
+    close: async () => {},
+  };
+}
+
+const entry = (soul: string, nodeId: string | null, timestamp: number, recordType = 'post'): IndexEntry => ({ soul, nodeId, timestamp, recordType });
+const policy = (over: Partial<SyncPolicy> = {}): SyncPolicy => ({ selfNodeId: 'node-b', trustedNodes: [], typeFilter: { mode: 'all', whitelist: [], blacklist: [] }, ...over });
+const job = { id: 'job-1', updateProgress: async () => {} };
+
+describe('discovery against a real Redis', () => {
+  let connection: Redis;
+  let prefix: string;
+  let transform: Producer<'sync.transform'>;
+  let index: Producer<'sync.index'>;
+
+  beforeAll(async () => {
+    connection = await connectRedis(redisUrl(), 'producer');
+  });
+  afterAll(async () => {
+    connection.disconnect();
+  });
+  beforeEach(() => {
+    prefix = uniquePrefix();
+    transform = createProducer(QueueName.transform, { connection, prefix });
+    index = createProducer(QueueName.index, { connection, prefix });
+  });
+  afterEach(async () => {
+    await transform.close();
+    await index.close();
+    await obliterateAll(connection, prefix);
+  });
+
+  function deps(gun: GunRegistry, over: Partial<DiscoverDeps> = {}): DiscoverDeps {
+    return {
+      gun,
+      transform,
+      index,
+      watermarks: createWatermarks(connection, prefix),
+      tombstones: createTombstones(connection, prefix),
+      stats: createStats(connection, prefix),
+      policy: policy(),
+      chunkSize: 2,
+      now: () => new Date('2026-11-21T12:00:00.000Z'),
+      ...over,
+    };
+  }
+
+  const waitingSouls = async (queueName: string) => {
+    const queue = new Queue(queueName, { connection, prefix });
+    const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
+    await queue.close();
+    return jobs.map((j) => (j.data as { soul: string }).soul).sort();
+  };
+
+  it('enqueues accepted entries once, skipping own and untrusted nodes, and again only when they change', async () => {
+    const registry = {
+      post: [entry('a:1', 'node-a', 100), entry('a:2', 'node-a', 100), entry('b:1', 'node-b', 100), entry('x:1', 'node-x', 100)],
+      image: [entry('a:3', 'node-a', 100, 'image')],
+    };
+    const discover = makeDiscover(deps(memoryRegistry(registry), { policy: policy({ trustedNodes: ['node-a'] }) }), createSilentLogger());
+    const first = await discover({ scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    expect(first).toMatchObject({ types: 2, discovered: 5, enqueued: 3, skipped: { own: 1, untrusted: 1, 'type-filtered': 0 } });
+    expect(await waitingSouls(QueueName.transform)).toEqual(['a:1', 'a:2', 'a:3']);
+
+    const second = await discover({ scope: 'all', force: false, requestedBy: 'scheduler', requestedAt: new Date().toISOString() }, job);
+    expect(second.enqueued).toBe(0);
+
+    registry.post[0] = entry('a:1', 'node-a', 200);
+    const third = await discover({ scope: 'all', force: false, requestedBy: 'scheduler', requestedAt: new Date().toISOString() }, job);
+    expect(third.enqueued).toBe(1);
+    // Deduplicated: a:1 already has a waiting job, which will fetch the newest record anyway.
+    expect(await waitingSouls(QueueName.transform)).toEqual(['a:1', 'a:2', 'a:3']);
+
+    const snapshot = await createStats(connection, prefix).snapshot(Date.now());
+    expect(snapshot.registryCounts).toEqual({ post: 4, image: 1 });
+    expect(snapshot.counters.cycles).toBe(3);
+    expect(snapshot.skippedByReason.untrusted).toBe(3);
+  });
+
+  it('re-enqueues unchanged entries when forced, and scans one type on request', async () => {
+    const registry = { post: [entry('a:1', 'node-a', 100)], image: [entry('a:2', 'node-a', 100, 'image')] };
+    const discover = makeDiscover(deps(memoryRegistry(registry)), createSilentLogger());
+    await discover({ scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    const forced = await discover({ scope: 'type', recordType: 'image', force: true, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    expect(forced).toMatchObject({ types: 1, discovered: 1, enqueued: 1 });
+  });
+
+  it('turns the deletion registry into delete jobs once per DID', async () => {
+    const gun = memoryRegistry({}, ['did:gun:a:1', 'did:gun:a:2', 'not-a-gun-did']);
+    const d = deps(gun);
+    const discover = makeDiscover(d, createSilentLogger());
+    const summary = await discover({ scope: 'deletions', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    expect(summary.deletions).toEqual({ listed: 2, enqueued: 2 });
+    expect(await waitingSouls(QueueName.index)).toEqual(['a:1', 'a:2']);
+    await d.tombstones.put('did:gun:a:1', 5);
+    await d.tombstones.put('did:gun:a:2', 5);
+    const again = await discover({ scope: 'deletions', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    expect(again.deletions).toEqual({ listed: 2, enqueued: 0 });
+  });
+
+  it('applies the record type filter to the types it scans', async () => {
+    const registry = { post: [entry('a:1', 'node-a', 1)], notes: [entry('a:2', 'node-a', 1, 'notes')] };
+    const discover = makeDiscover(deps(memoryRegistry(registry), { policy: policy({ typeFilter: { mode: 'blacklist', whitelist: [], blacklist: ['notes'] } }) }), createSilentLogger());
+    const summary = await discover({ scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    expect(summary).toMatchObject({ types: 1, enqueued: 1 });
+  });
+});
