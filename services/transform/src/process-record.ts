@@ -1,0 +1,92 @@
+/**
+ * Consumes sync.transform: fetches one record's graph from GUN, parses, decrypts, checks the
+ * signature and converts it (all pure, in @sync/records), then hands the document to the
+ * indexer sealed with the service key, so no record content is ever in Redis in clear.
+ * Idempotent per (soul, version): the index job id derives from both, so a replay is dropped.
+ *
+ * Outcomes: a transient GUN failure is retried with backoff; a record that stays missing, or is
+ * invalid, undecryptable or badly signed (under enforce) is parked in the dead-letter set and
+ * fails without retries; the two policy switches (private sync off, foreign decrypt off) are
+ * counted skips.
+ */
+import type { GunRegistry } from '@sync/gun-client';
+import type { Logger } from '@sync/logging';
+import { JobName, jobIdFor, type Producer, type TransformRecordJob } from '@sync/queues';
+import type { SkipReason, TransformRecord } from '@sync/records';
+import { SyncError } from '@sync/runtime/errors';
+import type { DeadLetters, Stats } from '@sync/state';
+
+export interface ProcessRecordDeps {
+  gun: Pick<GunRegistry, 'readRecord'>;
+  transformRecord: TransformRecord;
+  seal: (document: unknown) => string;
+  index: Pick<Producer<'sync.index'>, 'add'>;
+  deadLetters: Pick<DeadLetters, 'record' | 'remove'>;
+  stats: Pick<Stats, 'count'>;
+  selfNodeId: string;
+  now: () => Date;
+  /** A record missing from GUN is re-read this many times before it is dead-lettered. */
+  missingAttempts: number;
+}
+
+export type ProcessRecordResult =
+  | { outcome: 'queued'; did: string; version: number }
+  | { outcome: 'skipped'; reason: SkipReason };
+
+/** Policy switches: counted, not failures. */
+const policySkips: ReadonlySet<SkipReason> = new Set(['private-sync-disabled', 'foreign-decrypt-disabled']);
+
+export class RecordUnavailableError extends SyncError {
+  constructor(soul: string, cause?: unknown) {
+    super('SYNC_GUN_UNAVAILABLE', `record ${soul} could not be read from GUN`, { retryable: true, cause });
+  }
+}
+
+export class RecordRejectedError extends SyncError {
+  constructor(readonly reason: string, detail: string) {
+    super('SYNC_RECORD_REJECTED', `${reason}: ${detail}`, { retryable: false });
+  }
+}
+
+export function makeProcessRecord(deps: ProcessRecordDeps) {
+  const park = async (input: TransformRecordJob, reason: string, detail: string): Promise<never> => {
+    await deps.deadLetters.record({ soul: input.soul, did: `did:gun:${input.soul}`, stage: 'transform', reason, detail, at: deps.now().getTime() });
+    await deps.stats.count('error', 1, reason);
+    throw new RecordRejectedError(reason, detail);
+  };
+
+  return async function processRecord(input: TransformRecordJob, { log, attemptsMade, signal }: { log: Logger; attemptsMade: number; signal?: AbortSignal }): Promise<ProcessRecordResult> {
+    const read = await deps.gun.readRecord(input.soul, signal ? { signal } : {});
+    if (read.status === 'error') throw new RecordUnavailableError(input.soul, read.error);
+    if (read.status === 'not-found') {
+      if (attemptsMade + 1 < deps.missingAttempts) throw new RecordUnavailableError(input.soul);
+      return park(input, 'not-found', `no record at soul after ${deps.missingAttempts} reads`);
+    }
+
+    const registry = input.nodeId !== 'unknown' ? { nodeId: input.nodeId, ...(input.registryTimestamp !== undefined ? { timestamp: input.registryTimestamp } : {}) } : undefined;
+    const result = await deps.transformRecord(
+      { ...read.value, ...(registry ? { registry } : {}) },
+      { syncedAt: deps.now(), foreign: input.nodeId !== deps.selfNodeId },
+    );
+    if (!result.ok) {
+      if (policySkips.has(result.reason)) {
+        await deps.stats.count('skipped', 1, result.reason);
+        log.debug({ reason: result.reason }, 'record skipped by policy');
+        return { outcome: 'skipped', reason: result.reason };
+      }
+      log.warn({ reason: result.reason, detail: result.detail }, 'record rejected');
+      return park(input, result.reason, result.detail);
+    }
+
+    const { document } = result;
+    const plain = JSON.stringify(document);
+    await deps.index.add(
+      JobName.indexDocument,
+      { did: document._id, soul: input.soul, version: document.version, sealed: deps.seal(document), bytes: Buffer.byteLength(plain) },
+      { jobId: jobIdFor('index', input.soul, document.version) },
+    );
+    await deps.deadLetters.remove(input.soul);
+    log.debug({ did: document._id, version: document.version, bytes: plain.length, decrypted: result.decrypted?.mode }, 'record transformed');
+    return { outcome: 'queued', did: document._id, version: document.version };
+  };
+}
