@@ -150,6 +150,53 @@ export const gunVars = {
     max: 600_000,
     unit: 'milliseconds',
   }),
+  GUN_CLIENT_MODE: enumVar(['http', 'wire'], {
+    description:
+      "How gun-sync reaches GUN: http = the relay HTTP API (/get, /put; works through /gun-relay proxies), wire = GUN's WebSocket protocol to the peers' /gun",
+    example: 'http',
+    default: 'http',
+  }),
+  GUN_READ_TIMEOUT_MS: intVar({
+    description:
+      'Timeout of one GUN node read (one /get, or one wire get); a peer that does not answer in time is an error, not "not found"',
+    example: '10000',
+    default: '10000',
+    min: 100,
+    max: 600_000,
+    unit: 'milliseconds',
+  }),
+  GUN_PEER_WAIT_MS: intVar({
+    description:
+      'Wire mode: how long only empty answers are waited on before a node counts as not found (relays answer before their own peers)',
+    example: '400',
+    default: '400',
+    min: 10,
+    max: 60_000,
+    unit: 'milliseconds',
+  }),
+  GUN_HTTP_CONCURRENCY: intVar({
+    description:
+      'Requests in flight (and keep-alive sockets) per peer; in wire mode, reads in flight while resolving one index',
+    example: '8',
+    default: '8',
+    min: 1,
+    max: 256,
+  }),
+  GUN_POLL_INTERVAL_MS: intVar({
+    description:
+      'HTTP mode: pause between two polls of the type indexes for live updates (wire mode gets pushes)',
+    example: '5000',
+    default: '5000',
+    min: 100,
+    max: 3_600_000,
+    unit: 'milliseconds',
+  }),
+  GUN_WRITE_TOKEN: stringVar({
+    description:
+      'Bearer token sent with registry writes to the relay /put (the relay GUN_RELAY_WRITE_TOKEN); or GUN_WRITE_TOKEN_FILE',
+    example: 'change-me-to-a-long-random-token',
+    secret: true,
+  }),
 } satisfies Record<string, EnvVar>;
 
 export const syncVars = {
@@ -254,6 +301,112 @@ export const cryptoVars = {
       'Service key that seals decrypted documents between pipeline stages (32 bytes, hex or base64); or SYNC_SEAL_KEY_FILE',
     example: '0000000000000000000000000000000000000000000000000000000000000000',
   }),
+  GUN_LEGACY_KEY_PASSWORD: stringVar({
+    description:
+      "Password of OIP's legacy shared key (PBKDF2-SHA256, 100000 rounds); or GUN_LEGACY_KEY_PASSWORD_FILE",
+    example: 'gun-encryption-key',
+    default: 'gun-encryption-key',
+    secret: true,
+  }),
+  GUN_LEGACY_KEY_SALT: stringVar({
+    description:
+      'Salt of the legacy shared key, also used for GUN_NODE_ENCRYPTION_KEY and GUN_SHARED_KEYS; or GUN_LEGACY_KEY_SALT_FILE',
+    example: 'salt',
+    default: 'salt',
+    secret: true,
+  }),
+  GUN_SHARED_KEYS: stringVar({
+    description:
+      'More shared passwords tried after the legacy key and GUN_NODE_ENCRYPTION_KEY, comma-separated (key rotation); or GUN_SHARED_KEYS_FILE',
+    example: 'old-passphrase,new-passphrase',
+    secret: true,
+  }),
+  GUN_USER_SALTS: stringVar({
+    description:
+      'Per-user salts, comma-separated <user public key hex>:<salt hex>, several per user allowed (unset = only the public fallback key); or GUN_USER_SALTS_FILE',
+    example:
+      '02abababababababababababababababababababababababababababababababab:cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd',
+    secret: true,
+    pattern: /^\s*[0-9a-fA-F]+:[0-9a-fA-F]+\s*(,\s*[0-9a-fA-F]+:[0-9a-fA-F]+\s*)*,?\s*$/,
+    hint: 'comma-separated <user public key hex>:<salt hex>',
+  }),
+  GUN_ORGANIZATION_KEYS: stringVar({
+    description:
+      'Organization owner keys, comma-separated <organization DID>=<owner private key hex>:<organization public key hex>; or GUN_ORGANIZATION_KEYS_FILE',
+    example:
+      'did:arweave:org-example=1111111111111111111111111111111111111111111111111111111111111111:032222222222222222222222222222222222222222222222222222222222222222',
+    secret: true,
+    pattern:
+      /^\s*did:[a-z0-9]+:[^\s,=]+=[0-9a-fA-F]+:[0-9a-fA-F]+\s*(,\s*did:[a-z0-9]+:[^\s,=]+=[0-9a-fA-F]+:[0-9a-fA-F]+\s*)*,?\s*$/,
+    hint: 'comma-separated <organization DID>=<owner private key hex>:<organization public key hex>',
+  }),
+  GUN_DECRYPT_KEY_CACHE_SIZE: intVar({
+    description:
+      'Most derived keys kept in memory (one PBKDF2 derivation costs about 20 ms of CPU)',
+    example: '10000',
+    default: '10000',
+    min: 1,
+    max: 1_000_000,
+  }),
+  GUN_SYNC_VERIFY_SIGNATURES: enumVar(['off', 'warn', 'enforce'], {
+    description:
+      'Creator signatures: off, warn (verify, count failures, keep the record) or enforce (skip with reason bad-signature)',
+    example: 'warn',
+    default: 'warn',
+  }),
+  GUN_MAX_RECORD_BYTES: intVar({
+    description:
+      'Largest record accepted (JSON size of its GUN nodes, and of decrypted data); larger ones are skipped with reason too-large',
+    example: '5242880',
+    default: '5242880',
+    min: 1024,
+    max: 104_857_600,
+    unit: 'bytes',
+  }),
+} satisfies Record<string, EnvVar>;
+
+export const indexerVars = {
+  INDEXER_CONCURRENCY: intVar({
+    description:
+      'Jobs the indexer works on at once; their documents are batched together, so this also caps a batch',
+    example: '64',
+    default: '64',
+    min: 1,
+    max: 1000,
+  }),
+  INDEXER_BATCH_MAX_DOCS: intVar({
+    description: 'Most documents in one Elasticsearch _bulk request',
+    example: '500',
+    default: '500',
+    min: 1,
+    max: 10_000,
+  }),
+  INDEXER_BATCH_MAX_BYTES: intVar({
+    description:
+      'Most bytes of documents in one _bulk request (a single larger document is sent alone)',
+    example: '5242880',
+    default: '5242880',
+    min: 1024,
+    max: 100 * 1024 * 1024,
+    unit: 'bytes',
+  }),
+  INDEXER_FLUSH_MS: intVar({
+    description: 'Longest a document waits for its batch to fill before the batch is sent',
+    example: '200',
+    default: '200',
+    min: 1,
+    max: 60_000,
+    unit: 'milliseconds',
+  }),
+  INDEXER_RATE_LIMIT_MS: intVar({
+    description:
+      'First pause of the whole sync.index queue when Elasticsearch is unavailable or overloaded (429, 5xx, no connection); doubles per failed batch up to 60 s, with jitter',
+    example: '1000',
+    default: '1000',
+    min: 10,
+    max: 600_000,
+    unit: 'milliseconds',
+  }),
 } satisfies Record<string, EnvVar>;
 
 export const apiVars = {
@@ -270,10 +423,65 @@ export const apiVars = {
   }),
   API_ADMIN_TOKEN: stringVar({
     description:
-      'Bearer token for state-changing routes and the dashboard (at least 16 characters); or API_ADMIN_TOKEN_FILE',
+      'Admin token (at least 16 characters) for state-changing routes, dead letters and the dashboard: Authorization: Bearer <token>, or Basic auth with the token as password in a browser; unset = those routes answer 403; or API_ADMIN_TOKEN_FILE',
     example: 'change-me-to-a-long-random-token',
     secret: true,
     minLength: 16,
+  }),
+  API_HEALTH_AUTH: boolVar({
+    description:
+      'Require the admin token for the read-only health routes and /metrics too (the probes /healthz and /readyz stay open)',
+    example: 'false',
+    default: 'false',
+  }),
+  API_CHECK_TIMEOUT_MS: intVar({
+    description: 'Time box of each dependency check (readiness) and each GUN peer reachability probe (health)',
+    example: '2000',
+    default: '2000',
+    min: 50,
+    max: 60_000,
+    unit: 'milliseconds',
+  }),
+  HEALTH_MAX_SCAN_AGE_MS: intVar({
+    description:
+      'Unhealthy when the last full registry scan ended longer ago than this; unset = 2 x GUN_SYNC_INTERVAL (one missed scan is tolerated)',
+    example: '1800000',
+    min: 1000,
+    max: 30 * 24 * 3_600_000,
+    unit: 'milliseconds',
+  }),
+  HEALTH_MAX_STALL_MS: intVar({
+    description:
+      'Unhealthy when records wait in sync.transform or sync.index longer than this while no record finished for as long (a stalled pipeline)',
+    example: '600000',
+    default: '600000',
+    min: 60_000,
+    max: 7_200_000,
+    unit: 'milliseconds',
+  }),
+  HEALTH_ERROR_WINDOW_MINUTES: intVar({
+    description: 'Window of the recent error rate the health rule looks at (not a lifetime counter)',
+    example: '15',
+    default: '15',
+    min: 1,
+    max: 120,
+    unit: 'minutes',
+  }),
+  HEALTH_MAX_ERROR_PERCENT: intVar({
+    description: 'Unhealthy when more than this percentage of the records finished in the window failed',
+    example: '10',
+    default: '10',
+    min: 0,
+    max: 100,
+    unit: 'percent',
+  }),
+  HEALTH_MIN_SAMPLES: intVar({
+    description:
+      'Records that must have finished in the window before the error rate counts (a single failure in a quiet hour is not an outage)',
+    example: '20',
+    default: '20',
+    min: 1,
+    max: 1_000_000,
   }),
 } satisfies Record<string, EnvVar>;
 
@@ -302,6 +510,39 @@ export const relayVars = {
     example: 'true',
     default: 'true',
   }),
+  GUN_RELAY_GET_WAIT_MS: intVar({
+    description:
+      'Longest GET /get waits for the relay and its peers; a soul nobody has answers 404 after this (OIP waits 3000)',
+    example: '250',
+    default: '250',
+    min: 10,
+    max: 30_000,
+    unit: 'milliseconds',
+  }),
+  GUN_RELAY_PUT_TIMEOUT_MS: intVar({
+    description: 'Longest POST /put waits for GUN to store the write before answering 504',
+    example: '10000',
+    default: '10000',
+    min: 100,
+    max: 120_000,
+    unit: 'milliseconds',
+  }),
+  GUN_RELAY_MAX_BODY_BYTES: intVar({
+    description:
+      "Largest accepted request body; larger ones get 413 (OIP's own writers re-send whole registry indexes, about 100 bytes per entry)",
+    example: '8388608',
+    default: '8388608',
+    min: 1024,
+    max: 1_073_741_824,
+    unit: 'bytes',
+  }),
+  GUN_RELAY_WRITE_TOKEN: stringVar({
+    description:
+      'Bearer token POST /put must carry (at least 16 characters); unset = writes are open, as in OIP; or GUN_RELAY_WRITE_TOKEN_FILE',
+    example: 'change-me-to-a-long-random-token',
+    secret: true,
+    minLength: 16,
+  }),
 } satisfies Record<string, EnvVar>;
 
 /** Every group, in `.env.example` order. */
@@ -313,6 +554,7 @@ export const envCatalog = {
   sync: syncVars,
   discovery: discoveryVars,
   crypto: cryptoVars,
+  indexer: indexerVars,
   api: apiVars,
   relay: relayVars,
 } as const;

@@ -13,6 +13,7 @@ const titles: Record<keyof typeof envCatalog, string> = {
   sync: 'Sync policy: schedule, trusted nodes, record types (discovery)',
   discovery: 'Discovery worker: registry scans and the live path',
   crypto: 'Private records and sealing (transform)',
+  indexer: 'Indexer worker: Elasticsearch bulk batching and back-off',
   api: 'HTTP API (health, force-sync, metrics, dashboard)',
   relay: "services/gun-relay (a drop-in for OIP's relay container)",
 };

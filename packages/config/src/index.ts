@@ -19,6 +19,7 @@ export {
   elasticsearchVars,
   envCatalog,
   gunVars,
+  indexerVars,
   redisVars,
   relayVars,
   syncVars,

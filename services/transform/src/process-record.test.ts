@@ -66,6 +66,12 @@ describe(makeProcessRecord.name, () => {
     expect(deps.index.add).not.toHaveBeenCalled();
   });
 
+  it('re-reads a partial record before parking it', async () => {
+    const { process } = setup({ status: 'found', value: graph }, { ok: false, reason: 'incomplete-record', detail: 'meta link not resolved' });
+    await expect(process(input, { log, attemptsMade: 0 })).rejects.toBeInstanceOf(RecordUnavailableError);
+    await expect(process(input, { log, attemptsMade: 2 })).rejects.toBeInstanceOf(RecordRejectedError);
+  });
+
   it('counts policy skips without failing the job', async () => {
     const { deps, process } = setup({ status: 'found', value: graph }, { ok: false, reason: 'private-sync-disabled', detail: 'GUN_SYNC_PRIVATE_RECORDS=false' });
     await expect(process(input, { log, attemptsMade: 0 })).resolves.toEqual({ outcome: 'skipped', reason: 'private-sync-disabled' });

@@ -36,6 +36,9 @@ export type ProcessRecordResult =
 /** Policy switches: counted, not failures. */
 const policySkips: ReadonlySet<SkipReason> = new Set(['private-sync-disabled', 'foreign-decrypt-disabled']);
 
+/** A partial GUN read (a linked node not there yet): read again later, park only when it stays partial. */
+const rereadReasons: ReadonlySet<SkipReason> = new Set(['incomplete-record']);
+
 export class RecordUnavailableError extends SyncError {
   constructor(soul: string, cause?: unknown) {
     super('SYNC_GUN_UNAVAILABLE', `record ${soul} could not be read from GUN`, { retryable: true, cause });
@@ -69,6 +72,7 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
       { syncedAt: deps.now(), foreign: input.nodeId !== deps.selfNodeId },
     );
     if (!result.ok) {
+      if (rereadReasons.has(result.reason) && attemptsMade + 1 < deps.missingAttempts) throw new RecordUnavailableError(input.soul);
       if (policySkips.has(result.reason)) {
         await deps.stats.count('skipped', 1, result.reason);
         log.debug({ reason: result.reason }, 'record skipped by policy');

@@ -1,0 +1,78 @@
+/**
+ * Publishes records the way an OIP node does (spec §2): the request body's arrays become JSON
+ * strings, `data` and `oip` are stored as JSON strings, `meta` as a child node, the creator
+ * signs the stored data string with RSA-PSS/SHA-256, and a private record's `data` is an
+ * AES-256-GCM envelope under OIP's legacy shared key (double-encoded plaintext). Writes go
+ * through a relay's HTTP `POST /put`, exactly like OIP's `putRecord`.
+ */
+import { constants, createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { encryptLikeOip } from '@sync/crypto/testing';
+import { toStoredDataString, type JsonObject } from '@sync/records';
+
+export interface Publisher {
+  publisherHash: string;
+  publicKey: string;
+  didAddress: string;
+  privateKey: KeyObject;
+}
+
+/** A creator key pair (2048-bit to keep tests fast; OIP uses 4096, the format is the same). */
+export function createPublisher(): Publisher {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  const n = publicKey.export({ format: 'jwk' }).n ?? '';
+  return {
+    publisherHash: createHash('sha256').update(n, 'utf8').digest('hex').slice(0, 12),
+    publicKey: n,
+    didAddress: `did:arweave:${createHash('sha256').update(Buffer.from(n, 'base64url')).digest('base64url')}`,
+    privateKey,
+  };
+}
+
+export interface OipRecordInput {
+  localId: string;
+  recordType: string;
+  data: JsonObject;
+  indexedAt: Date;
+  /** Encrypt `data` with OIP's legacy shared key (mode C). */
+  private?: boolean;
+}
+
+export interface PutRequest {
+  soul: string;
+  data: Record<string, unknown>;
+}
+
+export function oipPut(publisher: Publisher, input: OipRecordInput): PutRequest {
+  const soul = `${publisher.publisherHash}:${input.localId}`;
+  const did = `did:gun:${soul}`;
+  const dataString = toStoredDataString(input.data);
+  const signature = sign('sha256', Buffer.from(dataString, 'utf8'), {
+    key: publisher.privateKey,
+    padding: constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: 32,
+  }).toString('base64');
+  const oip = {
+    did,
+    recordType: input.recordType,
+    indexedAt: input.indexedAt.toISOString(),
+    ver: '0.8.0',
+    signature,
+    creator: { didAddress: publisher.didAddress, publicKey: publisher.publicKey },
+    didTx: did,
+  };
+  const meta = { created: input.indexedAt.getTime(), localId: input.localId, encrypted: Boolean(input.private) };
+  if (!input.private) return { soul, data: { data: dataString, oip: JSON.stringify(oip), meta } };
+  const envelope = encryptLikeOip(JSON.stringify(dataString), { password: 'gun-encryption-key', salt: 'salt' });
+  return { soul, data: { data: envelope, oip: JSON.stringify(oip), meta: { ...meta, encryptionMethod: 'aes-256-gcm' } } };
+}
+
+/** POST /put to an OIP-compatible relay; throws unless it answers 200. */
+export async function putViaRelay(relayUrl: string, put: PutRequest, token?: string): Promise<void> {
+  const res = await fetch(`${relayUrl}/put`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(put),
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (res.status !== 200) throw new Error(`relay /put ${put.soul} answered ${res.status}: ${await res.text()}`);
+}
