@@ -129,8 +129,11 @@ export function listVar<
       const { itemPattern } = spec;
       if (itemPattern) {
         const bad = items.find((i) => !itemPattern.test(i));
-        if (bad !== undefined)
-          fail(`item ${JSON.stringify(bad)} is not ${spec.itemHint ?? 'valid'}`);
+        if (bad !== undefined) {
+          // A secret list must not echo its items.
+          const which = spec.secret ? `item ${items.indexOf(bad) + 1}` : `item ${JSON.stringify(bad)}`;
+          fail(`${which} is not ${spec.itemHint ?? 'valid'}`);
+        }
       }
       return [...new Set(items)];
     }),

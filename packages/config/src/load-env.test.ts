@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiVars, baseVars, elasticsearchVars, gunVars, syncVars, cryptoVars } from './catalog.js';
 import { ConfigError } from './config-error.js';
+import { listVar } from './env-var.js';
 import { configFingerprint, loadEnv } from './load-env.js';
 
 const vars = {
@@ -74,6 +75,11 @@ describe(loadEnv.name, () => {
       'GUN_SYNC_INTERVAL',
       'API_PORT',
     ]);
+  });
+
+  it('never prints an item of a secret list', () => {
+    const secretList = { KEYS: listVar({ description: 'd', example: 'a,b', secret: true, itemPattern: /^[a-z]+$/, itemHint: 'lowercase' }) };
+    expect(() => loadEnv(secretList, { KEYS: 'ok,S3CRET' })).toThrow('KEYS: item 2 is not lowercase; got a hidden value');
   });
 
   it('never prints a secret value', () => {
