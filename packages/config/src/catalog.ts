@@ -283,6 +283,25 @@ export const discoveryVars = {
   }),
 } satisfies Record<string, EnvVar>;
 
+export const transformVars = {
+  TRANSFORM_CONCURRENCY: intVar({
+    description:
+      'Records one transform worker processes at the same time (GUN reads, decryption, conversion)',
+    example: '16',
+    default: '16',
+    min: 1,
+    max: 256,
+  }),
+  TRANSFORM_MISSING_ATTEMPTS: intVar({
+    description:
+      'Reads of a record that is missing or partial in GUN before it is parked in the dead-letter set',
+    example: '3',
+    default: '3',
+    min: 1,
+    max: 50,
+  }),
+} satisfies Record<string, EnvVar>;
+
 export const cryptoVars = {
   GUN_DECRYPT_FOREIGN_RECORDS: boolVar({
     description:
@@ -435,7 +454,8 @@ export const apiVars = {
     default: 'false',
   }),
   API_CHECK_TIMEOUT_MS: intVar({
-    description: 'Time box of each dependency check (readiness) and each GUN peer reachability probe (health)',
+    description:
+      'Time box of each dependency check (readiness) and each GUN peer reachability probe (health)',
     example: '2000',
     default: '2000',
     min: 50,
@@ -460,7 +480,8 @@ export const apiVars = {
     unit: 'milliseconds',
   }),
   HEALTH_ERROR_WINDOW_MINUTES: intVar({
-    description: 'Window of the recent error rate the health rule looks at (not a lifetime counter)',
+    description:
+      'Window of the recent error rate the health rule looks at (not a lifetime counter)',
     example: '15',
     default: '15',
     min: 1,
@@ -468,7 +489,8 @@ export const apiVars = {
     unit: 'minutes',
   }),
   HEALTH_MAX_ERROR_PERCENT: intVar({
-    description: 'Unhealthy when more than this percentage of the records finished in the window failed',
+    description:
+      'Unhealthy when more than this percentage of the records finished in the window failed',
     example: '10',
     default: '10',
     min: 0,
@@ -553,6 +575,7 @@ export const envCatalog = {
   gun: gunVars,
   sync: syncVars,
   discovery: discoveryVars,
+  transform: transformVars,
   crypto: cryptoVars,
   indexer: indexerVars,
   api: apiVars,

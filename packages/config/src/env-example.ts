@@ -12,6 +12,7 @@ const titles: Record<keyof typeof envCatalog, string> = {
   gun: 'GUN: relays, registry, node identity',
   sync: 'Sync policy: schedule, trusted nodes, record types (discovery)',
   discovery: 'Discovery worker: registry scans and the live path',
+  transform: 'Transform worker pool',
   crypto: 'Private records and sealing (transform)',
   indexer: 'Indexer worker: Elasticsearch bulk batching and back-off',
   api: 'HTTP API (health, force-sync, metrics, dashboard)',

@@ -23,6 +23,7 @@ export {
   redisVars,
   relayVars,
   syncVars,
+  transformVars,
   allEnvVars,
 } from './catalog.js';
 export {

@@ -18,7 +18,7 @@ function setup(read: ReadResult<RecordGraph>, result: TransformResult = document
   const deps = {
     gun: { readRecord: vi.fn(async () => read) },
     transformRecord,
-    seal: (doc: unknown) => `sealed(${(doc as { _id: string })._id})`,
+    seal: (doc: unknown, soul: string) => `sealed(${(doc as { _id: string })._id}@${soul})`,
     index: { add: vi.fn(async () => ({ id: 'x' })) },
     deadLetters: { record: vi.fn(async () => ({}) as never), remove: vi.fn(async () => true) },
     stats: { count: vi.fn(async () => {}) },
@@ -39,7 +39,7 @@ describe(makeProcessRecord.name, () => {
     );
     const [name, data, opts] = deps.index.add.mock.calls[0] as unknown as [string, Record<string, unknown>, { jobId: string }];
     expect(name).toBe('index-document');
-    expect(data).toMatchObject({ did: 'did:gun:a:1', soul: 'a:1', version: 1700, sealed: 'sealed(did:gun:a:1)' });
+    expect(data).toMatchObject({ did: 'did:gun:a:1', soul: 'a:1', version: 1700, sealed: 'sealed(did:gun:a:1@a:1)' });
     expect(JSON.stringify(data)).not.toContain('"_source"');
     expect(opts.jobId).toMatch(/^index-[0-9a-f]{32}-1700$/);
     expect(deps.deadLetters.remove).toHaveBeenCalledWith('a:1');

@@ -19,7 +19,8 @@ import type { DeadLetters, Stats } from '@sync/state';
 export interface ProcessRecordDeps {
   gun: Pick<GunRegistry, 'readRecord'>;
   transformRecord: TransformRecord;
-  seal: (document: unknown) => string;
+  /** Seals the document for Redis, bound to the soul (the indexer opens it with the same). */
+  seal: (document: unknown, soul: string) => string;
   index: Pick<Producer<'sync.index'>, 'add'>;
   deadLetters: Pick<DeadLetters, 'record' | 'remove'>;
   stats: Pick<Stats, 'count'>;
@@ -86,7 +87,7 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
     const plain = JSON.stringify(document);
     await deps.index.add(
       JobName.indexDocument,
-      { did: document._id, soul: input.soul, version: document.version, sealed: deps.seal(document), bytes: Buffer.byteLength(plain) },
+      { did: document._id, soul: input.soul, version: document.version, sealed: deps.seal(document, input.soul), bytes: Buffer.byteLength(plain) },
       { jobId: jobIdFor('index', input.soul, document.version) },
     );
     await deps.deadLetters.remove(input.soul);

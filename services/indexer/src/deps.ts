@@ -1,0 +1,109 @@
+/**
+ * Builds every client and collaborator of the indexer once. `close()` closes them in reverse
+ * order of creation: the batcher sends what it still holds, then the queue handle, the
+ * Elasticsearch client and the Redis connection go.
+ */
+import { Queue } from 'bullmq';
+import type { Client } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { bulkWrite, createEsClient, type BulkOp, type BulkResult } from '@sync/es-client';
+import type { Logger } from '@sync/logging';
+import { QueueName, createRedisConnection } from '@sync/queues';
+import {
+  createDeadLetters,
+  createStats,
+  createTombstones,
+  createWatermarks,
+  type DeadLetters,
+  type Stats,
+  type Tombstones,
+  type Watermarks,
+} from '@sync/state';
+import { createMicroBatcher, type MicroBatcher, type Scheduler } from './batcher.js';
+import type { IndexerConfig } from './config.js';
+import { createIndexerMetrics, type IndexerMetrics } from './metrics.js';
+import { makeSendBulk } from './send-bulk.js';
+import { createThrottle, type Throttle } from './throttle.js';
+
+/** The longest the queue is paused at once while Elasticsearch is down. */
+export const MAX_PAUSE_MS = 60_000;
+
+export interface IndexerDeps {
+  connection: Redis;
+  es: Client;
+  /** Handle on sync.index for the queue-wide rate limit. */
+  queue: Queue;
+  batcher: MicroBatcher<BulkOp, BulkResult>;
+  throttle: Throttle;
+  metrics: IndexerMetrics;
+  tombstones: Tombstones;
+  watermarks: Watermarks;
+  deadLetters: DeadLetters;
+  stats: Stats;
+  close(): Promise<void>;
+}
+
+export interface CreateDepsOptions {
+  registry: Registry;
+  /** `refresh` of every bulk request; tests use `wait_for`, production leaves it to the index. */
+  refresh?: boolean | 'wait_for';
+  scheduler?: Scheduler;
+}
+
+export function createDeps(
+  config: IndexerConfig,
+  log: Logger,
+  { registry, refresh, scheduler }: CreateDepsOptions,
+): IndexerDeps {
+  const { redis, elasticsearch, worker, batch } = config;
+  const connection = createRedisConnection(redis.url, 'worker');
+  const es = createEsClient(elasticsearch);
+  const queue = new Queue(QueueName.index, { connection, prefix: redis.prefix });
+  const metrics = createIndexerMetrics(registry);
+  const throttle = createThrottle({
+    baseMs: worker.rateLimitMs,
+    maxMs: MAX_PAUSE_MS,
+    pause: (ms) => queue.rateLimit(ms),
+  });
+  const batcher = createMicroBatcher<BulkOp, BulkResult>({
+    maxItems: batch.maxDocs,
+    maxBytes: batch.maxBytes,
+    flushMs: batch.flushMs,
+    // Enough parallel requests for every job slot; one when a batch can hold them all.
+    maxInFlight: Math.max(1, Math.ceil(worker.concurrency / batch.maxDocs)),
+    // Each active job holds at most one operation; twice that is a guard, never a queue.
+    maxPending: worker.concurrency * 2,
+    send: makeSendBulk({
+      write: (ops) => bulkWrite(es, ops, refresh !== undefined ? { refresh } : {}),
+      throttle,
+      metrics,
+      log,
+    }),
+    ...(scheduler ? { scheduler } : {}),
+  });
+  metrics.trackPending(() => batcher.pending());
+
+  let closing: Promise<void> | undefined;
+  return {
+    connection,
+    es,
+    queue,
+    batcher,
+    throttle,
+    metrics,
+    tombstones: createTombstones(connection, redis.prefix),
+    watermarks: createWatermarks(connection, redis.prefix),
+    deadLetters: createDeadLetters(connection, redis.prefix),
+    stats: createStats(connection, redis.prefix),
+    close() {
+      closing ??= (async () => {
+        await batcher.close();
+        await queue.close();
+        await es.close();
+        await connection.quit().catch(() => connection.disconnect());
+      })();
+      return closing;
+    },
+  };
+}

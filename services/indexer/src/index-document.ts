@@ -1,0 +1,54 @@
+/**
+ * Consumes `index-document` on sync.index: skips the version when a tombstone at least as new
+ * exists (a late older version must not bring a deleted record back, also long after
+ * Elasticsearch forgot the delete), opens the sealed document and indexes it through the
+ * micro-batcher with `version_type: external_gte`. Idempotent per (DID, version): a replay
+ * rewrites the same document or gets 409 when a newer one is there.
+ */
+import type { IndexDocumentJob, ProcessorContext } from '@sync/queues';
+import { SyncError } from '@sync/runtime/errors';
+import { openDocument } from './open-document.js';
+import { deadLetter, settle, type IndexJobResult, type JobDeps, type Target } from './settle.js';
+
+/** Bytes of a `_bulk` action line around the document. */
+export const ACTION_LINE_BYTES = 160;
+
+export function makeIndexDocument(deps: JobDeps) {
+  return async function indexDocument(
+    data: IndexDocumentJob,
+    { job, log }: ProcessorContext,
+  ): Promise<IndexJobResult> {
+    const target: Target = {
+      action: 'index',
+      did: data.did,
+      soul: data.soul,
+      version: data.version,
+    };
+    const tombstone = await deps.tombstones.get(data.did);
+    if (tombstone !== undefined && tombstone >= data.version) {
+      await deps.stats.count('skipped');
+      deps.metrics.documents.inc({ outcome: 'tombstoned' });
+      log.debug(
+        { did: data.did, version: data.version, tombstone },
+        'deleted at or after this version, skipped',
+      );
+      return { outcome: 'tombstoned' };
+    }
+
+    let document: Record<string, unknown>;
+    try {
+      document = openDocument(data, deps.sealKey);
+    } catch (err) {
+      const code = err instanceof SyncError ? err.code : 'SYNC_DOCUMENT_INVALID';
+      const detail = `${code}: ${err instanceof Error ? err.message : String(err)}`;
+      throw await deadLetter(deps, target, 'unreadable-document', detail, 'unreadable', log);
+    }
+
+    const bytes = data.bytes + data.did.length + deps.index.length + ACTION_LINE_BYTES;
+    const result = await deps.submit(
+      { action: 'index', index: deps.index, id: data.did, version: data.version, document },
+      bytes,
+    );
+    return settle(deps, job, target, result, log);
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * What a job does with its operation's bulk result, shared by index and delete:
+ * - ok: raise the soul's indexed watermark, count synced/deleted;
+ * - conflict (409): an equal or newer version is already there; done, counted as skipped;
+ * - rejected (400, mapping): dead-letter with Elasticsearch's type and reason (never the
+ *   document), then UnrecoverableError so no attempt is wasted;
+ * - retry with throttle: the queue is already paused (send-bulk), the job goes back to wait
+ *   through BullMQ's RateLimitError, which spends no attempt: an outage of any length loses
+ *   nothing, and the exponential, jittered pause keeps every replica slow while it lasts;
+ * - retry without throttle (500, odd responses): a plain retryable error, so the catalog's
+ *   exponential backoff and attempt limit apply; the last attempt dead-letters the record, so
+ *   one odd document can neither stall the queue nor retry for ever.
+ */
+import { RateLimitError, UnrecoverableError, type Job } from 'bullmq';
+import { toEsError, type BulkOp, type BulkResult } from '@sync/es-client';
+import type { Logger } from '@sync/logging';
+import type { DeadLetters, Stats, Tombstones, Watermarks } from '@sync/state';
+import type { IndexerMetrics } from './metrics.js';
+
+export interface JobDeps {
+  index: string;
+  sealKey: Buffer;
+  /** Hands one operation to the micro-batcher and resolves with its own result. */
+  submit: (op: BulkOp, bytes: number) => Promise<BulkResult>;
+  tombstones: Pick<Tombstones, 'get' | 'put'>;
+  watermarks: Pick<Watermarks, 'markIndexed'>;
+  deadLetters: Pick<DeadLetters, 'record'>;
+  stats: Pick<Stats, 'count'>;
+  metrics: Pick<IndexerMetrics, 'documents'>;
+  now: () => number;
+}
+
+export type IndexJobResult = { outcome: 'indexed' | 'deleted' | 'conflict' | 'tombstoned' };
+
+export interface Target {
+  action: 'index' | 'delete';
+  did: string;
+  soul: string;
+  version: number;
+}
+
+/** True when this run is the job's last allowed attempt. */
+export function isLastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/** Records a dead letter and returns the UnrecoverableError to throw. */
+export async function deadLetter(
+  deps: Pick<JobDeps, 'deadLetters' | 'stats' | 'metrics' | 'now'>,
+  target: Target,
+  reason: string,
+  detail: string,
+  outcome: 'rejected' | 'failed' | 'unreadable',
+  log: Logger,
+): Promise<UnrecoverableError> {
+  await deps.deadLetters.record({
+    soul: target.soul,
+    did: target.did,
+    stage: 'index',
+    reason,
+    detail,
+    at: deps.now(),
+  });
+  await deps.stats.count('error', 1, reason);
+  deps.metrics.documents.inc({ outcome });
+  log.warn(
+    { did: target.did, soul: target.soul, version: target.version, reason, detail },
+    'document dead-lettered',
+  );
+  return new UnrecoverableError(`${reason}: ${detail}`);
+}
+
+export async function settle(
+  deps: JobDeps,
+  job: Pick<Job, 'attemptsMade' | 'opts'>,
+  target: Target,
+  result: BulkResult,
+  log: Logger,
+): Promise<IndexJobResult> {
+  switch (result.outcome) {
+    case 'ok': {
+      await deps.watermarks.markIndexed(target.soul, target.version);
+      await deps.stats.count(target.action === 'index' ? 'synced' : 'deleted');
+      const outcome = target.action === 'index' ? 'indexed' : 'deleted';
+      deps.metrics.documents.inc({ outcome });
+      log.debug(
+        { did: target.did, version: target.version, result: result.result },
+        `document ${outcome}`,
+      );
+      return { outcome };
+    }
+    case 'conflict':
+      await deps.stats.count('skipped');
+      deps.metrics.documents.inc({ outcome: 'conflict' });
+      log.debug({ did: target.did, version: target.version }, 'newer version already indexed');
+      return { outcome: 'conflict' };
+    case 'rejected':
+      throw await deadLetter(
+        deps,
+        target,
+        'es-rejected',
+        `${result.type}: ${result.reason}`,
+        'rejected',
+        log,
+      );
+    case 'retry':
+      if (result.throttle) {
+        deps.metrics.documents.inc({ outcome: 'throttled' });
+        throw new RateLimitError();
+      }
+      if (isLastAttempt(job))
+        throw await deadLetter(
+          deps,
+          target,
+          'es-failed',
+          `${result.type}: ${result.reason}`,
+          'failed',
+          log,
+        );
+      deps.metrics.documents.inc({ outcome: 'retried' });
+      throw toEsError({
+        kind: 'unknown',
+        type: result.type,
+        reason: result.reason,
+        ...(result.status !== undefined ? { status: result.status } : {}),
+      });
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The BullMQ Worker on sync.index. Concurrency is high (64 by default) because a job costs
+ * almost nothing while it waits for its batch: the slots are what fills a `_bulk` request.
+ * The `limiter` is a ceiling no real load reaches; it is there because BullMQ only honours a
+ * manual rate limit (Queue#rateLimit, set while Elasticsearch is down) for workers that have
+ * one, and then every replica of the queue pauses, not just this process.
+ */
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { Logger } from '@sync/logging';
+import {
+  DeleteDocumentJob,
+  IndexDocumentJob,
+  JobName,
+  QueueName,
+  assertHandlers,
+  defineProcessor,
+  queueCatalog,
+  type Handler,
+} from '@sync/queues';
+import { makeDeleteDocument } from './delete-document.js';
+import { makeIndexDocument } from './index-document.js';
+import type { IndexJobResult, JobDeps } from './settle.js';
+
+export interface IndexerWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+}
+
+/** A ceiling on jobs per second that only exists to enable the manual rate limit. */
+export const LIMITER = { max: 1_000_000, duration: 1_000 } as const;
+
+type AnyHandler = { schema: z.ZodType; handle: Handler<z.ZodType, IndexJobResult> };
+
+/** Pairs a schema with its handler; defineProcessor parses the payload with that schema first. */
+function handler<S extends z.ZodType>(schema: S, handle: Handler<S, IndexJobResult>): AnyHandler {
+  return { schema, handle: (data, ctx) => handle(data as z.output<S>, ctx) };
+}
+
+export function createIndexerWorker(
+  deps: JobDeps,
+  { connection, prefix, concurrency }: IndexerWorkerOptions,
+  log: Logger,
+): Worker {
+  const handlers = {
+    [JobName.indexDocument]: handler(IndexDocumentJob, makeIndexDocument(deps)),
+    [JobName.deleteDocument]: handler(DeleteDocumentJob, makeDeleteDocument(deps)),
+  };
+  assertHandlers(QueueName.index, Object.keys(queueCatalog[QueueName.index].jobs), handlers);
+
+  const worker = new Worker(QueueName.index, defineProcessor(handlers, log), {
+    connection,
+    prefix,
+    concurrency,
+    autorun: false,
+    limiter: LIMITER,
+  });
+  worker.on('error', (err) => log.error({ err }, 'index worker error'));
+  worker.on('failed', (job, err) => {
+    if (err instanceof UnrecoverableError || err.name === 'UnrecoverableError') {
+      log.error({ err, jobId: job?.id, job: job?.name }, 'index job failed permanently');
+    } else {
+      log.warn(
+        { err, jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade },
+        'index job failed, will retry',
+      );
+    }
+  });
+  return worker;
+}

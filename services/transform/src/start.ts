@@ -1,0 +1,72 @@
+/**
+ * Starts the transform stage on given clients: used by this service's main.ts and by the
+ * one-process runner. Builds the pure transform once (keyring, bounded key cache, policies).
+ */
+import type { Worker } from 'bullmq';
+import type { Registry } from 'prom-client';
+import { DerivedKeys, buildKeyring, makeDecrypt, seal } from '@sync/crypto';
+import { resolveNodeId, type GunRegistry } from '@sync/gun-client';
+import type { Logger } from '@sync/logging';
+import { QueueName, connectRedis, createProducer } from '@sync/queues';
+import { makeTransformRecord } from '@sync/records';
+import { createDeadLetters, createStats, stateKeys } from '@sync/state';
+import type { TransformConfig } from './config.js';
+import { createTransformMetrics } from './metrics.js';
+import { createTransformWorker } from './worker.js';
+
+export interface TransformRuntime {
+  worker: Worker;
+  nodeId: string;
+  /** Ready while the worker runs and is not closing. */
+  ready(): boolean;
+  close(): Promise<void>;
+}
+
+export async function startTransform(config: TransformConfig, { log, gun, registry }: { log: Logger; gun: GunRegistry; registry: Registry }): Promise<TransformRuntime> {
+  const producer = await connectRedis(config.redis.url, 'producer');
+  const workerConnection = await connectRedis(config.redis.url, 'worker');
+  const { prefix } = config.redis;
+  const nodeId = await resolveNodeId({ override: config.gun.nodeIdOverride, redis: producer, key: stateKeys(prefix).nodeId });
+  const index = createProducer(QueueName.index, { connection: producer, prefix });
+  const keys = new DerivedKeys({ maxEntries: config.decrypt.keyCacheSize });
+  const transformRecord = makeTransformRecord({
+    decrypt: makeDecrypt({ keyring: buildKeyring(config.decrypt.keyring), keys, policy: config.decrypt.policy }),
+    signaturePolicy: config.records.signaturePolicy,
+    maxBytes: config.records.maxBytes,
+    index: config.index,
+  });
+  const worker = createTransformWorker(
+    {
+      gun,
+      transformRecord,
+      seal: (document, soul) => seal(document, config.sealKey, soul),
+      index,
+      deadLetters: createDeadLetters(producer, prefix),
+      stats: createStats(producer, prefix),
+      metrics: createTransformMetrics(registry),
+      selfNodeId: nodeId,
+      now: () => new Date(),
+      missingAttempts: config.worker.missingAttempts,
+    },
+    { connection: workerConnection, prefix, concurrency: config.worker.concurrency },
+    log,
+  );
+  worker.run().catch((err: unknown) => log.fatal({ err }, 'transform worker loop stopped'));
+  log.info({ concurrency: config.worker.concurrency, nodeId, fingerprint: config.fingerprint }, 'transform worker started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    worker,
+    nodeId,
+    ready: () => worker.isRunning() && !closing,
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        await index.close();
+        workerConnection.disconnect();
+        producer.disconnect();
+      })();
+      return closing;
+    },
+  };
+}
