@@ -32,6 +32,8 @@ export interface Stats {
   scanStarted(at: number): Promise<void>;
   scanEnded(cycle: CycleRecord): Promise<void>;
   setRegistryCounts(counts: Record<string, number>): Promise<void>;
+  /** The last reconciliation: documents checked and orphans found (gauges, not counters). */
+  setReconciliation(result: { checked: number; orphans: number }): Promise<void>;
   snapshot(now: number, windowMinutes?: number): Promise<StatsSnapshot>;
 }
 
@@ -68,6 +70,9 @@ export function createStats(redis: Redis, prefix: string): Stats {
       const entries = Object.entries(counts);
       if (entries.length > 0) tx.hset(keys.registryCounts, Object.fromEntries(entries));
       await tx.exec();
+    },
+    async setReconciliation({ checked, orphans }) {
+      await redis.hset(keys.stats, { reconciledDocuments: checked, orphans });
     },
     async snapshot(now, windowMinutes = 15) {
       const [raw, cyclesRaw, registryRaw] = await Promise.all([

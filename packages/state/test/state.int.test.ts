@@ -4,7 +4,9 @@ import { connectRedis } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import { createDeadLetters, createStats, createTombstones, createWatermarks } from '../src/index.js';
 
-const redisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6394';
+import { serviceUrls } from '../../../test/services.js';
+
+const redisUrl = (): string => serviceUrls().redisUrl;
 
 describe('Redis state', () => {
   let redis: Redis;

@@ -18,7 +18,7 @@ export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
   stats: Stats;
   policy: SyncPolicy;
   /** Called once per full scan with every soul the registry listed (reconciliation). */
-  onScanned?: (scan: { jobId: string; souls: AsyncIterable<string> | Iterable<string> }) => Promise<void>;
+  onScanned?: (scan: { jobId: string; souls: ReadonlySet<string> }) => Promise<void>;
 }
 
 export interface DiscoverSummary {

@@ -8,7 +8,9 @@ import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import { createStats, createTombstones, createWatermarks } from '@sync/state';
 import { makeDiscover, type DiscoverDeps } from '../src/discover.js';
 import type { SyncPolicy } from '../src/policy.js';
-const redisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6394';
+import { serviceUrls } from '../../../test/services.js';
+
+const redisUrl = (): string => serviceUrls().redisUrl;
 
 /** A registry held in memory behind our narrow GunRegistry interface: discovery's logic is under test here, not GUN. */
 function memoryRegistry(index: Record<string, IndexEntry[]>, deleted: string[] = []): GunRegistry {
