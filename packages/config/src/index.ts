@@ -35,3 +35,11 @@ export {
   type LoadEnvOptions,
 } from './load-env.js';
 export { parseEnvNames, renderEnvExample } from './env-example.js';
+export {
+  elasticsearchSettings,
+  gunSettings,
+  redisSettings,
+  type ElasticsearchSettings,
+  type GunSettings,
+  type RedisSettings,
+} from './settings.js';

@@ -1,4 +1,17 @@
-import { baseVars, configFingerprint, discoveryVars, elasticsearchVars, gunVars, loadEnv, redisVars, syncVars, type EnvSource } from '@sync/config';
+import {
+  baseVars,
+  configFingerprint,
+  discoveryVars,
+  elasticsearchSettings,
+  elasticsearchVars,
+  gunSettings,
+  gunVars,
+  loadEnv,
+  redisSettings,
+  redisVars,
+  syncVars,
+  type EnvSource,
+} from '@sync/config';
 
 const vars = { ...baseVars, ...redisVars, ...elasticsearchVars, ...gunVars, ...syncVars, ...discoveryVars };
 
@@ -14,19 +27,9 @@ export function loadDiscoveryConfig(source: EnvSource) {
     logPretty: env.LOG_PRETTY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     probe: { host: env.PROBE_HOST, port: env.PROBE_PORT },
-    redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
-    elasticsearch: {
-      url: env.ELASTICSEARCH_URL,
-      username: env.ELASTICSEARCH_USERNAME,
-      password: env.ELASTICSEARCH_PASSWORD,
-      index: env.ELASTICSEARCH_INDEX,
-      requestTimeoutMs: env.ELASTICSEARCH_REQUEST_TIMEOUT_MS,
-    },
-    gun: {
-      peers: [...env.GUN_PEERS, ...env.GUN_EXTERNAL_PEERS],
-      registryRoot: env.GUN_REGISTRY_ROOT,
-      nodeIdOverride: env.GUN_NODE_ID_OVERRIDE,
-    },
+    redis: redisSettings(env),
+    elasticsearch: elasticsearchSettings(env),
+    gun: gunSettings(env),
     sync: {
       enabled: env.GUN_SYNC_ENABLED,
       intervalMs: env.GUN_SYNC_INTERVAL,

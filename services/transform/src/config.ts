@@ -1,4 +1,17 @@
-import { baseVars, configFingerprint, cryptoVars, elasticsearchVars, gunVars, loadEnv, redisVars, syncVars, transformVars, type EnvSource } from '@sync/config';
+import {
+  baseVars,
+  configFingerprint,
+  cryptoVars,
+  elasticsearchVars,
+  gunSettings,
+  gunVars,
+  loadEnv,
+  redisSettings,
+  redisVars,
+  syncVars,
+  transformVars,
+  type EnvSource,
+} from '@sync/config';
 
 const vars = { ...baseVars, ...redisVars, ...gunVars, ...syncVars, ...cryptoVars, ...transformVars, ELASTICSEARCH_INDEX: elasticsearchVars.ELASTICSEARCH_INDEX };
 
@@ -16,8 +29,8 @@ export function loadTransformConfig(source: EnvSource) {
     logPretty: env.LOG_PRETTY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     probe: { host: env.PROBE_HOST, port: env.PROBE_PORT },
-    redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
-    gun: { peers: [...env.GUN_PEERS, ...env.GUN_EXTERNAL_PEERS], nodeIdOverride: env.GUN_NODE_ID_OVERRIDE },
+    redis: redisSettings(env),
+    gun: gunSettings(env),
     worker: { concurrency: env.TRANSFORM_CONCURRENCY, missingAttempts: env.TRANSFORM_MISSING_ATTEMPTS },
     index: env.ELASTICSEARCH_INDEX,
     records: { maxBytes: env.GUN_MAX_RECORD_BYTES, signaturePolicy: env.GUN_SYNC_VERIFY_SIGNATURES },

@@ -22,7 +22,15 @@ export interface TransformRuntime {
   close(): Promise<void>;
 }
 
-export async function startTransform(config: TransformConfig, { log, gun, registry }: { log: Logger; gun: GunRegistry; registry: Registry }): Promise<TransformRuntime> {
+export interface StartOptions {
+  log: Logger;
+  gun: GunRegistry;
+  registry: Registry;
+  /** Called when the worker loop dies: the process should shut down (exit 1). */
+  onFatal: (err: unknown) => void;
+}
+
+export async function startTransform(config: TransformConfig, { log, gun, registry, onFatal }: StartOptions): Promise<TransformRuntime> {
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
   const { prefix } = config.redis;
@@ -51,7 +59,7 @@ export async function startTransform(config: TransformConfig, { log, gun, regist
     { connection: workerConnection, prefix, concurrency: config.worker.concurrency },
     log,
   );
-  worker.run().catch((err: unknown) => log.fatal({ err }, 'transform worker loop stopped'));
+  worker.run().catch(onFatal);
   log.info({ concurrency: config.worker.concurrency, nodeId, fingerprint: config.fingerprint }, 'transform worker started');
 
   let closing: Promise<void> | undefined;

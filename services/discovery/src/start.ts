@@ -1,0 +1,101 @@
+/**
+ * Starts the discovery stage on a given GUN registry: used by main.ts and the one-process
+ * runner. The live subscription runs beside the scheduled scans when enabled.
+ */
+import type { Registry } from 'prom-client';
+import { Gauge } from 'prom-client';
+import { createEsClient } from '@sync/es-client';
+import { resolveNodeId, type GunRegistry } from '@sync/gun-client';
+import type { Logger } from '@sync/logging';
+import { QueueName, connectRedis, createProducer } from '@sync/queues';
+import { createStats, createTombstones, createWatermarks, stateKeys } from '@sync/state';
+import type { DiscoveryConfig } from './config.js';
+import type { DiscoverDeps } from './discover.js';
+import { startLiveSync, type LiveSync } from './live.js';
+import { oipDefaultRecordTypes } from './oip-record-types.js';
+import { typesToScan, type SyncPolicy } from './policy.js';
+import { findOrphans } from './reconcile.js';
+import { createDiscoveryWorker } from './worker.js';
+
+export interface DiscoveryRuntime {
+  nodeId: string;
+  ready(): boolean;
+  close(): Promise<void>;
+}
+
+/** The types this node scans before it has seen the registry: GUN_SYNC_RECORD_TYPES or OIP's defaults. */
+export function configuredRecordTypes(config: DiscoveryConfig): readonly string[] {
+  return config.sync.recordTypes.length > 0 ? config.sync.recordTypes : oipDefaultRecordTypes;
+}
+
+export interface StartOptions {
+  log: Logger;
+  gun: GunRegistry;
+  registry: Registry;
+  /** Called when the worker loop dies: the process should shut down (exit 1). */
+  onFatal: (err: unknown) => void;
+}
+
+export async function startDiscovery(config: DiscoveryConfig, { log, gun, registry, onFatal }: StartOptions): Promise<DiscoveryRuntime> {
+  const { prefix } = config.redis;
+  const producer = await connectRedis(config.redis.url, 'producer');
+  const workerConnection = await connectRedis(config.redis.url, 'worker');
+  const nodeId = await resolveNodeId({ override: config.gun.nodeIdOverride, redis: producer, key: stateKeys(prefix).nodeId });
+  const es = createEsClient(config.elasticsearch);
+  const transform = createProducer(QueueName.transform, { connection: producer, prefix });
+  const index = createProducer(QueueName.index, { connection: producer, prefix });
+  const stats = createStats(producer, prefix);
+  const orphansGauge = new Gauge({ name: 'sync_discovery_orphans', help: 'Indexed gun documents no registry lists any more (last full scan)', registers: [registry] });
+  const policy: SyncPolicy = { selfNodeId: nodeId, trustedNodes: config.sync.trustedNodes, typeFilter: config.sync.typeFilter };
+  const deps: DiscoverDeps = {
+    gun,
+    transform,
+    index,
+    watermarks: createWatermarks(producer, prefix),
+    tombstones: createTombstones(producer, prefix),
+    stats,
+    policy,
+    chunkSize: config.discovery.chunkSize,
+    now: () => new Date(),
+    onScanned: async ({ souls }) => {
+      try {
+        const result = await findOrphans({ es, index: config.elasticsearch.index, log }, souls);
+        orphansGauge.set(result.orphans);
+        await stats.setReconciliation(result);
+      } catch (err) {
+        log.warn({ err }, 'reconciliation skipped: Elasticsearch did not answer');
+      }
+    },
+  };
+  const discovery = await createDiscoveryWorker(deps, { connection: workerConnection, prefix, intervalMs: config.sync.intervalMs, enabled: config.sync.enabled }, log);
+  discovery.worker.run().catch(onFatal);
+
+  let live: LiveSync | undefined;
+  if (config.sync.enabled && config.discovery.live) {
+    const types = typesToScan(configuredRecordTypes(config), policy.typeFilter);
+    live = startLiveSync(
+      { ...deps, gun, log, flushMs: config.discovery.liveFlushMs, maxBuffered: config.discovery.liveMaxBuffered },
+      types,
+    );
+    log.info({ types: types.length }, 'live registry subscription started');
+  }
+  log.info({ nodeId, intervalMs: config.sync.intervalMs, fingerprint: config.fingerprint }, 'discovery started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    nodeId,
+    ready: () => discovery.worker.isRunning() && !closing,
+    close() {
+      closing ??= (async () => {
+        await live?.close();
+        await discovery.close();
+        await transform.close();
+        await index.close();
+        await es.close();
+        workerConnection.disconnect();
+        producer.disconnect();
+      })();
+      return closing;
+    },
+  };
+}
