@@ -1,42 +1,114 @@
+/**
+ * Builds every client the API uses, once, from config; close() shuts them in reverse order.
+ * Redis is a fail-fast producer connection: a request must not hang while Redis is down.
+ */
 import { Client } from '@elastic/elasticsearch';
-import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createGunRegistryWriter, resolveNodeId } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
+import { QueueName, connectRedis, createProducer } from '@sync/queues';
+import { createDeadLetters, createStats, createWatermarks, stateKeys } from '@sync/state';
+import type { ApiDeps } from './app.js';
+import { createPeerProbe, elasticsearchCheck, gunPeersCheck, redisCheck } from './checks.js';
 import type { ApiConfig } from './config.js';
-import { elasticsearchCheck, gunPeersCheck, redisCheck, type DependencyCheck } from './checks.js';
+import { createPipelineView } from './pipeline-view.js';
+import { createSyncControl } from './sync-control.js';
 
-export interface Deps {
-  checks: Record<string, DependencyCheck>;
+export type Deps = Omit<ApiDeps, 'log' | 'config' | 'isShuttingDown' | 'now'> & {
   close(): Promise<void>;
+};
+
+export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> {
+  const { prefix } = config.redis;
+  const redis = await connectRedis(config.redis.url, 'producer');
+  redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
+  const steps: { name: string; close: () => Promise<void> }[] = [];
+  const onClose = (name: string, close: () => Promise<void>) => steps.push({ name, close });
+  onClose('redis', async () => {
+    redis.disconnect();
+  });
+  try {
+    const { url, username, password, requestTimeoutMs } = config.elasticsearch;
+    const es = new Client({
+      node: url,
+      requestTimeout: requestTimeoutMs,
+      // Only readiness uses this client: a refused connection should fail the check at once.
+      maxRetries: 0,
+      ...(username && password ? { auth: { username, password } } : {}),
+    });
+    onClose('elasticsearch', () => es.close());
+
+    const discover = createProducer(QueueName.discover, { connection: redis, prefix });
+    onClose('discover producer', () => discover.close());
+    const others = [QueueName.transform, QueueName.index].map(
+      (name) => new Queue(name, { connection: redis, prefix }),
+    );
+    onClose('queues', async () => {
+      await Promise.all(others.map((q) => q.close()));
+    });
+    const queues = [discover.queue, ...others];
+
+    const nodeId = await resolveNodeId({
+      override: config.gun.nodeIdOverride,
+      redis,
+      key: stateKeys(prefix).nodeId,
+    });
+    const registryWriter = createGunRegistryWriter({
+      mode: config.gun.mode,
+      peers: config.gun.peers,
+      root: config.gun.registryRoot,
+      writeTimeoutMs: config.gun.registryTimeoutMs,
+      readTimeoutMs: config.gun.readTimeoutMs,
+      peerWaitMs: config.gun.peerWaitMs,
+      writeToken: config.gun.writeToken,
+      log,
+    });
+    onClose('registry writer', () => registryWriter.close());
+
+    const metricsRegistry = new Registry();
+    collectDefaultMetrics({ register: metricsRegistry });
+
+    let closing: Promise<void> | undefined;
+    return {
+      nodeId,
+      checks: {
+        redis: redisCheck(redis),
+        elasticsearch: elasticsearchCheck(es),
+        gun: gunPeersCheck(config.gun.peers),
+      },
+      peers: createPeerProbe(
+        { local: config.gun.peers, external: config.gun.externalPeers },
+        config.http.checkTimeoutMs,
+      ),
+      stats: createStats(redis, prefix),
+      deadLetters: createDeadLetters(redis, prefix),
+      pipeline: createPipelineView(queues, redis),
+      control: createSyncControl({ discover, watermarks: createWatermarks(redis, prefix) }),
+      registryWriter,
+      metricsRegistry,
+      dashboardQueues: queues,
+      close() {
+        closing ??= closeAll(steps, log);
+        return closing;
+      },
+    };
+  } catch (err) {
+    await closeAll(steps, log);
+    throw err;
+  }
 }
 
-/** Builds every client once; close() shuts them in reverse order. */
-export function createDeps(config: ApiConfig, log: Logger): Deps {
-  // Fail fast: a producer-side connection must not queue commands while Redis is down.
-  const redis = new Redis(config.redis.url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    lazyConnect: false,
-  });
-  redis.on('error', (err) => log.warn({ err }, 'redis connection error'));
-  const { url, username, password, requestTimeoutMs } = config.elasticsearch;
-  const es = new Client({
-    node: url,
-    requestTimeout: requestTimeoutMs,
-    ...(username && password ? { auth: { username, password } } : {}),
-  });
-  let closing: Promise<void> | undefined;
-  return {
-    checks: {
-      redis: redisCheck(redis),
-      elasticsearch: elasticsearchCheck(es),
-      gun: gunPeersCheck(config.gun.peers),
-    },
-    close() {
-      closing ??= (async () => {
-        await es.close();
-        redis.disconnect();
-      })();
-      return closing;
-    },
-  };
+/** Reverse order of creation; every step runs even when one fails. */
+async function closeAll(
+  steps: { name: string; close: () => Promise<void> }[],
+  log: Logger,
+): Promise<void> {
+  for (const step of [...steps].reverse()) {
+    try {
+      await step.close();
+    } catch (err) {
+      log.warn({ err, step: step.name }, 'close step failed');
+    }
+  }
 }

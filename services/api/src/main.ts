@@ -7,19 +7,30 @@ import { createDeps } from './deps.js';
 
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
-  const log = createLogger({ service: 'api', level: config.logLevel, pretty: config.logPretty });
+  const log = createLogger({
+    service: 'api',
+    level: config.logLevel,
+    pretty: config.logPretty,
+    version: config.version,
+  });
   const shutdown = createShutdown({ log, timeoutMs: config.shutdownTimeoutMs });
-  const deps = createDeps(config, log);
-  shutdown.add('clients', () => deps.close());
+  const deps = await createDeps(config, log);
+  shutdown.add('clients', () => deps.close()); // added first → closed last
   const app = await buildApp({
+    ...deps,
     log,
-    checks: deps.checks,
+    config,
     isShuttingDown: () => shutdown.isShuttingDown(),
   });
   shutdown.add('http', () => app.close());
   shutdown.listen();
   await app.listen({ host: config.http.host, port: config.http.port });
-  log.info({ fingerprint: config.fingerprint, port: config.http.port }, 'api started');
+  if (!config.http.adminToken)
+    log.warn('API_ADMIN_TOKEN is not set: admin routes and the dashboard answer 403');
+  log.info(
+    { fingerprint: config.fingerprint, port: config.http.port, nodeId: deps.nodeId },
+    'api started',
+  );
 }
 
 main().catch((err: unknown) => {

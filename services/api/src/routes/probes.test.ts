@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSilentLogger } from '@sync/logging';
 import { buildApp } from '../app.js';
 import type { DependencyCheck } from '../checks.js';
+import { testConfig, testDeps } from '../testing.js';
 
 const ok: DependencyCheck = async () => {};
 const down: DependencyCheck = async () => {
@@ -13,10 +13,7 @@ const hangs: DependencyCheck = (signal) =>
 describe('probe routes', () => {
   it('answers liveness without calling any dependency', async () => {
     let called = false;
-    const app = await buildApp({
-      log: createSilentLogger(),
-      checks: { redis: async () => void (called = true) },
-    });
+    const app = await buildApp(testDeps({ checks: { redis: async () => void (called = true) } }));
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok' });
@@ -25,10 +22,7 @@ describe('probe routes', () => {
   });
 
   it('is ready only when every dependency answers', async () => {
-    const app = await buildApp({
-      log: createSilentLogger(),
-      checks: { redis: ok, elasticsearch: ok },
-    });
+    const app = await buildApp(testDeps({ checks: { redis: ok, elasticsearch: ok } }));
     const res = await app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
@@ -39,32 +33,39 @@ describe('probe routes', () => {
   });
 
   it('names the failing dependency and times out hanging ones', async () => {
-    const app = await buildApp({
-      log: createSilentLogger(),
-      checks: { redis: ok, elasticsearch: down, gun: hangs },
-      readinessTimeoutMs: 50,
-    });
+    const app = await buildApp(
+      testDeps({
+        config: testConfig({ API_CHECK_TIMEOUT_MS: '50' }),
+        checks: { redis: ok, elasticsearch: down, gun: hangs },
+      }),
+    );
     const res = await app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({
+    expect(res.json()).toEqual({
       status: 'not-ready',
       checks: {
         redis: { ok: true },
         elasticsearch: { ok: false, error: 'connection refused' },
-        gun: { ok: false },
+        gun: { ok: false, error: 'timed out after 50 ms' },
       },
     });
     await app.close();
   });
 
   it('reports not ready while shutting down', async () => {
-    const app = await buildApp({
-      log: createSilentLogger(),
-      checks: { redis: ok },
-      isShuttingDown: () => true,
-    });
+    const app = await buildApp(testDeps({ checks: { redis: ok }, isShuttingDown: () => true }));
     const res = await app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: 'shutting-down', checks: {} });
+    await app.close();
+  });
+
+  it('stays open when the health routes need the token', async () => {
+    const app = await buildApp(
+      testDeps({ config: testConfig({ API_HEALTH_AUTH: 'true' }), checks: { redis: ok } }),
+    );
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     await app.close();
   });
 });

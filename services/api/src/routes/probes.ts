@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+/** Kubernetes probes: /healthz never touches a dependency; /readyz checks each one, time-boxed. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { runChecks, type DependencyCheck } from '../checks.js';
 
 export interface ProbeRoutesOptions {
@@ -7,15 +9,17 @@ export interface ProbeRoutesOptions {
   isShuttingDown: () => boolean;
 }
 
-const checkResult = {
-  type: 'object',
-  properties: { ok: { type: 'boolean' }, error: { type: 'string' } },
-  required: ['ok'],
-  additionalProperties: false,
-} as const;
+const CheckResult = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
+const Readiness = Type.Object({
+  status: Type.Union([
+    Type.Literal('ready'),
+    Type.Literal('not-ready'),
+    Type.Literal('shutting-down'),
+  ]),
+  checks: Type.Record(Type.String(), CheckResult),
+});
 
-/** /healthz never touches a dependency; /readyz checks each one, time-boxed. */
-export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (
+export const probeRoutes: FastifyPluginAsyncTypebox<ProbeRoutesOptions> = async (
   app,
   { checks, timeoutMs, isShuttingDown },
 ) => {
@@ -23,33 +27,21 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (
     '/healthz',
     {
       schema: {
-        response: {
-          200: { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] },
-        },
+        tags: ['probes'],
+        summary: 'Liveness: the process answers (no dependency is called)',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
       },
     },
-    async () => ({ status: 'ok' }),
+    async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/readyz',
     {
       schema: {
-        response: {
-          '2xx': {
-            type: 'object',
-            properties: {
-              status: { type: 'string' },
-              checks: { type: 'object', additionalProperties: checkResult },
-            },
-          },
-          503: {
-            type: 'object',
-            properties: {
-              status: { type: 'string' },
-              checks: { type: 'object', additionalProperties: checkResult },
-            },
-          },
-        },
+        tags: ['probes'],
+        summary:
+          'Readiness: Redis, Elasticsearch and at least one GUN peer answer, each time-boxed',
+        response: { 200: Readiness, 503: Readiness },
       },
     },
     async (_req, reply) => {

@@ -1,0 +1,110 @@
+/**
+ * The pipeline as a whole on /metrics: the shared Redis stats, BullMQ queue counts, lag and
+ * dead letters, set on each scrape (workers export their own per-process metrics on their
+ * probe ports). Bound to an injected registry.
+ */
+import { Gauge, type Registry } from 'prom-client';
+import type { StatsSnapshot } from '@sync/state';
+import { lagOf, type QueueState } from './pipeline-view.js';
+
+export interface PipelinePicture {
+  now: number;
+  snapshot: StatsSnapshot;
+  queues: QueueState[];
+  deadLettersByReason: Record<string, number>;
+}
+
+const outcomes = ['discovered', 'enqueued', 'synced', 'deleted', 'skipped', 'error'] as const;
+
+export function createApiMetrics(registry: Registry) {
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Gauge<L>({ name, help, labelNames, registers: [registry] });
+  const m = {
+    records: gauge(
+      'sync_pipeline_records',
+      'Records by outcome since the deployment began (shared stats)',
+      ['outcome'],
+    ),
+    errors: gauge('sync_pipeline_errors', 'Failed records by reason since the deployment began', [
+      'reason',
+    ]),
+    skipped: gauge(
+      'sync_pipeline_skipped',
+      'Skipped records by reason since the deployment began',
+      ['reason'],
+    ),
+    recent: gauge(
+      'sync_pipeline_recent_records',
+      'Records finished in the health error window (HEALTH_ERROR_WINDOW_MINUTES), by result',
+      ['result'],
+    ),
+    cycles: gauge('sync_pipeline_scan_cycles', 'Full registry scans completed'),
+    lastScanEnd: gauge(
+      'sync_pipeline_last_scan_end_timestamp_seconds',
+      'When the last full scan ended',
+    ),
+    lastScanStart: gauge(
+      'sync_pipeline_last_scan_start_timestamp_seconds',
+      'When the last full scan started',
+    ),
+    lastScanDuration: gauge(
+      'sync_pipeline_last_scan_duration_seconds',
+      'Duration of the last full scan',
+    ),
+    averageScanDuration: gauge(
+      'sync_pipeline_scan_duration_average_seconds',
+      'Mean duration of the recent full scans (up to 50)',
+    ),
+    registryEntries: gauge(
+      'sync_pipeline_registry_entries',
+      'Registry index entries by record type, as counted by the last full scan',
+      ['record_type'],
+    ),
+    jobs: gauge('sync_queue_jobs', 'BullMQ jobs by queue and state', ['queue', 'state']),
+    workers: gauge('sync_queue_workers', 'Workers connected to each queue', ['queue']),
+    paused: gauge('sync_queue_paused', '1 when the queue is paused', ['queue']),
+    lag: gauge(
+      'sync_queue_lag_seconds',
+      'Age of the oldest waiting job of each queue (0 when none waits)',
+      ['queue'],
+    ),
+    deadLetters: gauge('sync_dead_letters', 'Dead-lettered records by reason', ['reason']),
+  };
+
+  return {
+    /** Sets every gauge from one consistent read; labels that disappeared are dropped. */
+    refresh({ now, snapshot, queues, deadLettersByReason }: PipelinePicture): void {
+      for (const g of Object.values(m)) g.reset();
+      for (const outcome of outcomes) m.records.set({ outcome }, snapshot.counters[outcome] ?? 0);
+      for (const [reason, n] of Object.entries(snapshot.errorsByReason))
+        m.errors.set({ reason }, n);
+      for (const [reason, n] of Object.entries(snapshot.skippedByReason))
+        m.skipped.set({ reason }, n);
+      m.recent.set({ result: 'ok' }, snapshot.recent.ok);
+      m.recent.set({ result: 'error' }, snapshot.recent.errors);
+      m.cycles.set(snapshot.counters.cycles ?? 0);
+      if (snapshot.lastScanEndedAt !== undefined)
+        m.lastScanEnd.set(snapshot.lastScanEndedAt / 1000);
+      if (snapshot.lastScanStartedAt !== undefined)
+        m.lastScanStart.set(snapshot.lastScanStartedAt / 1000);
+      const [last] = snapshot.cycles;
+      if (last) m.lastScanDuration.set((last.endedAt - last.startedAt) / 1000);
+      if (snapshot.cycles.length > 0) {
+        const total = snapshot.cycles.reduce((sum, c) => sum + (c.endedAt - c.startedAt), 0);
+        m.averageScanDuration.set(total / snapshot.cycles.length / 1000);
+      }
+      for (const [type, n] of Object.entries(snapshot.registryCounts))
+        m.registryEntries.set({ record_type: type }, n);
+      for (const q of queues) {
+        for (const [state, n] of Object.entries(q.counts)) m.jobs.set({ queue: q.name, state }, n);
+        if (q.workers !== null) m.workers.set({ queue: q.name }, q.workers);
+        m.paused.set({ queue: q.name }, q.paused ? 1 : 0);
+        m.lag.set({ queue: q.name }, lagOf(q, now) / 1000);
+      }
+      for (const [reason, n] of Object.entries(deadLettersByReason))
+        m.deadLetters.set({ reason }, n);
+    },
+  };
+}
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

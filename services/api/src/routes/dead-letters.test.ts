@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp, type ApiApp } from '../app.js';
+import {
+  aDeadLetter,
+  bearer,
+  memoryDeadLetters,
+  now,
+  recordingControl,
+  testDeps,
+} from '../testing.js';
+
+let app: ApiApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const letters = () =>
+  memoryDeadLetters([
+    aDeadLetter('aaaaaaaaaaaa:1', 'invalid-record', { lastFailedAt: now - 3_000 }),
+    aDeadLetter('aaaaaaaaaaaa:2', 'decrypt-failed', { lastFailedAt: now - 2_000, attempts: 3 }),
+    aDeadLetter('aaaaaaaaaaaa:3', 'invalid-record', { lastFailedAt: now - 1_000 }),
+  ]);
+
+describe('GET /api/dead-letters', () => {
+  it('lists entries with reason, first and last failure and attempts, newest first', async () => {
+    app = await buildApp(testDeps({ deadLetters: letters() }));
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/dead-letters?limit=2',
+      headers: bearer,
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ items: unknown[] }>();
+    expect(body).toMatchObject({
+      total: 3,
+      offset: 0,
+      limit: 2,
+      byReason: { 'invalid-record': 2, 'decrypt-failed': 1 },
+    });
+    expect(body.items).toEqual([
+      {
+        soul: 'aaaaaaaaaaaa:3',
+        did: 'did:gun:aaaaaaaaaaaa:3',
+        stage: 'transform',
+        reason: 'invalid-record',
+        detail: 'invalid-record: test',
+        firstFailedAt: new Date(now - 60_000).toISOString(),
+        lastFailedAt: new Date(now - 1_000).toISOString(),
+        attempts: 1,
+      },
+      expect.objectContaining({ soul: 'aaaaaaaaaaaa:2', attempts: 3 }),
+    ]);
+  });
+
+  it('filters by reason', async () => {
+    app = await buildApp(testDeps({ deadLetters: letters() }));
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/dead-letters?reason=decrypt-failed',
+      headers: bearer,
+    });
+    expect(res.json()).toMatchObject({ total: 1, items: [{ soul: 'aaaaaaaaaaaa:2' }] });
+  });
+
+  it.each(['limit=0', 'limit=501', 'offset=-1', 'limit=abc', 'unknown=1'])(
+    'rejects ?%s with 400',
+    async (query) => {
+      app = await buildApp(testDeps({ deadLetters: letters() }));
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/dead-letters?${query}`,
+        headers: bearer,
+      });
+      expect(res.statusCode).toBe(400);
+    },
+  );
+
+  it('needs the token', async () => {
+    app = await buildApp(testDeps({ deadLetters: letters() }));
+    const res = await app.inject({ method: 'GET', url: '/api/dead-letters' });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('POST /api/dead-letters/retry', () => {
+  it('retries one soul', async () => {
+    const { control, retried } = recordingControl();
+    app = await buildApp(testDeps({ deadLetters: letters(), control }));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/retry',
+      headers: bearer,
+      payload: { soul: 'aaaaaaaaaaaa:2' },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ requested: 1, jobIds: ['retry-0'] });
+    expect(retried).toEqual([['aaaaaaaaaaaa:2']]);
+  });
+
+  it('retries every soul of a reason', async () => {
+    const { control, retried } = recordingControl();
+    app = await buildApp(testDeps({ deadLetters: letters(), control }));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/retry',
+      headers: bearer,
+      payload: { reason: 'invalid-record' },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ requested: 2 });
+    expect(retried[0]?.sort()).toEqual(['aaaaaaaaaaaa:1', 'aaaaaaaaaaaa:3']);
+  });
+
+  it('answers 404 for a soul that is not dead-lettered', async () => {
+    const { control, retried } = recordingControl();
+    app = await buildApp(testDeps({ deadLetters: letters(), control }));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/retry',
+      headers: bearer,
+      payload: { soul: 'bbbbbbbbbbbb:1' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'SYNC_NOT_DEAD_LETTERED' });
+    expect(retried).toEqual([]);
+  });
+
+  it.each([{}, { soul: 'aaaaaaaaaaaa:1', reason: 'invalid-record' }, { soul: '' }, { other: 'x' }])(
+    'rejects %j with 400',
+    async (payload) => {
+      app = await buildApp(testDeps({ deadLetters: letters() }));
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/dead-letters/retry',
+        headers: bearer,
+        payload,
+      });
+      expect(res.statusCode).toBe(400);
+    },
+  );
+
+  it('needs the token', async () => {
+    const { control, retried } = recordingControl();
+    app = await buildApp(testDeps({ deadLetters: letters(), control }));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/retry',
+      payload: { reason: 'x' },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(retried).toEqual([]);
+  });
+});
+
+describe('DELETE /api/dead-letters', () => {
+  it('drops one entry', async () => {
+    const deadLetters = letters();
+    app = await buildApp(testDeps({ deadLetters }));
+    const res = await app.inject({
+      method: 'DELETE',
+      url: `/api/dead-letters?soul=${encodeURIComponent('aaaaaaaaaaaa:1')}`,
+      headers: bearer,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ soul: 'aaaaaaaaaaaa:1', dropped: true });
+    expect([...deadLetters.entries.keys()].sort()).toEqual(['aaaaaaaaaaaa:2', 'aaaaaaaaaaaa:3']);
+  });
+
+  it('answers 404 when there is nothing to drop', async () => {
+    app = await buildApp(testDeps({ deadLetters: letters() }));
+    const res = await app.inject({
+      method: 'DELETE',
+      url: '/api/dead-letters?soul=nothing',
+      headers: bearer,
+    });
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('answers 400 without a soul', async () => {
+    app = await buildApp(testDeps({ deadLetters: letters() }));
+    const res = await app.inject({ method: 'DELETE', url: '/api/dead-letters', headers: bearer });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('needs the token', async () => {
+    const deadLetters = letters();
+    app = await buildApp(testDeps({ deadLetters }));
+    const res = await app.inject({
+      method: 'DELETE',
+      url: '/api/dead-letters?soul=aaaaaaaaaaaa:1',
+    });
+    expect(res.statusCode).toBe(401);
+    expect(deadLetters.entries.size).toBe(3);
+  });
+});

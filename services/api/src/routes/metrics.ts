@@ -1,0 +1,51 @@
+/** GET /metrics: Prometheus text, the pipeline's shared picture read fresh on every scrape. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { onRequestAsyncHookHandler } from 'fastify';
+import type { Registry } from 'prom-client';
+import { Type } from 'typebox';
+import type { DeadLetters, Stats } from '@sync/state';
+import type { ApiMetrics } from '../metrics.js';
+import type { PipelineView } from '../pipeline-view.js';
+import { authErrors, ErrorReply } from '../schemas/common.js';
+
+export interface MetricsRoutesOptions {
+  registry: Registry;
+  metrics: ApiMetrics;
+  stats: Pick<Stats, 'snapshot'>;
+  deadLetters: Pick<DeadLetters, 'countByReason'>;
+  pipeline: PipelineView;
+  errorWindowMinutes: number;
+  now: () => number;
+  readGuard: onRequestAsyncHookHandler;
+}
+
+export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (app, opts) => {
+  app.get(
+    '/metrics',
+    {
+      onRequest: opts.readGuard,
+      schema: {
+        tags: ['probes'],
+        summary: 'Prometheus metrics',
+        description:
+          'Pipeline counters by outcome and reason, scan durations, BullMQ queue counts, lag and dead letters (shared state in Redis), plus this process.',
+        produces: ['text/plain'],
+        response: {
+          200: Type.String({ description: 'Prometheus text exposition format' }),
+          ...authErrors,
+          503: ErrorReply,
+        },
+      },
+    },
+    async (_request, reply) => {
+      const now = opts.now();
+      const [snapshot, queues, deadLettersByReason] = await Promise.all([
+        opts.stats.snapshot(now, opts.errorWindowMinutes),
+        opts.pipeline.read(),
+        opts.deadLetters.countByReason(),
+      ]);
+      opts.metrics.refresh({ now, snapshot, queues, deadLettersByReason });
+      return reply.type(opts.registry.contentType).send(await opts.registry.metrics());
+    },
+  );
+};

@@ -1,0 +1,148 @@
+/**
+ * In-memory fakes of the API's narrow interfaces, for `app.inject()` unit tests. The real
+ * implementations (Redis stats and dead letters, BullMQ queues) are covered by test/*.int.test.ts.
+ */
+import { Registry } from 'prom-client';
+import type { Registration } from '@sync/gun-client';
+import { createSilentLogger } from '@sync/logging';
+import type { DeadLetter, DeadLetters, StatsSnapshot } from '@sync/state';
+import type { ApiDeps } from './app.js';
+import { loadApiConfig } from './config.js';
+import { jobStates, type QueueState } from './pipeline-view.js';
+import type { ScanRequest, ScanStatus, SyncControl } from './sync-control.js';
+
+export const adminToken = 'test-admin-token-0123456789';
+export const bearer = { authorization: `Bearer ${adminToken}` };
+export const now = Date.parse('2026-11-21T12:00:00.000Z');
+
+export function testConfig(env: Record<string, string> = {}) {
+  return loadApiConfig({ API_ADMIN_TOKEN: adminToken, GUN_SYNC_INTERVAL: '60000', ...env });
+}
+
+export function aSnapshot(over: Partial<StatsSnapshot> = {}): StatsSnapshot {
+  return {
+    counters: {},
+    errorsByReason: {},
+    skippedByReason: {},
+    cycles: [],
+    registryCounts: {},
+    recent: { windowMinutes: 15, ok: 0, errors: 0 },
+    ...over,
+  };
+}
+
+export function aQueue(
+  name: string,
+  over: Partial<QueueState> = {},
+  counts: Partial<QueueState['counts']> = {},
+): QueueState {
+  return {
+    name,
+    counts: {
+      ...(Object.fromEntries(jobStates.map((s) => [s, 0])) as QueueState['counts']),
+      ...counts,
+    },
+    paused: false,
+    workers: 1,
+    oldestWaitingAt: null,
+    ...over,
+  };
+}
+
+export function memoryDeadLetters(initial: DeadLetter[] = []): Pick<
+  DeadLetters,
+  'list' | 'get' | 'remove' | 'count' | 'countByReason'
+> & {
+  entries: Map<string, DeadLetter>;
+} {
+  const entries = new Map(initial.map((d) => [d.soul, d]));
+  const sorted = () => [...entries.values()].sort((a, b) => b.lastFailedAt - a.lastFailedAt);
+  return {
+    entries,
+    async list({ reason, offset = 0, limit = 50 } = {}) {
+      const matching = sorted().filter((d) => !reason || d.reason === reason);
+      return { total: matching.length, items: matching.slice(offset, offset + limit) };
+    },
+    get: async (soul) => entries.get(soul),
+    remove: async (soul) => entries.delete(soul),
+    count: async () => entries.size,
+    async countByReason() {
+      const counts: Record<string, number> = {};
+      for (const d of entries.values()) counts[d.reason] = (counts[d.reason] ?? 0) + 1;
+      return counts;
+    },
+  };
+}
+
+export function aDeadLetter(
+  soul: string,
+  reason = 'invalid-record',
+  over: Partial<DeadLetter> = {},
+): DeadLetter {
+  return {
+    soul,
+    did: `did:gun:${soul}`,
+    stage: 'transform',
+    reason,
+    detail: `${reason}: test`,
+    firstFailedAt: now - 60_000,
+    lastFailedAt: now - 1_000,
+    attempts: 1,
+    ...over,
+  };
+}
+
+/** Records what was asked; scans are looked up in `statuses`. */
+export function recordingControl(statuses: Record<string, ScanStatus> = {}) {
+  const scans: ScanRequest[] = [];
+  const retried: string[][] = [];
+  let next = 0;
+  const control: SyncControl = {
+    async requestScan(request) {
+      scans.push(request);
+      next += 1;
+      return {
+        id: `force-00000000-0000-4000-8000-${String(next).padStart(12, '0')}`,
+        deduplicated: false,
+      };
+    },
+    scanStatus: async (id) => statuses[id],
+    async retrySouls(souls) {
+      retried.push([...souls]);
+      return souls.map((_, i) => `retry-${i}`);
+    },
+  };
+  return { control, scans, retried };
+}
+
+export function recordingWriter(fail?: Error) {
+  const registrations: Registration[] = [];
+  return {
+    registrations,
+    writer: {
+      async register(entry: Registration) {
+        if (fail) throw fail;
+        registrations.push(entry);
+      },
+    },
+  };
+}
+
+export function testDeps(over: Partial<ApiDeps> = {}): ApiDeps {
+  return {
+    log: createSilentLogger(),
+    config: testConfig(),
+    nodeId: 'node-test',
+    checks: {},
+    peers: async () => [],
+    stats: { snapshot: async () => aSnapshot() },
+    deadLetters: memoryDeadLetters(),
+    pipeline: { read: async () => [] },
+    control: recordingControl().control,
+    registryWriter: recordingWriter().writer,
+    metricsRegistry: new Registry(),
+    dashboardQueues: [],
+    now: () => now,
+    ...over,
+  };
+}
