@@ -33,3 +33,24 @@ install_deps() {
   log "installing workspace dependencies"
   (cd "$REPO_ROOT" && pnpm install --frozen-lockfile --reporter=append-only 2>&1 | tail -n 5) >&2
 }
+
+# install_packages <debian package> ...: apt-get install as root; without root, says what to
+# install and fails.
+install_packages() {
+  if [ "$(id -u)" != 0 ]; then
+    log "missing $*: install with apt-get install -y --no-install-recommends $* (or run as root)"
+    return 1
+  fi
+  log "installing $* from Debian's packages"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# ensure_commands <command>:<debian package> ...: installs the packages of missing commands.
+ensure_commands() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ "${#missing[@]}" -eq 0 ] || install_packages "${missing[@]}"
+}

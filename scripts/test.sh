@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs the toolchain and dependencies, starts the
+# The whole test suite, from a fresh clone: installs the toolchain and dependencies (pnpm,
+# the workspace, Debian's chromium for the browser test, the deployment validators), starts the
 # local services (Redis, Elasticsearch, GUN relay) unless their URLs are given, then runs
-# typecheck, lint, format check, unit tests with coverage and integration tests.
+# typecheck, lint, format check, the deployment validation, and every unit and integration
+# test in one vitest run with coverage gates.
 #
 #   REDIS_URL=… ELASTICSEARCH_URL=… GUN_PEERS=… bash scripts/test.sh   # use services you run
 #   bash scripts/test.sh                                              # start local ones
@@ -23,6 +25,7 @@ trap finish EXIT
 
 step "install"
 install_deps
+ensure_commands chromium:chromium
 
 if [ -n "${REDIS_URL:-}" ] && [ -n "${ELASTICSEARCH_URL:-}" ] && [ -n "${GUN_PEERS:-}" ]; then
   log "using the services given in the environment"
@@ -44,8 +47,8 @@ step "lint"
 pnpm -s lint
 step "format"
 pnpm -s format
-step "unit tests (with coverage)"
-pnpm -s test:cov
-step "integration tests"
-pnpm -s test:int
+step "deployment validation (compose, kubernetes, dockerfile)"
+pnpm -s validate:deploy
+step "unit and integration tests (with coverage)"
+pnpm -s test:all
 step "done"

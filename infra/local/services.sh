@@ -8,9 +8,10 @@
 # Ports: LOCAL_REDIS_PORT (6390), LOCAL_ES_PORT (19200), LOCAL_ES_TRANSPORT_PORT (19300),
 # LOCAL_GUN_PORT (18765). `up` writes the URLs into .local/services.env for tests and tools.
 # `status` exits 0 when every selected service runs, 3 otherwise.
-set -euo pipefail
+# shellcheck source=../../scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ROOT="$REPO_ROOT"
 LOCAL_DIR="$ROOT/.local"
 ENV_FILE="$LOCAL_DIR/services.env"
 
@@ -49,15 +50,8 @@ die() { log "error: $*"; exit 1; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
-apt_install() {
-  is_root || die "missing $*; install it (apt-get install -y $*) or run this script as root"
-  log "installing $* with apt-get"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
-}
-
 need_cmd() { # need_cmd <command> <debian package>
-  command -v "$1" >/dev/null 2>&1 || apt_install "$2"
+  ensure_commands "$1:$2" || die "missing $1"
 }
 
 # ---- pid files ------------------------------------------------------------------------------
@@ -293,7 +287,7 @@ es_up() {
   port_in_use "$ES_TRANSPORT_PORT" && die "port $ES_TRANSPORT_PORT is taken by a process this script did not start"
   local java_home
   if ! java_home="$(find_java_home)"; then
-    apt_install openjdk-17-jre-headless
+    install_packages openjdk-17-jre-headless || die "missing Java 17"
     java_home="$(find_java_home)" || die "no Java 17 or 21 found for elasticsearch"
   fi
   es_install

@@ -47,15 +47,31 @@ describe(`crash recovery over ${total} records`, () => {
   beforeAll(async () => {
     const urls = serviceUrls();
     pair = await startRelayPair({ radisk: false });
-    writer = createGunRegistryWriter({ mode: 'http', peers: [pair.a.url], writeTimeoutMs: 10_000, readTimeoutMs: 5_000, log });
+    writer = createGunRegistryWriter({
+      mode: 'http',
+      peers: [pair.a.url],
+      writeTimeoutMs: 10_000,
+      readTimeoutMs: 5_000,
+      log,
+    });
     const started = Date.now();
     const indices = Array.from({ length: total }, (_, i) => i);
     for (let i = 0; i < indices.length; i += 32) {
       await Promise.all(
         indices.slice(i, i + 32).map(async (n) => {
-          const put = oipPut(publisher, { localId: `c-${n}`, recordType: 'post', indexedAt: new Date(1_762_000_000_000 + n), data: { basic: { name: `Crash ${n}`, tagItems: ['x'] } } });
+          const put = oipPut(publisher, {
+            localId: `c-${n}`,
+            recordType: 'post',
+            indexedAt: new Date(1_762_000_000_000 + n),
+            data: { basic: { name: `Crash ${n}`, tagItems: ['x'] } },
+          });
           await putViaRelay(pair.a.url, put);
-          await writer.register({ recordType: 'post', soul: put.soul, creatorPubKey: publisher.publicKey, nodeId: 'node-a' });
+          await writer.register({
+            recordType: 'post',
+            soul: put.soul,
+            creatorPubKey: publisher.publicKey,
+            nodeId: 'node-a',
+          });
           expected.add(`did:gun:${put.soul}`);
         }),
       );
@@ -100,24 +116,50 @@ describe(`crash recovery over ${total} records`, () => {
     let transform = start('transform');
     let indexer = start('indexer');
     const queue = createProducer(QueueName.discover, { connection: redis, prefix });
-    await waitFor('the discovery worker', async () => discovery.output().includes('discovery started'), 60_000);
-    await queue.add(JobName.discoverRegistry, { scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() });
+    await waitFor(
+      'the discovery worker',
+      async () => discovery.output().includes('discovery started'),
+      60_000,
+    );
+    await queue.add(JobName.discoverRegistry, {
+      scope: 'all',
+      force: false,
+      requestedBy: 'api',
+      requestedAt: new Date().toISOString(),
+    });
     await queue.close();
 
     const killAt = Math.floor(total * 0.3);
-    await waitFor(`${killAt} documents before the crash`, async () => (await count()) >= killAt, 180_000, 100);
+    await waitFor(
+      `${killAt} documents before the crash`,
+      async () => (await count()) >= killAt,
+      180_000,
+      100,
+    );
     await Promise.all([transform.kill(), indexer.kill()]);
     const atCrash = await count();
-    process.stdout.write(`[crash] SIGKILLed transform and indexer at ${atCrash}/${total} documents\n`);
+    process.stdout.write(
+      `[crash] SIGKILLed transform and indexer at ${atCrash}/${total} documents\n`,
+    );
     expect(atCrash).toBeLessThan(total);
 
     const restarted = Date.now();
     transform = start('transform');
     indexer = start('indexer');
-    await waitFor(`all ${total} documents after the restart`, async () => (await count()) >= total, 240_000, 250);
+    await waitFor(
+      `all ${total} documents after the restart`,
+      async () => (await count()) >= total,
+      240_000,
+      250,
+    );
     process.stdout.write(`[crash] complete ${Date.now() - restarted} ms after the restart\n`);
 
-    const res = await es.search<{ oip: { did: string } }>({ index, size: 10_000, _source: ['oip.did'], query: { match_all: {} } });
+    const res = await es.search<{ oip: { did: string } }>({
+      index,
+      size: 10_000,
+      _source: ['oip.did'],
+      query: { match_all: {} },
+    });
     const ids = res.hits.hits.map((h) => h._id);
     expect(ids).toHaveLength(total);
     expect(new Set(ids)).toEqual(expected);

@@ -12,8 +12,14 @@ import { JobName, QueueName, createProducer } from '@sync/queues';
 import { createDeadLetters, createStats } from '@sync/state';
 import { startRelayPair } from '../../services/gun-relay/test/support.js';
 import { serviceUrls } from '../services.js';
-import { createPublisher, oipPut, putViaRelay, type Publisher, type PutRequest } from '../support/oip-publisher.js';
-import { startTestNode, waitFor, type TestNode } from '../support/node.js';
+import {
+  createPublisher,
+  oipPut,
+  putViaRelay,
+  type Publisher,
+  type PutRequest,
+} from '../support/oip-publisher.js';
+import { adminToken, startTestNode, waitFor, type TestNode } from '../support/node.js';
 import { scanRedisFor } from '../support/redis-scan.js';
 
 const log = createSilentLogger();
@@ -22,7 +28,11 @@ const base = Date.parse('2026-11-01T10:00:00.000Z');
 const publicCount = 200;
 const privateCount = 20;
 
-async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
@@ -35,7 +45,11 @@ describe('two nodes: A publishes, B syncs', () => {
   const x: Publisher = createPublisher();
   const own: Publisher = createPublisher();
 
-  const record = (publisher: Publisher, i: number, extra: Partial<Parameters<typeof oipPut>[1]> = {}) =>
+  const record = (
+    publisher: Publisher,
+    i: number,
+    extra: Partial<Parameters<typeof oipPut>[1]> = {},
+  ) =>
     oipPut(publisher, {
       localId: `rec-${i}`,
       recordType: 'post',
@@ -43,22 +57,48 @@ describe('two nodes: A publishes, B syncs', () => {
       private: i >= publicCount,
       data: {
         basic: { name: `Record ${i}`, tagItems: ['sync', `t${i}`], date: 1_700_000_000 + i },
-        post: { articleText: i >= publicCount ? `secret ${marker}` : `hello ${i}`, citations: [{ x: [1, 2] }] },
+        post: {
+          articleText: i >= publicCount ? `secret ${marker}` : `hello ${i}`,
+          citations: [{ x: [1, 2] }],
+        },
       },
       ...extra,
     });
 
-  async function publish(writer: RegistryWriter, relayUrl: string, publisher: Publisher, nodeId: string, puts: PutRequest[]): Promise<void> {
+  async function publish(
+    writer: RegistryWriter,
+    relayUrl: string,
+    publisher: Publisher,
+    nodeId: string,
+    puts: PutRequest[],
+  ): Promise<void> {
     await inBatches(puts, 8, async (put) => {
       await putViaRelay(relayUrl, put);
-      await writer.register({ recordType: 'post', soul: put.soul, creatorPubKey: publisher.publicKey, nodeId });
+      await writer.register({
+        recordType: 'post',
+        soul: put.soul,
+        creatorPubKey: publisher.publicKey,
+        nodeId,
+      });
     });
   }
 
   beforeAll(async () => {
     pair = await startRelayPair({ radisk: false });
-    writerA = createGunRegistryWriter({ mode: 'http', peers: [pair.a.url], writeTimeoutMs: 10_000, readTimeoutMs: 5_000, log });
-    writerB = createGunRegistryWriter({ mode: 'http', peers: [pair.b.url], writeTimeoutMs: 10_000, readTimeoutMs: 5_000, log });
+    writerA = createGunRegistryWriter({
+      mode: 'http',
+      peers: [pair.a.url],
+      writeTimeoutMs: 10_000,
+      readTimeoutMs: 5_000,
+      log,
+    });
+    writerB = createGunRegistryWriter({
+      mode: 'http',
+      peers: [pair.b.url],
+      writeTimeoutMs: 10_000,
+      readTimeoutMs: 5_000,
+      log,
+    });
     const started = Date.now();
     const recordsA = Array.from({ length: publicCount + privateCount }, (_, i) => record(a, i));
     // One record Elasticsearch will refuse: its indexedAt is not a date.
@@ -66,9 +106,23 @@ describe('two nodes: A publishes, B syncs', () => {
     const poisonOip = JSON.parse(poison.data.oip as string) as Record<string, unknown>;
     poison.data.oip = JSON.stringify({ ...poisonOip, indexedAt: 'not-a-date' });
     await publish(writerA, pair.a.url, a, 'node-a', [...recordsA, poison]);
-    await publish(writerA, pair.a.url, x, 'node-x', Array.from({ length: 5 }, (_, i) => record(x, i)));
-    await publish(writerB, pair.b.url, own, 'node-b', Array.from({ length: 5 }, (_, i) => record(own, i)));
-    process.stdout.write(`[e2e] published ${recordsA.length + 11} records on two relays in ${Date.now() - started} ms\n`);
+    await publish(
+      writerA,
+      pair.a.url,
+      x,
+      'node-x',
+      Array.from({ length: 5 }, (_, i) => record(x, i)),
+    );
+    await publish(
+      writerB,
+      pair.b.url,
+      own,
+      'node-b',
+      Array.from({ length: 5 }, (_, i) => record(own, i)),
+    );
+    process.stdout.write(
+      `[e2e] published ${recordsA.length + 11} records on two relays in ${Date.now() - started} ms\n`,
+    );
 
     const urls = serviceUrls();
     b = await startTestNode(urls, {
@@ -90,30 +144,114 @@ describe('two nodes: A publishes, B syncs', () => {
   it('indexes every public and private record of A, and nothing of its own or of untrusted nodes', async () => {
     const started = Date.now();
     await b.discover();
-    await waitFor('220 documents on B', async () => (await b.count()) >= publicCount + privateCount, 120_000, 250);
-    process.stdout.write(`[e2e] node B indexed ${await b.count()} documents in ${Date.now() - started} ms\n`);
+    await waitFor(
+      '220 documents on B',
+      async () => (await b.count()) >= publicCount + privateCount,
+      120_000,
+      250,
+    );
+    process.stdout.write(
+      `[e2e] node B indexed ${await b.count()} documents in ${Date.now() - started} ms\n`,
+    );
     expect(await b.count()).toBe(publicCount + privateCount);
 
     const soul0 = `${a.publisherHash}:rec-0`;
     const doc = await b.get(`did:gun:${soul0}`);
     expect(doc).toMatchObject({
-      data: { basic: { name: 'Record 0', tagItems: ['sync', 't0'] }, post: { articleText: 'hello 0', citations: [{ x: [1, 2] }] } },
-      oip: { did: `did:gun:${soul0}`, didTx: `did:gun:${soul0}`, storage: 'gun', recordType: 'post', ver: '0.8.0', creator: { publicKey: a.publicKey, didAddress: a.didAddress } },
+      data: {
+        basic: { name: 'Record 0', tagItems: ['sync', 't0'] },
+        post: { articleText: 'hello 0', citations: [{ x: [1, 2] }] },
+      },
+      oip: {
+        did: `did:gun:${soul0}`,
+        didTx: `did:gun:${soul0}`,
+        storage: 'gun',
+        recordType: 'post',
+        ver: '0.8.0',
+        creator: { publicKey: a.publicKey, didAddress: a.didAddress },
+      },
     });
     expect(doc).not.toHaveProperty('meta');
 
     const privateDoc = await b.get(`did:gun:${a.publisherHash}:rec-${publicCount}`);
-    expect(privateDoc).toMatchObject({ data: { post: { articleText: `secret ${marker}` } }, oip: { wasEncrypted: true, syncedFromNode: 'node-a' } });
+    expect(privateDoc).toMatchObject({
+      data: { post: { articleText: `secret ${marker}` } },
+      oip: { wasEncrypted: true, syncedFromNode: 'node-a' },
+    });
 
-    for (const skipped of [`${x.publisherHash}:rec-0`, `${own.publisherHash}:rec-0`]) expect(await b.get(`did:gun:${skipped}`)).toBeUndefined();
+    for (const skipped of [`${x.publisherHash}:rec-0`, `${own.publisherHash}:rec-0`])
+      expect(await b.get(`did:gun:${skipped}`)).toBeUndefined();
     const stats = await createStats(b.redis, b.prefix).snapshot(Date.now());
     expect(stats.skippedByReason.untrusted).toBeGreaterThanOrEqual(5);
     expect(stats.counters.synced).toBeGreaterThanOrEqual(publicCount + privateCount);
   });
 
+  it("reports OIP's health JSON with the real counts, and a force-sync handle that completes", async () => {
+    const health = await fetch(`${b.node.apiUrl}/api/health/gun-sync`);
+    const body = (await health.json()) as {
+      status: string;
+      metrics: Record<string, number>;
+      registry: { recordsByType: Record<string, number> };
+    };
+    process.stdout.write(
+      `[e2e] health: ${health.status} ${JSON.stringify({ status: body.status, metrics: body.metrics, registry: body.registry })}\n`,
+    );
+    expect(body).toMatchObject({
+      service: 'gun-sync',
+      status: expect.stringMatching(/^(healthy|unhealthy)$/),
+      running: expect.any(Boolean),
+      nodeId: 'node-b',
+      metrics: {
+        totalDiscovered: expect.any(Number),
+        totalSynced: expect.any(Number),
+        totalErrors: expect.any(Number),
+        successRate: expect.stringMatching(/^\d+(\.\d+)?%$/),
+        lastSyncTime: expect.any(String),
+        lastSyncAgo: expect.stringMatching(/^\d+s ago$/),
+        averageSyncTime: expect.stringMatching(/^\d+ms$/),
+        syncCycles: expect.any(Number),
+      },
+      configuration: { privateRecordsEnabled: true, trustedNodes: ['node-a', 'node-b'] },
+      registry: { nodeId: 'node-b', registryRoot: 'oip:registry' },
+    });
+    expect(body.metrics.totalDiscovered).toBeGreaterThanOrEqual(231);
+    expect(body.metrics.totalSynced).toBeGreaterThanOrEqual(publicCount + privateCount);
+    expect(body.registry.recordsByType.post).toBeGreaterThanOrEqual(231);
+    expect(health.status).toBe(body.status === 'healthy' ? 200 : 503);
+
+    const asked = Date.now();
+    const force = await fetch(`${b.node.apiUrl}/api/health/gun-sync/force`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const answeredMs = Date.now() - asked;
+    expect(force.status).toBe(202);
+    const handle = (await force.json()) as { id: string };
+    process.stdout.write(
+      `[e2e] force-sync answered 202 in ${answeredMs} ms with handle ${handle.id}\n`,
+    );
+    expect(answeredMs).toBeLessThan(5_000);
+    const done = await waitFor(
+      'the forced scan to complete',
+      async () => {
+        const res = (await (
+          await fetch(`${b.node.apiUrl}/api/health/gun-sync/force/${handle.id}`)
+        ).json()) as { state: string };
+        return res.state === 'completed' ? res : undefined;
+      },
+      60_000,
+      200,
+    );
+    expect(done).toMatchObject({ state: 'completed' });
+  });
+
   it('parks the record Elasticsearch rejects, with its reason, after one attempt', async () => {
     const dlq = createDeadLetters(b.redis, b.prefix);
-    const entry = await waitFor('the poison record in the dead-letter set', () => dlq.get(`${a.publisherHash}:rec-9999`), 30_000);
+    const entry = await waitFor(
+      'the poison record in the dead-letter set',
+      () => dlq.get(`${a.publisherHash}:rec-9999`),
+      30_000,
+    );
     expect(entry).toMatchObject({ stage: 'index', reason: 'es-rejected', attempts: 1 });
     expect(entry.detail).toMatch(/date|parse/i);
     expect(await b.get(`did:gun:${a.publisherHash}:rec-9999`)).toBeUndefined();
@@ -121,18 +259,34 @@ describe('two nodes: A publishes, B syncs', () => {
 
   it('follows an update, and ignores a replay of the older version', async () => {
     const soul = `${a.publisherHash}:rec-3`;
-    const updated = record(a, 3, { indexedAt: new Date(base + 10_000_000), data: { basic: { name: 'Updated 3', tagItems: ['new'] } } });
+    const updated = record(a, 3, {
+      indexedAt: new Date(base + 10_000_000),
+      data: { basic: { name: 'Updated 3', tagItems: ['new'] } },
+    });
     await publish(writerA, pair.a.url, a, 'node-a', [updated]);
     // Over HTTP the live path sees new entries only; a changed entry is found by the next scan.
     await b.discover();
-    await waitFor('the update on B', async () => (await b.get(`did:gun:${soul}`))?.data !== undefined && ((await b.get(`did:gun:${soul}`)) as { data: { basic: { name: string } } }).data.basic.name === 'Updated 3', 30_000);
+    await waitFor(
+      'the update on B',
+      async () =>
+        (await b.get(`did:gun:${soul}`))?.data !== undefined &&
+        ((await b.get(`did:gun:${soul}`)) as { data: { basic: { name: string } } }).data.basic
+          .name === 'Updated 3',
+      30_000,
+    );
 
     const stats = createStats(b.redis, b.prefix);
     const skippedBefore = (await stats.snapshot(Date.now())).counters.skipped ?? 0;
     await publish(writerA, pair.a.url, a, 'node-a', [record(a, 3)]);
     await b.discover();
-    await waitFor('the replay to be refused by version', async () => ((await stats.snapshot(Date.now())).counters.skipped ?? 0) > skippedBefore, 30_000);
-    expect(((await b.get(`did:gun:${soul}`)) as { data: { basic: { name: string } } }).data.basic.name).toBe('Updated 3');
+    await waitFor(
+      'the replay to be refused by version',
+      async () => ((await stats.snapshot(Date.now())).counters.skipped ?? 0) > skippedBefore,
+      30_000,
+    );
+    expect(
+      ((await b.get(`did:gun:${soul}`)) as { data: { basic: { name: string } } }).data.basic.name,
+    ).toBe('Updated 3');
   });
 
   it('deletes what A marks deleted, and a late older version does not bring it back', async () => {
@@ -145,11 +299,24 @@ describe('two nodes: A publishes, B syncs', () => {
     await b.discover('deletions');
     await waitFor('the deletion on B', async () => (await b.get(did)) === undefined, 30_000);
 
-    const transform = createProducer(QueueName.transform, { connection: b.redis, prefix: b.prefix });
+    const transform = createProducer(QueueName.transform, {
+      connection: b.redis,
+      prefix: b.prefix,
+    });
     const stats = createStats(b.redis, b.prefix);
     const skippedBefore = (await stats.snapshot(Date.now())).counters.skipped ?? 0;
-    await transform.add(JobName.transformRecord, { soul, recordType: 'post', nodeId: 'node-a', trigger: 'force', discoveredAt: new Date().toISOString() });
-    await waitFor('the late version to meet the tombstone', async () => ((await stats.snapshot(Date.now())).counters.skipped ?? 0) > skippedBefore, 30_000);
+    await transform.add(JobName.transformRecord, {
+      soul,
+      recordType: 'post',
+      nodeId: 'node-a',
+      trigger: 'force',
+      discoveredAt: new Date().toISOString(),
+    });
+    await waitFor(
+      'the late version to meet the tombstone',
+      async () => ((await stats.snapshot(Date.now())).counters.skipped ?? 0) > skippedBefore,
+      30_000,
+    );
     await transform.close();
     expect(await b.get(did)).toBeUndefined();
   });
@@ -158,15 +325,24 @@ describe('two nodes: A publishes, B syncs', () => {
     const put = record(a, 500);
     const started = Date.now();
     await publish(writerA, pair.a.url, a, 'node-a', [put]);
-    await waitFor('the live record on B', async () => (await b.get(`did:gun:${put.soul}`)) !== undefined, 20_000, 50);
+    await waitFor(
+      'the live record on B',
+      async () => (await b.get(`did:gun:${put.soul}`)) !== undefined,
+      20_000,
+      50,
+    );
     const delay = Date.now() - started;
-    process.stdout.write(`[e2e] live: publish on A → searchable on B in ${delay} ms (relay poll 300 ms)\n`);
+    process.stdout.write(
+      `[e2e] live: publish on A → searchable on B in ${delay} ms (relay poll 300 ms)\n`,
+    );
     expect(delay).toBeLessThan(20_000);
   });
 
   it('leaves no private content in clear anywhere in Redis', async () => {
     const found = await scanRedisFor(b.redis, marker);
-    process.stdout.write(`[e2e] scanned ${found.scanned} Redis keys for the private marker: ${found.matches.length} matches\n`);
+    process.stdout.write(
+      `[e2e] scanned ${found.scanned} Redis keys for the private marker: ${found.matches.length} matches\n`,
+    );
     expect(found.scanned).toBeGreaterThan(0);
     expect(found.matches).toEqual([]);
   });

@@ -14,6 +14,9 @@ import { loadStandaloneConfig } from '@sync/standalone/config';
 import { startStandalone, type Standalone } from '@sync/standalone/start';
 import type { ServiceUrls } from '../services.js';
 
+/** The admin token every test node's API accepts. */
+export const adminToken = 'e2e-admin-token-0123456789';
+
 export interface TestNode {
   node: Standalone;
   prefix: string;
@@ -28,7 +31,10 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-export async function startTestNode(urls: ServiceUrls, env: Record<string, string>): Promise<TestNode> {
+export async function startTestNode(
+  urls: ServiceUrls,
+  env: Record<string, string>,
+): Promise<TestNode> {
   const id = randomUUID().slice(0, 8);
   const prefix = `e2e-${id}`;
   const index = `e2e-records-${id}`;
@@ -45,10 +51,15 @@ export async function startTestNode(urls: ServiceUrls, env: Record<string, strin
     INDEXER_FLUSH_MS: '50',
     PROBE_PORT: '0',
     LOG_LEVEL: 'warn',
+    API_HOST: '127.0.0.1',
+    API_PORT: '0',
+    API_ADMIN_TOKEN: adminToken,
     ...env,
   };
   const config = loadStandaloneConfig(fullEnv);
-  const log = process.env.E2E_LOG ? createLogger({ service: 'e2e-node', level: 'debug' }) : createSilentLogger();
+  const log = process.env.E2E_LOG
+    ? createLogger({ service: 'e2e-node', level: 'debug' })
+    : createSilentLogger();
   const node = await startStandalone(config, {
     log,
     registry: new Registry(),
@@ -56,6 +67,7 @@ export async function startTestNode(urls: ServiceUrls, env: Record<string, strin
     onFatal: (err) => {
       throw err;
     },
+    isShuttingDown: () => false,
   });
   const es = new Client({ node: urls.elasticsearchUrl });
   const redis = await connectRedis(urls.redisUrl, 'producer');
@@ -68,7 +80,12 @@ export async function startTestNode(urls: ServiceUrls, env: Record<string, strin
     redis,
     env: fullEnv,
     async discover(scope = 'all', force = false) {
-      await discoverQueue.add(JobName.discoverRegistry, { scope, force, requestedBy: 'api', requestedAt: new Date().toISOString() });
+      await discoverQueue.add(JobName.discoverRegistry, {
+        scope,
+        force,
+        requestedBy: 'api',
+        requestedAt: new Date().toISOString(),
+      });
     },
     async count() {
       await es.indices.refresh({ index, ignore_unavailable: true });
@@ -90,7 +107,12 @@ export async function startTestNode(urls: ServiceUrls, env: Record<string, strin
 }
 
 /** Polls `check` until it returns something truthy, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -100,7 +122,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

@@ -18,7 +18,10 @@ export interface Publisher {
 
 /** A creator key pair (2048-bit to keep tests fast; OIP uses 4096, the format is the same). */
 export function createPublisher(): Publisher {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicExponent: 0x10001,
+  });
   const n = publicKey.export({ format: 'jwk' }).n ?? '';
   return {
     publisherHash: createHash('sha256').update(n, 'utf8').digest('hex').slice(0, 12),
@@ -60,19 +63,41 @@ export function oipPut(publisher: Publisher, input: OipRecordInput): PutRequest 
     creator: { didAddress: publisher.didAddress, publicKey: publisher.publicKey },
     didTx: did,
   };
-  const meta = { created: input.indexedAt.getTime(), localId: input.localId, encrypted: Boolean(input.private) };
+  const meta = {
+    created: input.indexedAt.getTime(),
+    localId: input.localId,
+    encrypted: Boolean(input.private),
+  };
   if (!input.private) return { soul, data: { data: dataString, oip: JSON.stringify(oip), meta } };
-  const envelope = encryptLikeOip(JSON.stringify(dataString), { password: 'gun-encryption-key', salt: 'salt' });
-  return { soul, data: { data: envelope, oip: JSON.stringify(oip), meta: { ...meta, encryptionMethod: 'aes-256-gcm' } } };
+  const envelope = encryptLikeOip(JSON.stringify(dataString), {
+    password: 'gun-encryption-key',
+    salt: 'salt',
+  });
+  return {
+    soul,
+    data: {
+      data: envelope,
+      oip: JSON.stringify(oip),
+      meta: { ...meta, encryptionMethod: 'aes-256-gcm' },
+    },
+  };
 }
 
 /** POST /put to an OIP-compatible relay; throws unless it answers 200. */
-export async function putViaRelay(relayUrl: string, put: PutRequest, token?: string): Promise<void> {
+export async function putViaRelay(
+  relayUrl: string,
+  put: PutRequest,
+  token?: string,
+): Promise<void> {
   const res = await fetch(`${relayUrl}/put`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(put),
     signal: AbortSignal.timeout(15_000),
   });
-  if (res.status !== 200) throw new Error(`relay /put ${put.soul} answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 200)
+    throw new Error(`relay /put ${put.soul} answered ${res.status}: ${await res.text()}`);
 }

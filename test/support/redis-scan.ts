@@ -1,7 +1,10 @@
 /** Reads every key and value of a Redis database and reports the keys whose content holds `needle`. */
 import type { Redis } from 'ioredis';
 
-export async function scanRedisFor(redis: Redis, needle: string): Promise<{ scanned: number; matches: string[] }> {
+export async function scanRedisFor(
+  redis: Redis,
+  needle: string,
+): Promise<{ scanned: number; matches: string[] }> {
   const matches: string[] = [];
   let scanned = 0;
   let cursor = '0';

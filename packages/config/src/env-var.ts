@@ -131,7 +131,9 @@ export function listVar<
         const bad = items.find((i) => !itemPattern.test(i));
         if (bad !== undefined) {
           // A secret list must not echo its items.
-          const which = spec.secret ? `item ${items.indexOf(bad) + 1}` : `item ${JSON.stringify(bad)}`;
+          const which = spec.secret
+            ? `item ${items.indexOf(bad) + 1}`
+            : `item ${JSON.stringify(bad)}`;
           fail(`${which} is not ${spec.itemHint ?? 'valid'}`);
         }
       }

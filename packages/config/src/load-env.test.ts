@@ -78,8 +78,18 @@ describe(loadEnv.name, () => {
   });
 
   it('never prints an item of a secret list', () => {
-    const secretList = { KEYS: listVar({ description: 'd', example: 'a,b', secret: true, itemPattern: /^[a-z]+$/, itemHint: 'lowercase' }) };
-    expect(() => loadEnv(secretList, { KEYS: 'ok,S3CRET' })).toThrow('KEYS: item 2 is not lowercase; got a hidden value');
+    const secretList = {
+      KEYS: listVar({
+        description: 'd',
+        example: 'a,b',
+        secret: true,
+        itemPattern: /^[a-z]+$/,
+        itemHint: 'lowercase',
+      }),
+    };
+    expect(() => loadEnv(secretList, { KEYS: 'ok,S3CRET' })).toThrow(
+      'KEYS: item 2 is not lowercase; got a hidden value',
+    );
   });
 
   it('never prints a secret value', () => {

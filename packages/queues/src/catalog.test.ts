@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DeleteDocumentJob, DiscoverJob, IndexDocumentJob, TransformRecordJob, queueCatalog } from './catalog.js';
+import {
+  DeleteDocumentJob,
+  DiscoverJob,
+  IndexDocumentJob,
+  TransformRecordJob,
+  queueCatalog,
+} from './catalog.js';
 import { JobName, QueueName } from './names.js';
 
 const now = '2026-11-21T10:00:00.000Z';
@@ -16,7 +22,9 @@ describe('queue catalog', () => {
 
   it('removes index jobs (sealed content) as soon as they complete', () => {
     expect(queueCatalog[QueueName.index].defaults.removeOnComplete).toBe(true);
-    expect(Object.keys(queueCatalog[QueueName.index].jobs).sort()).toEqual([JobName.deleteDocument, JobName.indexDocument].sort());
+    expect(Object.keys(queueCatalog[QueueName.index].jobs).sort()).toEqual(
+      [JobName.deleteDocument, JobName.indexDocument].sort(),
+    );
   });
 
   it('parses old transform payloads without the optional fields', () => {
@@ -25,13 +33,24 @@ describe('queue catalog', () => {
   });
 
   it('rejects payloads that are not references', () => {
-    expect(TransformRecordJob.safeParse({ soul: '', trigger: 'scan', discoveredAt: now }).success).toBe(false);
-    expect(IndexDocumentJob.safeParse({ did: 'did:gun:a:b', soul: 'a:b', version: 1, bytes: 10 }).success).toBe(false);
-    expect(DeleteDocumentJob.safeParse({ did: 'did:gun:a:b', soul: 'a:b', version: -1 }).success).toBe(false);
-    expect(DiscoverJob.safeParse({ scope: 'everything', requestedBy: 'api', requestedAt: now }).success).toBe(false);
+    expect(
+      TransformRecordJob.safeParse({ soul: '', trigger: 'scan', discoveredAt: now }).success,
+    ).toBe(false);
+    expect(
+      IndexDocumentJob.safeParse({ did: 'did:gun:a:b', soul: 'a:b', version: 1, bytes: 10 })
+        .success,
+    ).toBe(false);
+    expect(
+      DeleteDocumentJob.safeParse({ did: 'did:gun:a:b', soul: 'a:b', version: -1 }).success,
+    ).toBe(false);
+    expect(
+      DiscoverJob.safeParse({ scope: 'everything', requestedBy: 'api', requestedAt: now }).success,
+    ).toBe(false);
   });
 
   it('defaults discovery to respecting watermarks', () => {
-    expect(DiscoverJob.parse({ scope: 'all', requestedBy: 'scheduler', requestedAt: now }).force).toBe(false);
+    expect(
+      DiscoverJob.parse({ scope: 'all', requestedBy: 'scheduler', requestedAt: now }).force,
+    ).toBe(false);
   });
 });

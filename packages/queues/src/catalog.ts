@@ -80,7 +80,10 @@ export const queueCatalog = {
     } satisfies JobsOptions,
   },
   [QueueName.index]: {
-    jobs: { [JobName.indexDocument]: IndexDocumentJob, [JobName.deleteDocument]: DeleteDocumentJob },
+    jobs: {
+      [JobName.indexDocument]: IndexDocumentJob,
+      [JobName.deleteDocument]: DeleteDocumentJob,
+    },
     defaults: {
       attempts: 10,
       backoff,

@@ -12,7 +12,8 @@ export function createRedisConnection(url: string, role: ConnectionRole): Redis 
     enableOfflineQueue: role === 'worker',
     connectTimeout: 5_000,
     // Jittered reconnect backoff, capped at 5 s.
-    retryStrategy: (attempt) => Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)) + Math.floor(Math.random() * 100),
+    retryStrategy: (attempt) =>
+      Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)) + Math.floor(Math.random() * 100),
   });
 }
 
@@ -21,7 +22,11 @@ export function createRedisConnection(url: string, role: ConnectionRole): Redis 
  * so callers wait here once, at start-up.
  * @throws Error when Redis does not answer within `timeoutMs`.
  */
-export async function connectRedis(url: string, role: ConnectionRole, timeoutMs = 10_000): Promise<Redis> {
+export async function connectRedis(
+  url: string,
+  role: ConnectionRole,
+  timeoutMs = 10_000,
+): Promise<Redis> {
   const redis = createRedisConnection(url, role);
   if (redis.status === 'ready') return redis;
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,19 @@
 export { QueueName, JobName } from './names.js';
-export { DeleteDocumentJob, DiscoverJob, IndexDocumentJob, TransformRecordJob, queueCatalog, type QueueCatalog } from './catalog.js';
+export {
+  DeleteDocumentJob,
+  DiscoverJob,
+  IndexDocumentJob,
+  TransformRecordJob,
+  queueCatalog,
+  type QueueCatalog,
+} from './catalog.js';
 export { dedupIdFor, jobIdFor, soulKey } from './job-ids.js';
 export { connectRedis, createRedisConnection, type ConnectionRole } from './connection.js';
 export { createProducer, type Producer, type ProducerOptions } from './producer.js';
-export { assertHandlers, defineProcessor, toJobError, type Handler, type ProcessorContext } from './processor.js';
+export {
+  assertHandlers,
+  defineProcessor,
+  toJobError,
+  type Handler,
+  type ProcessorContext,
+} from './processor.js';

@@ -15,6 +15,10 @@ export function dedupIdFor(stage: 'transform' | 'index', soul: string): string {
 }
 
 /** Job id for a (soul, version) pair: replays of the same version are dropped while the job exists. */
-export function jobIdFor(stage: 'transform' | 'index' | 'delete', soul: string, version: number): string {
+export function jobIdFor(
+  stage: 'transform' | 'index' | 'delete',
+  soul: string,
+  version: number,
+): string {
   return `${stage}-${soulKey(soul)}-${version}`;
 }

@@ -15,7 +15,10 @@ describe(defineProcessor.name, () => {
   const log = createSilentLogger();
 
   it('passes the parsed payload to the handler', async () => {
-    const process = defineProcessor({ work: { schema: Payload, handle: async (data) => `done ${data.soul}` } }, log);
+    const process = defineProcessor(
+      { work: { schema: Payload, handle: async (data) => `done ${data.soul}` } },
+      log,
+    );
     await expect(process(fakeJob('work', { soul: 'a:b' }))).resolves.toBe('done a:b');
   });
 
@@ -27,11 +30,18 @@ describe(defineProcessor.name, () => {
 
   it('maps permanent SyncErrors to UnrecoverableError and keeps retryable ones', async () => {
     const permanent = defineProcessor(
-      { work: { schema: Payload, handle: async () => Promise.reject(new SyncError('SYNC_INVALID', 'bad record')) } },
+      {
+        work: {
+          schema: Payload,
+          handle: async () => Promise.reject(new SyncError('SYNC_INVALID', 'bad record')),
+        },
+      },
       log,
     );
     await expect(permanent(fakeJob('work', { soul: 's' }))).rejects.toThrow(UnrecoverableError);
-    await expect(permanent(fakeJob('work', { soul: 's' }))).rejects.toThrow('SYNC_INVALID: bad record');
+    await expect(permanent(fakeJob('work', { soul: 's' }))).rejects.toThrow(
+      'SYNC_INVALID: bad record',
+    );
     const transient = new SyncError('SYNC_GUN_TIMEOUT', 'timeout', { retryable: true });
     expect(toJobError(transient)).toBe(transient);
     expect(toJobError('text')).toBeInstanceOf(Error);
@@ -40,7 +50,9 @@ describe(defineProcessor.name, () => {
 
 describe(assertHandlers.name, () => {
   it('throws when a job name has no processor', () => {
-    expect(() => assertHandlers('sync.index', ['a', 'b'], { a: 1 })).toThrow('queue sync.index has no processor for: b');
+    expect(() => assertHandlers('sync.index', ['a', 'b'], { a: 1 })).toThrow(
+      'queue sync.index has no processor for: b',
+    );
     expect(() => assertHandlers('sync.index', ['a'], { a: 1 })).not.toThrow();
   });
 });

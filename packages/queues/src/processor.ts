@@ -14,7 +14,10 @@ export interface ProcessorContext {
   signal?: AbortSignal;
 }
 
-export type Handler<S extends z.ZodType, R> = (data: z.output<S>, ctx: ProcessorContext) => Promise<R>;
+export type Handler<S extends z.ZodType, R> = (
+  data: z.output<S>,
+  ctx: ProcessorContext,
+) => Promise<R>;
 
 /** Maps an error to what BullMQ should do with it. */
 export function toJobError(err: unknown): Error {
@@ -27,17 +30,22 @@ export function toJobError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-export function defineProcessor<S extends z.ZodType, R>(handlers: Record<string, { schema: S; handle: Handler<S, R> }>, log: Logger) {
+export function defineProcessor<S extends z.ZodType, R>(
+  handlers: Record<string, { schema: S; handle: Handler<S, R> }>,
+  log: Logger,
+) {
   return async function process(job: Job, _token?: string, signal?: AbortSignal): Promise<R> {
     const handler = handlers[job.name];
     if (!handler) throw new UnrecoverableError(`no processor for job ${job.name}`);
     const parsed = handler.schema.safeParse(job.data);
     if (!parsed.success) {
-      throw new UnrecoverableError(`SYNC_BAD_PAYLOAD: ${job.name} payload invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new UnrecoverableError(
+        `SYNC_BAD_PAYLOAD: ${job.name} payload invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const child = log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
     try {
-      return await handler.handle(parsed.data as z.output<S>, { job, log: child, ...(signal ? { signal } : {}) });
+      return await handler.handle(parsed.data, { job, log: child, ...(signal ? { signal } : {}) });
     } catch (err) {
       throw toJobError(err);
     }
@@ -45,7 +53,12 @@ export function defineProcessor<S extends z.ZodType, R>(handlers: Record<string,
 }
 
 /** The immich "no missing handlers" check: every job name the queue carries has a processor. */
-export function assertHandlers(queue: string, jobNames: readonly string[], handlers: Record<string, unknown>): void {
+export function assertHandlers(
+  queue: string,
+  jobNames: readonly string[],
+  handlers: Record<string, unknown>,
+): void {
   const missing = jobNames.filter((name) => !(name in handlers));
-  if (missing.length > 0) throw new Error(`queue ${queue} has no processor for: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`queue ${queue} has no processor for: ${missing.join(', ')}`);
 }

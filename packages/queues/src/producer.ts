@@ -8,12 +8,20 @@ import type { z } from 'zod';
 import { queueCatalog, type QueueCatalog } from './catalog.js';
 
 type JobsOf<Q extends keyof QueueCatalog> = QueueCatalog[Q]['jobs'];
-type PayloadOf<Q extends keyof QueueCatalog, N extends keyof JobsOf<Q>> = z.input<JobsOf<Q>[N] & z.ZodType>;
+type PayloadOf<Q extends keyof QueueCatalog, N extends keyof JobsOf<Q>> = z.input<
+  JobsOf<Q>[N] & z.ZodType
+>;
 
 export interface Producer<Q extends keyof QueueCatalog> {
   readonly queue: Queue;
-  add<N extends keyof JobsOf<Q> & string>(name: N, data: PayloadOf<Q, N>, opts?: JobsOptions): Promise<{ id: string }>;
-  addBulk<N extends keyof JobsOf<Q> & string>(jobs: { name: N; data: PayloadOf<Q, N>; opts?: JobsOptions }[]): Promise<{ id: string }[]>;
+  add<N extends keyof JobsOf<Q> & string>(
+    name: N,
+    data: PayloadOf<Q, N>,
+    opts?: JobsOptions,
+  ): Promise<{ id: string }>;
+  addBulk<N extends keyof JobsOf<Q> & string>(
+    jobs: { name: N; data: PayloadOf<Q, N>; opts?: JobsOptions }[],
+  ): Promise<{ id: string }[]>;
   close(): Promise<void>;
 }
 
@@ -28,7 +36,10 @@ function validate<Q extends keyof QueueCatalog>(queue: Q, name: string, data: un
   return schema.parse(data);
 }
 
-export function createProducer<Q extends keyof QueueCatalog>(queueName: Q, { connection, prefix }: ProducerOptions): Producer<Q> {
+export function createProducer<Q extends keyof QueueCatalog>(
+  queueName: Q,
+  { connection, prefix }: ProducerOptions,
+): Producer<Q> {
   const queue = new Queue(queueName, {
     connection,
     prefix,
@@ -42,7 +53,13 @@ export function createProducer<Q extends keyof QueueCatalog>(queueName: Q, { con
       return { id: job.id ?? '' };
     },
     async addBulk(jobs) {
-      const added = await queue.addBulk(jobs.map((j) => ({ name: j.name, data: validate(queueName, j.name, j.data), ...(j.opts ? { opts: j.opts } : {}) })));
+      const added = await queue.addBulk(
+        jobs.map((j) => ({
+          name: j.name,
+          data: validate(queueName, j.name, j.data),
+          ...(j.opts ? { opts: j.opts } : {}),
+        })),
+      );
       return added.map((job) => ({ id: job.id ?? '' }));
     },
     close() {

@@ -13,6 +13,7 @@ export interface ServiceConfigBase {
   logLevel: LogLevel;
   logPretty?: boolean | undefined;
   shutdownTimeoutMs: number;
+  version?: string | undefined;
   /** Worker probe server; absent for services that serve their own HTTP. */
   probe?: { host: string; port: number } | undefined;
 }
@@ -25,22 +26,44 @@ export interface RunningService {
 export interface RunServiceOptions<C extends ServiceConfigBase> {
   service: string;
   loadConfig: (env: Readonly<Record<string, string | undefined>>) => C;
-  start: (context: { config: C; log: Logger; registry: Registry; shutdown: Shutdown }) => Promise<RunningService>;
-  env?: Readonly<Record<string, string | undefined>>;
+  start: (context: {
+    config: C;
+    log: Logger;
+    registry: Registry;
+    shutdown: Shutdown;
+  }) => Promise<RunningService>;
+  /** The process environment, handed over by the calling main.ts. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Exit code of a process stopped by its configuration (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
 
 function configLines(err: unknown): readonly string[] | undefined {
-  if (err instanceof SyncError && err.code === 'SYNC_CONFIG_INVALID' && 'lines' in err && Array.isArray(err.lines)) return err.lines as string[];
+  if (
+    err instanceof SyncError &&
+    err.code === 'SYNC_CONFIG_INVALID' &&
+    'lines' in err &&
+    Array.isArray(err.lines)
+  )
+    return err.lines as string[];
   return undefined;
 }
 
-export function runService<C extends ServiceConfigBase>({ service, loadConfig, start, env = process.env }: RunServiceOptions<C>): void {
+export function runService<C extends ServiceConfigBase>({
+  service,
+  loadConfig,
+  start,
+  env,
+}: RunServiceOptions<C>): void {
   const main = async () => {
     const config = loadConfig(env);
-    const log = createLogger({ service, level: config.logLevel, ...(config.logPretty !== undefined ? { pretty: config.logPretty } : {}) });
+    const log = createLogger({
+      service,
+      level: config.logLevel,
+      ...(config.logPretty !== undefined ? { pretty: config.logPretty } : {}),
+      ...(config.version ? { version: config.version } : {}),
+    });
     const shutdown = createShutdown({ log, timeoutMs: config.shutdownTimeoutMs });
     shutdown.listen();
     const registry = new Registry();
@@ -48,7 +71,11 @@ export function runService<C extends ServiceConfigBase>({ service, loadConfig, s
     const running = await start({ config, log, registry, shutdown });
     shutdown.add(service, () => running.close());
     if (config.probe) {
-      const probes = await startProbeServer({ ...config.probe, registry, ready: () => running.ready() && !shutdown.isShuttingDown() });
+      const probes = await startProbeServer({
+        ...config.probe,
+        registry,
+        ready: () => running.ready() && !shutdown.isShuttingDown(),
+      });
       // Added after the service, so it closes first: the pod stops being ready before it drains.
       shutdown.add('probes', () => probes.close());
       log.info({ port: probes.port }, 'probes listening');

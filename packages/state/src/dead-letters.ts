@@ -32,7 +32,11 @@ export interface DeadLetterInput {
 export interface DeadLetters {
   record(input: DeadLetterInput): Promise<DeadLetter>;
   get(soul: string): Promise<DeadLetter | undefined>;
-  list(options?: { reason?: string; offset?: number; limit?: number }): Promise<{ total: number; items: DeadLetter[] }>;
+  list(options?: {
+    reason?: string;
+    offset?: number;
+    limit?: number;
+  }): Promise<{ total: number; items: DeadLetter[] }>;
   remove(soul: string): Promise<boolean>;
   count(): Promise<number>;
   countByReason(): Promise<Record<string, number>>;
@@ -51,15 +55,27 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
     ]);
     return raws.flatMap((raw, i) => {
       if (raw === null) return [];
-      const result = DeadLetter.safeParse({ ...(JSON.parse(raw) as object), firstFailedAt: Number(firsts[i]), attempts: Number(attempts[i]) });
+      const result = DeadLetter.safeParse({
+        ...(JSON.parse(raw) as object),
+        firstFailedAt: Number(firsts[i]),
+        attempts: Number(attempts[i]),
+      });
       return result.success ? [result.data] : [];
     });
   };
-  const all = async (): Promise<DeadLetter[]> => load(await redis.zrevrange(keys.deadLettersByTime, 0, -1));
+  const all = async (): Promise<DeadLetter[]> =>
+    load(await redis.zrevrange(keys.deadLettersByTime, 0, -1));
   return {
     async record({ soul, did, stage, reason, detail, at }) {
       // One MULTI, no read-modify-write: concurrent failures of one soul all count.
-      const last = { soul, ...(did ? { did } : {}), stage, reason, detail: detail.slice(0, maxDetail), lastFailedAt: at };
+      const last = {
+        soul,
+        ...(did ? { did } : {}),
+        stage,
+        reason,
+        detail: detail.slice(0, maxDetail),
+        lastFailedAt: at,
+      };
       const replies = await redis
         .multi()
         .hset(keys.deadLetters, soul, JSON.stringify(last))
@@ -78,7 +94,12 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
     async list({ reason, offset = 0, limit = 50 } = {}) {
       if (!reason) {
         const total = await redis.zcard(keys.deadLettersByTime);
-        return { total, items: await load(await redis.zrevrange(keys.deadLettersByTime, offset, offset + limit - 1)) };
+        return {
+          total,
+          items: await load(
+            await redis.zrevrange(keys.deadLettersByTime, offset, offset + limit - 1),
+          ),
+        };
       }
       const matching = (await all()).filter((d) => d.reason === reason);
       return { total: matching.length, items: matching.slice(offset, offset + limit) };

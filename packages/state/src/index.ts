@@ -2,5 +2,16 @@ export { stateKeys, type StateKeys } from './keys.js';
 export { createMaxHash, type MaxHash } from './max-hash.js';
 export { createWatermarks, type VersionedSoul, type Watermarks } from './watermarks.js';
 export { createTombstones, type Tombstones } from './tombstones.js';
-export { DeadLetter, createDeadLetters, type DeadLetterInput, type DeadLetters } from './dead-letters.js';
-export { createStats, type CycleRecord, type Outcome, type Stats, type StatsSnapshot } from './stats.js';
+export {
+  DeadLetter,
+  createDeadLetters,
+  type DeadLetterInput,
+  type DeadLetters,
+} from './dead-letters.js';
+export {
+  createStats,
+  type CycleRecord,
+  type Outcome,
+  type Stats,
+  type StatsSnapshot,
+} from './stats.js';

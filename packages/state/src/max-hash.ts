@@ -32,7 +32,9 @@ export function createMaxHash(redis: Redis, key: string): MaxHash {
     async raise(entries) {
       let raised = 0;
       for (let i = 0; i < entries.length; i += chunk) {
-        const args = entries.slice(i, i + chunk).flatMap(([field, value]) => [field, String(value)]);
+        const args = entries
+          .slice(i, i + chunk)
+          .flatMap(([field, value]) => [field, String(value)]);
         raised += Number(await redis.eval(raiseScript, 1, key, ...args));
       }
       return raised;

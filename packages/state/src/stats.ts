@@ -47,9 +47,13 @@ export function createStats(redis: Redis, prefix: string): Stats {
       if (n <= 0) return;
       const minuteKey = keys.statsMinute(Math.floor(Date.now() / 60_000));
       const tx = redis.multi().hincrby(keys.stats, outcome, n);
-      if (reason && (outcome === 'error' || outcome === 'skipped')) tx.hincrby(keys.stats, `${outcome}:${reason}`, n);
+      if (reason && (outcome === 'error' || outcome === 'skipped'))
+        tx.hincrby(keys.stats, `${outcome}:${reason}`, n);
       if (outcome === 'synced' || outcome === 'deleted' || outcome === 'error') {
-        tx.hincrby(minuteKey, outcome === 'error' ? 'errors' : 'ok', n).expire(minuteKey, bucketTtlSeconds);
+        tx.hincrby(minuteKey, outcome === 'error' ? 'errors' : 'ok', n).expire(
+          minuteKey,
+          bucketTtlSeconds,
+        );
       }
       await tx.exec();
     },
@@ -84,16 +88,24 @@ export function createStats(redis: Redis, prefix: string): Stats {
       const errorsByReason: Record<string, number> = {};
       const skippedByReason: Record<string, number> = {};
       for (const [field, value] of Object.entries(raw)) {
-        if (field.startsWith('error:')) errorsByReason[field.slice('error:'.length)] = Number(value);
-        else if (field.startsWith('skipped:')) skippedByReason[field.slice('skipped:'.length)] = Number(value);
+        if (field.startsWith('error:'))
+          errorsByReason[field.slice('error:'.length)] = Number(value);
+        else if (field.startsWith('skipped:'))
+          skippedByReason[field.slice('skipped:'.length)] = Number(value);
         else counters[field] = Number(value);
       }
       const minute = Math.floor(now / 60_000);
       const tx = redis.multi();
-      for (let m = minute - windowMinutes + 1; m <= minute; m++) tx.hmget(keys.statsMinute(m), 'ok', 'errors');
-      const buckets = ((await tx.exec()) ?? []).map(([, v]) => (v as (string | null)[]) ?? [null, null]);
+      for (let m = minute - windowMinutes + 1; m <= minute; m++)
+        tx.hmget(keys.statsMinute(m), 'ok', 'errors');
+      const buckets = ((await tx.exec()) ?? []).map(
+        ([, v]) => (v as (string | null)[]) ?? [null, null],
+      );
       const recent = buckets.reduce(
-        (acc, [ok, errors]) => ({ ok: acc.ok + Number(ok ?? 0), errors: acc.errors + Number(errors ?? 0) }),
+        (acc, [ok, errors]) => ({
+          ok: acc.ok + Number(ok ?? 0),
+          errors: acc.errors + Number(errors ?? 0),
+        }),
         { ok: 0, errors: 0 },
       );
       const { lastScanStartedAt, lastScanEndedAt, ...rest } = counters;
@@ -104,7 +116,9 @@ export function createStats(redis: Redis, prefix: string): Stats {
         ...(lastScanStartedAt !== undefined ? { lastScanStartedAt } : {}),
         ...(lastScanEndedAt !== undefined ? { lastScanEndedAt } : {}),
         cycles: cyclesRaw.map((c) => JSON.parse(c) as CycleRecord),
-        registryCounts: Object.fromEntries(Object.entries(registryRaw).map(([k, v]) => [k, Number(v)])),
+        registryCounts: Object.fromEntries(
+          Object.entries(registryRaw).map(([k, v]) => [k, Number(v)]),
+        ),
         recent: { windowMinutes, ...recent },
       };
     },

@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Redis } from 'ioredis';
 import { connectRedis } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
-import { createDeadLetters, createStats, createTombstones, createWatermarks } from '../src/index.js';
+import {
+  createDeadLetters,
+  createStats,
+  createTombstones,
+  createWatermarks,
+} from '../src/index.js';
 
 import { serviceUrls } from '../../../test/services.js';
 
@@ -24,8 +29,16 @@ describe('Redis state', () => {
 
   it('watermarks only rise, under concurrent writers too', async () => {
     const wm = createWatermarks(redis, prefix);
-    await Promise.all([5, 3, 9, 1, 7].map((version) => wm.markEnqueued([{ soul: 'a:1', version }])));
-    expect(await wm.changed([{ soul: 'a:1', version: 9 }, { soul: 'a:1', version: 10 }, { soul: 'b:1', version: 0 }])).toEqual([
+    await Promise.all(
+      [5, 3, 9, 1, 7].map((version) => wm.markEnqueued([{ soul: 'a:1', version }])),
+    );
+    expect(
+      await wm.changed([
+        { soul: 'a:1', version: 9 },
+        { soul: 'a:1', version: 10 },
+        { soul: 'b:1', version: 0 },
+      ]),
+    ).toEqual([
       { soul: 'a:1', version: 10 },
       { soul: 'b:1', version: 0 },
     ]);
@@ -46,8 +59,25 @@ describe('Redis state', () => {
 
   it('counts every failure of a dead letter and keeps the first time', async () => {
     const dlq = createDeadLetters(redis, prefix);
-    await Promise.all([1, 2, 3].map((at) => dlq.record({ soul: 'a:1', stage: 'transform', reason: 'invalid-record', detail: 'oip.ver missing', at })));
-    await dlq.record({ soul: 'a:2', did: 'did:gun:a:2', stage: 'index', reason: 'es-rejected', detail: 'mapper_parsing_exception', at: 10 });
+    await Promise.all(
+      [1, 2, 3].map((at) =>
+        dlq.record({
+          soul: 'a:1',
+          stage: 'transform',
+          reason: 'invalid-record',
+          detail: 'oip.ver missing',
+          at,
+        }),
+      ),
+    );
+    await dlq.record({
+      soul: 'a:2',
+      did: 'did:gun:a:2',
+      stage: 'index',
+      reason: 'es-rejected',
+      detail: 'mapper_parsing_exception',
+      at: 10,
+    });
     const one = await dlq.get('a:1');
     expect(one).toMatchObject({ attempts: 3, firstFailedAt: 1, reason: 'invalid-record' });
     expect(await dlq.countByReason()).toEqual({ 'invalid-record': 1, 'es-rejected': 1 });

@@ -13,13 +13,22 @@ import {
   type EnvSource,
 } from '@sync/config';
 
-const vars = { ...baseVars, ...redisVars, ...elasticsearchVars, ...gunVars, ...syncVars, ...discoveryVars };
+const vars = {
+  ...baseVars,
+  ...redisVars,
+  ...elasticsearchVars,
+  ...gunVars,
+  ...syncVars,
+  ...discoveryVars,
+};
 
 export function loadDiscoveryConfig(source: EnvSource) {
   const env = loadEnv(vars, source, {
     rules: (e) =>
       e.RECORD_TYPE_INDEX_MODE === 'whitelist' && e.RECORD_TYPE_INDEX_WHITELIST.length === 0
-        ? ['RECORD_TYPE_INDEX_WHITELIST: must list at least one type when RECORD_TYPE_INDEX_MODE=whitelist (example: RECORD_TYPE_INDEX_WHITELIST=post,image)']
+        ? [
+            'RECORD_TYPE_INDEX_WHITELIST: must list at least one type when RECORD_TYPE_INDEX_MODE=whitelist (example: RECORD_TYPE_INDEX_WHITELIST=post,image)',
+          ]
         : [],
   });
   return {
@@ -35,7 +44,11 @@ export function loadDiscoveryConfig(source: EnvSource) {
       intervalMs: env.GUN_SYNC_INTERVAL,
       trustedNodes: env.GUN_SYNC_TRUSTED_NODES,
       recordTypes: env.GUN_SYNC_RECORD_TYPES,
-      typeFilter: { mode: env.RECORD_TYPE_INDEX_MODE, whitelist: env.RECORD_TYPE_INDEX_WHITELIST, blacklist: env.RECORD_TYPE_INDEX_BLACKLIST },
+      typeFilter: {
+        mode: env.RECORD_TYPE_INDEX_MODE,
+        whitelist: env.RECORD_TYPE_INDEX_WHITELIST,
+        blacklist: env.RECORD_TYPE_INDEX_BLACKLIST,
+      },
     },
     discovery: {
       chunkSize: env.DISCOVERY_CHUNK_SIZE,

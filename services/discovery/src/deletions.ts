@@ -15,16 +15,25 @@ export interface DeletionDeps {
   now: () => Date;
 }
 
-export type DeletionScan = { status: 'ok'; listed: number; enqueued: number } | { status: 'error'; message: string };
+export type DeletionScan =
+  { status: 'ok'; listed: number; enqueued: number } | { status: 'error'; message: string };
 
 export function soulOfDid(did: string): string | undefined {
-  return did.startsWith('did:gun:') && did.length > 'did:gun:'.length ? did.slice('did:gun:'.length) : undefined;
+  return did.startsWith('did:gun:') && did.length > 'did:gun:'.length
+    ? did.slice('did:gun:'.length)
+    : undefined;
 }
 
-export async function scanDeletions(deps: DeletionDeps, options: { signal?: AbortSignal } = {}): Promise<DeletionScan> {
+export async function scanDeletions(
+  deps: DeletionDeps,
+  options: { signal?: AbortSignal } = {},
+): Promise<DeletionScan> {
   const result = await deps.gun.readDeleted(options);
   if (result.status === 'error') return { status: 'error', message: result.error.message };
-  const dids = result.status === 'found' ? [...new Set(result.value)].filter((did) => soulOfDid(did) !== undefined) : [];
+  const dids =
+    result.status === 'found'
+      ? [...new Set(result.value)].filter((did) => soulOfDid(did) !== undefined)
+      : [];
   const marks = await deps.tombstones.getMany(dids);
   const fresh = dids.filter((_, i) => marks[i] === undefined);
   const version = deps.now().getTime();
@@ -32,7 +41,11 @@ export async function scanDeletions(deps: DeletionDeps, options: { signal?: Abor
     await deps.index.addBulk(
       fresh.slice(i, i + deps.chunkSize).map((did) => {
         const soul = soulOfDid(did) ?? did;
-        return { name: JobName.deleteDocument, data: { did, soul, version }, opts: { jobId: jobIdFor('delete', soul, version) } };
+        return {
+          name: JobName.deleteDocument,
+          data: { did, soul, version },
+          opts: { jobId: jobIdFor('delete', soul, version) },
+        };
       }),
     );
   }

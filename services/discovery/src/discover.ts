@@ -32,10 +32,18 @@ export interface DiscoverSummary {
   durationMs: number;
 }
 
-export type DiscoverProgress = Pick<DiscoverSummary, 'discovered' | 'enqueued'> & { typesDone: number; typesTotal: number; currentType?: string };
+export type DiscoverProgress = Pick<DiscoverSummary, 'discovered' | 'enqueued'> & {
+  typesDone: number;
+  typesTotal: number;
+  currentType?: string;
+};
 
 export function makeDiscover(deps: DiscoverDeps, log: Logger) {
-  return async function discover(input: DiscoverJob, job: Pick<Job, 'id' | 'updateProgress'>, signal?: AbortSignal): Promise<DiscoverSummary> {
+  return async function discover(
+    input: DiscoverJob,
+    job: Pick<Job, 'id' | 'updateProgress'>,
+    signal?: AbortSignal,
+  ): Promise<DiscoverSummary> {
     const startedAt = deps.now().getTime();
     const summary: DiscoverSummary = {
       scope: input.scope,
@@ -51,11 +59,25 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
     if (full) await deps.stats.scanStarted(startedAt);
 
     if (input.scope === 'soul' && input.soul) {
-      summary.enqueued = await enqueueEntries(deps, [{ soul: input.soul, recordType: input.recordType ?? 'unknown', nodeId: null, timestamp: null }], { force: true, trigger: 'force' });
+      summary.enqueued = await enqueueEntries(
+        deps,
+        [
+          {
+            soul: input.soul,
+            recordType: input.recordType ?? 'unknown',
+            nodeId: null,
+            timestamp: null,
+          },
+        ],
+        { force: true, trigger: 'force' },
+      );
     }
 
     if (input.scope === 'all' || input.scope === 'type') {
-      const candidates = input.scope === 'type' && input.recordType ? [input.recordType] : await deps.gun.listRecordTypes(signal ? { signal } : {});
+      const candidates =
+        input.scope === 'type' && input.recordType
+          ? [input.recordType]
+          : await deps.gun.listRecordTypes(signal ? { signal } : {});
       const types = typesToScan(candidates, deps.policy.typeFilter);
       summary.types = types.length;
       const registryCounts: Record<string, number> = {};
@@ -78,15 +100,25 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
           return decision === 'accept';
         });
         if (full) for (const entry of entries) seen.add(entry.soul);
-        const enqueued = await enqueueEntries(deps, accepted, { force: input.force, trigger: input.force ? 'force' : 'scan' });
+        const enqueued = await enqueueEntries(deps, accepted, {
+          force: input.force,
+          trigger: input.force ? 'force' : 'scan',
+        });
         summary.enqueued += enqueued;
         await deps.stats.count('discovered', entries.length);
         await deps.stats.count('enqueued', enqueued);
-        await job.updateProgress({ discovered: summary.discovered, enqueued: summary.enqueued, typesDone: i + 1, typesTotal: types.length, currentType: recordType } satisfies DiscoverProgress);
+        await job.updateProgress({
+          discovered: summary.discovered,
+          enqueued: summary.enqueued,
+          typesDone: i + 1,
+          typesTotal: types.length,
+          currentType: recordType,
+        } satisfies DiscoverProgress);
         log.debug({ recordType, entries: entries.length, enqueued }, 'type scanned');
       }
       for (const reason of ['untrusted', 'type-filtered'] as const) {
-        if (summary.skipped[reason] > 0) await deps.stats.count('skipped', summary.skipped[reason], reason);
+        if (summary.skipped[reason] > 0)
+          await deps.stats.count('skipped', summary.skipped[reason], reason);
       }
       if (full) {
         await deps.stats.setRegistryCounts(registryCounts);
@@ -106,7 +138,14 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
 
     const endedAt = deps.now().getTime();
     summary.durationMs = endedAt - startedAt;
-    if (full) await deps.stats.scanEnded({ startedAt, endedAt, discovered: summary.discovered, enqueued: summary.enqueued, errors: summary.errors.length });
+    if (full)
+      await deps.stats.scanEnded({
+        startedAt,
+        endedAt,
+        discovered: summary.discovered,
+        enqueued: summary.enqueued,
+        errors: summary.errors.length,
+      });
     log.info({ ...summary, errors: summary.errors.length }, 'discovery finished');
     return summary;
   };

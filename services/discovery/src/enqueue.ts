@@ -23,7 +23,11 @@ export function entryVersion(entry: Pick<IndexEntry, 'timestamp'>): number {
 }
 
 /** Returns how many entries were enqueued (the rest were unchanged). */
-export async function enqueueEntries(deps: EnqueueDeps, entries: readonly IndexEntry[], { force, trigger }: { force: boolean; trigger: Trigger }): Promise<number> {
+export async function enqueueEntries(
+  deps: EnqueueDeps,
+  entries: readonly IndexEntry[],
+  { force, trigger }: { force: boolean; trigger: Trigger },
+): Promise<number> {
   const versioned = entries.map((entry) => ({ ...entry, version: entryVersion(entry) }));
   const changed = force ? versioned : await deps.watermarks.changed(versioned);
   const discoveredAt = deps.now().toISOString();
@@ -40,7 +44,9 @@ export async function enqueueEntries(deps: EnqueueDeps, entries: readonly IndexE
           trigger,
           discoveredAt,
         },
-        opts: { deduplication: { id: dedupIdFor('transform', entry.soul), keepLastIfActive: true } },
+        opts: {
+          deduplication: { id: dedupIdFor('transform', entry.soul), keepLastIfActive: true },
+        },
       })),
     );
     await deps.watermarks.markEnqueued(chunk);

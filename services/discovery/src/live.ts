@@ -46,7 +46,12 @@ export function startLiveSync(deps: LiveDeps, recordTypes: readonly string[]): L
         }
         deps.log.debug({ entries: entries.length, enqueued }, 'live entries enqueued');
       })
-      .catch((err: unknown) => deps.log.warn({ err, entries: entries.length }, 'live enqueue failed; the next full scan picks these up'));
+      .catch((err: unknown) =>
+        deps.log.warn(
+          { err, entries: entries.length },
+          'live enqueue failed; the next full scan picks these up',
+        ),
+      );
   };
 
   const unsubscribe = deps.gun.subscribe(recordTypes, (entry) => {

@@ -5,9 +5,14 @@ import { configuredRecordTypes, startDiscovery } from './start.js';
 
 runService({
   service: 'discovery',
+  env: process.env,
   loadConfig: loadDiscoveryConfig,
   async start({ config, log, registry, shutdown }) {
-    const gun = createGunRegistry({ ...config.gun, recordTypes: configuredRecordTypes(config), log: log.child({ component: 'gun' }) });
+    const gun = createGunRegistry({
+      ...config.gun,
+      recordTypes: configuredRecordTypes(config),
+      log: log.child({ component: 'gun' }),
+    });
     const discovery = await startDiscovery(config, {
       log,
       gun,

@@ -46,6 +46,12 @@ describe(typeAllowed.name, () => {
 
 describe(typesToScan.name, () => {
   it('deduplicates, sorts and filters', () => {
-    expect(typesToScan(['post', 'image', 'post', 'notes'], { mode: 'blacklist', whitelist: [], blacklist: ['notes'] })).toEqual(['image', 'post']);
+    expect(
+      typesToScan(['post', 'image', 'post', 'notes'], {
+        mode: 'blacklist',
+        whitelist: [],
+        blacklist: ['notes'],
+      }),
+    ).toEqual(['image', 'post']);
   });
 });

@@ -20,15 +20,25 @@ export interface TypeFilter {
 export type EntryDecision = 'accept' | 'own' | 'untrusted' | 'type-filtered';
 
 /** OIP's RECORD_TYPE_INDEX_MODE: types outside the filter are not indexed. */
-export function typeAllowed(recordType: string, { mode, whitelist, blacklist }: TypeFilter): boolean {
+export function typeAllowed(
+  recordType: string,
+  { mode, whitelist, blacklist }: TypeFilter,
+): boolean {
   if (mode === 'whitelist') return whitelist.includes(recordType);
   if (mode === 'blacklist') return !blacklist.includes(recordType);
   return true;
 }
 
-export function decideEntry(entry: Pick<IndexEntry, 'nodeId' | 'recordType'>, policy: SyncPolicy): EntryDecision {
+export function decideEntry(
+  entry: Pick<IndexEntry, 'nodeId' | 'recordType'>,
+  policy: SyncPolicy,
+): EntryDecision {
   if (entry.nodeId !== null && entry.nodeId === policy.selfNodeId) return 'own';
-  if (policy.trustedNodes.length > 0 && (entry.nodeId === null || !policy.trustedNodes.includes(entry.nodeId))) return 'untrusted';
+  if (
+    policy.trustedNodes.length > 0 &&
+    (entry.nodeId === null || !policy.trustedNodes.includes(entry.nodeId))
+  )
+    return 'untrusted';
   if (!typeAllowed(entry.recordType, policy.typeFilter)) return 'type-filtered';
   return 'accept';
 }

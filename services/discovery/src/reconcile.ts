@@ -21,7 +21,10 @@ export interface ReconcileDeps {
   log: Logger;
 }
 
-export async function findOrphans({ es, index, pageSize = 1000, log }: ReconcileDeps, listed: ReadonlySet<string>): Promise<ReconcileResult> {
+export async function findOrphans(
+  { es, index, pageSize = 1000, log }: ReconcileDeps,
+  listed: ReadonlySet<string>,
+): Promise<ReconcileResult> {
   const result: ReconcileResult = { checked: 0, orphans: 0, examples: [] };
   let after: (string | number)[] | undefined;
   for (;;) {

@@ -36,17 +36,32 @@ export interface StartOptions {
   onFatal: (err: unknown) => void;
 }
 
-export async function startDiscovery(config: DiscoveryConfig, { log, gun, registry, onFatal }: StartOptions): Promise<DiscoveryRuntime> {
+export async function startDiscovery(
+  config: DiscoveryConfig,
+  { log, gun, registry, onFatal }: StartOptions,
+): Promise<DiscoveryRuntime> {
   const { prefix } = config.redis;
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
-  const nodeId = await resolveNodeId({ override: config.gun.nodeIdOverride, redis: producer, key: stateKeys(prefix).nodeId });
+  const nodeId = await resolveNodeId({
+    override: config.gun.nodeIdOverride,
+    redis: producer,
+    key: stateKeys(prefix).nodeId,
+  });
   const es = createEsClient(config.elasticsearch);
   const transform = createProducer(QueueName.transform, { connection: producer, prefix });
   const index = createProducer(QueueName.index, { connection: producer, prefix });
   const stats = createStats(producer, prefix);
-  const orphansGauge = new Gauge({ name: 'sync_discovery_orphans', help: 'Indexed gun documents no registry lists any more (last full scan)', registers: [registry] });
-  const policy: SyncPolicy = { selfNodeId: nodeId, trustedNodes: config.sync.trustedNodes, typeFilter: config.sync.typeFilter };
+  const orphansGauge = new Gauge({
+    name: 'sync_discovery_orphans',
+    help: 'Indexed gun documents no registry lists any more (last full scan)',
+    registers: [registry],
+  });
+  const policy: SyncPolicy = {
+    selfNodeId: nodeId,
+    trustedNodes: config.sync.trustedNodes,
+    typeFilter: config.sync.typeFilter,
+  };
   const deps: DiscoverDeps = {
     gun,
     transform,
@@ -67,19 +82,37 @@ export async function startDiscovery(config: DiscoveryConfig, { log, gun, regist
       }
     },
   };
-  const discovery = await createDiscoveryWorker(deps, { connection: workerConnection, prefix, intervalMs: config.sync.intervalMs, enabled: config.sync.enabled }, log);
+  const discovery = await createDiscoveryWorker(
+    deps,
+    {
+      connection: workerConnection,
+      prefix,
+      intervalMs: config.sync.intervalMs,
+      enabled: config.sync.enabled,
+    },
+    log,
+  );
   discovery.worker.run().catch(onFatal);
 
   let live: LiveSync | undefined;
   if (config.sync.enabled && config.discovery.live) {
     const types = typesToScan(configuredRecordTypes(config), policy.typeFilter);
     live = startLiveSync(
-      { ...deps, gun, log, flushMs: config.discovery.liveFlushMs, maxBuffered: config.discovery.liveMaxBuffered },
+      {
+        ...deps,
+        gun,
+        log,
+        flushMs: config.discovery.liveFlushMs,
+        maxBuffered: config.discovery.liveMaxBuffered,
+      },
       types,
     );
     log.info({ types: types.length }, 'live registry subscription started');
   }
-  log.info({ nodeId, intervalMs: config.sync.intervalMs, fingerprint: config.fingerprint }, 'discovery started');
+  log.info(
+    { nodeId, intervalMs: config.sync.intervalMs, fingerprint: config.fingerprint },
+    'discovery started',
+  );
 
   let closing: Promise<void> | undefined;
   return {

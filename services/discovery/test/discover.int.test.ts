@@ -25,8 +25,18 @@ function memoryRegistry(index: Record<string, IndexEntry[]>, deleted: string[] =
   };
 }
 
-const entry = (soul: string, nodeId: string | null, timestamp: number, recordType = 'post'): IndexEntry => ({ soul, nodeId, timestamp, recordType });
-const policy = (over: Partial<SyncPolicy> = {}): SyncPolicy => ({ selfNodeId: 'node-b', trustedNodes: [], typeFilter: { mode: 'all', whitelist: [], blacklist: [] }, ...over });
+const entry = (
+  soul: string,
+  nodeId: string | null,
+  timestamp: number,
+  recordType = 'post',
+): IndexEntry => ({ soul, nodeId, timestamp, recordType });
+const policy = (over: Partial<SyncPolicy> = {}): SyncPolicy => ({
+  selfNodeId: 'node-b',
+  trustedNodes: [],
+  typeFilter: { mode: 'all', whitelist: [], blacklist: [] },
+  ...over,
+});
 const job = { id: 'job-1', updateProgress: async () => {} };
 
 describe('discovery against a real Redis', () => {
@@ -76,19 +86,51 @@ describe('discovery against a real Redis', () => {
 
   it('enqueues accepted entries once, skipping own and untrusted nodes, and again only when they change', async () => {
     const registry = {
-      post: [entry('a:1', 'node-a', 100), entry('a:2', 'node-a', 100), entry('b:1', 'node-b', 100), entry('x:1', 'node-x', 100)],
+      post: [
+        entry('a:1', 'node-a', 100),
+        entry('a:2', 'node-a', 100),
+        entry('b:1', 'node-b', 100),
+        entry('x:1', 'node-x', 100),
+      ],
       image: [entry('a:3', 'node-a', 100, 'image')],
     };
-    const discover = makeDiscover(deps(memoryRegistry(registry), { policy: policy({ trustedNodes: ['node-a'] }) }), createSilentLogger());
-    const first = await discover({ scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
-    expect(first).toMatchObject({ types: 2, discovered: 5, enqueued: 3, skipped: { own: 1, untrusted: 1, 'type-filtered': 0 } });
+    const discover = makeDiscover(
+      deps(memoryRegistry(registry), { policy: policy({ trustedNodes: ['node-a'] }) }),
+      createSilentLogger(),
+    );
+    const first = await discover(
+      { scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() },
+      job,
+    );
+    expect(first).toMatchObject({
+      types: 2,
+      discovered: 5,
+      enqueued: 3,
+      skipped: { own: 1, untrusted: 1, 'type-filtered': 0 },
+    });
     expect(await waitingSouls(QueueName.transform)).toEqual(['a:1', 'a:2', 'a:3']);
 
-    const second = await discover({ scope: 'all', force: false, requestedBy: 'scheduler', requestedAt: new Date().toISOString() }, job);
+    const second = await discover(
+      {
+        scope: 'all',
+        force: false,
+        requestedBy: 'scheduler',
+        requestedAt: new Date().toISOString(),
+      },
+      job,
+    );
     expect(second.enqueued).toBe(0);
 
     registry.post[0] = entry('a:1', 'node-a', 200);
-    const third = await discover({ scope: 'all', force: false, requestedBy: 'scheduler', requestedAt: new Date().toISOString() }, job);
+    const third = await discover(
+      {
+        scope: 'all',
+        force: false,
+        requestedBy: 'scheduler',
+        requestedAt: new Date().toISOString(),
+      },
+      job,
+    );
     expect(third.enqueued).toBe(1);
     // Deduplicated: a:1 already has a waiting job, which will fetch the newest record anyway.
     expect(await waitingSouls(QueueName.transform)).toEqual(['a:1', 'a:2', 'a:3']);
@@ -100,10 +142,25 @@ describe('discovery against a real Redis', () => {
   });
 
   it('re-enqueues unchanged entries when forced, and scans one type on request', async () => {
-    const registry = { post: [entry('a:1', 'node-a', 100)], image: [entry('a:2', 'node-a', 100, 'image')] };
+    const registry = {
+      post: [entry('a:1', 'node-a', 100)],
+      image: [entry('a:2', 'node-a', 100, 'image')],
+    };
     const discover = makeDiscover(deps(memoryRegistry(registry)), createSilentLogger());
-    await discover({ scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
-    const forced = await discover({ scope: 'type', recordType: 'image', force: true, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    await discover(
+      { scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() },
+      job,
+    );
+    const forced = await discover(
+      {
+        scope: 'type',
+        recordType: 'image',
+        force: true,
+        requestedBy: 'api',
+        requestedAt: new Date().toISOString(),
+      },
+      job,
+    );
     expect(forced).toMatchObject({ types: 1, discovered: 1, enqueued: 1 });
   });
 
@@ -111,19 +168,46 @@ describe('discovery against a real Redis', () => {
     const gun = memoryRegistry({}, ['did:gun:a:1', 'did:gun:a:2', 'not-a-gun-did']);
     const d = deps(gun);
     const discover = makeDiscover(d, createSilentLogger());
-    const summary = await discover({ scope: 'deletions', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    const summary = await discover(
+      {
+        scope: 'deletions',
+        force: false,
+        requestedBy: 'api',
+        requestedAt: new Date().toISOString(),
+      },
+      job,
+    );
     expect(summary.deletions).toEqual({ listed: 2, enqueued: 2 });
     expect(await waitingSouls(QueueName.index)).toEqual(['a:1', 'a:2']);
     await d.tombstones.put('did:gun:a:1', 5);
     await d.tombstones.put('did:gun:a:2', 5);
-    const again = await discover({ scope: 'deletions', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    const again = await discover(
+      {
+        scope: 'deletions',
+        force: false,
+        requestedBy: 'api',
+        requestedAt: new Date().toISOString(),
+      },
+      job,
+    );
     expect(again.deletions).toEqual({ listed: 2, enqueued: 0 });
   });
 
   it('applies the record type filter to the types it scans', async () => {
-    const registry = { post: [entry('a:1', 'node-a', 1)], notes: [entry('a:2', 'node-a', 1, 'notes')] };
-    const discover = makeDiscover(deps(memoryRegistry(registry), { policy: policy({ typeFilter: { mode: 'blacklist', whitelist: [], blacklist: ['notes'] } }) }), createSilentLogger());
-    const summary = await discover({ scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() }, job);
+    const registry = {
+      post: [entry('a:1', 'node-a', 1)],
+      notes: [entry('a:2', 'node-a', 1, 'notes')],
+    };
+    const discover = makeDiscover(
+      deps(memoryRegistry(registry), {
+        policy: policy({ typeFilter: { mode: 'blacklist', whitelist: [], blacklist: ['notes'] } }),
+      }),
+      createSilentLogger(),
+    );
+    const summary = await discover(
+      { scope: 'all', force: false, requestedBy: 'api', requestedAt: new Date().toISOString() },
+      job,
+    );
     expect(summary).toMatchObject({ types: 1, enqueued: 1 });
   });
 });

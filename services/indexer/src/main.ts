@@ -4,6 +4,7 @@ import { createIndexer } from './start.js';
 
 runService({
   service: 'indexer',
+  env: process.env,
   loadConfig: loadIndexerConfig,
   async start({ config, log, registry, shutdown }) {
     const indexer = await createIndexer(config, log, { registry });
@@ -11,7 +12,14 @@ runService({
       log.fatal({ err }, 'index worker loop stopped unexpectedly');
       void shutdown.run({ exitCode: 1, reason: 'worker-stopped' });
     });
-    log.info({ concurrency: config.worker.concurrency, index: config.elasticsearch.index, fingerprint: config.fingerprint }, 'indexer started');
+    log.info(
+      {
+        concurrency: config.worker.concurrency,
+        index: config.elasticsearch.index,
+        fingerprint: config.fingerprint,
+      },
+      'indexer started',
+    );
     // close(): the worker drains first, then the batcher, Elasticsearch and Redis close.
     return { ready: () => indexer.isReady(), close: () => indexer.close() };
   },

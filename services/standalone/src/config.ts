@@ -1,8 +1,9 @@
 /**
- * The one-process configuration: each stage's own config, validated together so that every
+ * The one-process configuration: each stage's own config (discovery, transform, indexer, API), validated together so that every
  * bad variable of every stage is reported at once.
  */
 import { ConfigError, type EnvSource } from '@sync/config';
+import { loadApiConfig } from '@sync/api/config';
 import { loadDiscoveryConfig } from '@sync/discovery/config';
 import { loadIndexerConfig } from '@sync/indexer/config';
 import { loadTransformConfig } from '@sync/transform/config';
@@ -22,7 +23,8 @@ export function loadStandaloneConfig(source: EnvSource) {
   const discovery = collect(() => loadDiscoveryConfig(source), lines);
   const transform = collect(() => loadTransformConfig(source), lines);
   const indexer = collect(() => loadIndexerConfig(source), lines);
-  if (!discovery || !transform || !indexer) throw new ConfigError([...new Set(lines)]);
+  const api = collect(() => loadApiConfig(source), lines);
+  if (!discovery || !transform || !indexer || !api) throw new ConfigError([...new Set(lines)]);
   return {
     logLevel: discovery.logLevel,
     logPretty: discovery.logPretty,
@@ -31,6 +33,8 @@ export function loadStandaloneConfig(source: EnvSource) {
     discovery,
     transform,
     indexer,
+    api,
+    version: api.version,
   } as const;
 }
 

@@ -13,13 +13,23 @@ import {
   type EnvSource,
 } from '@sync/config';
 
-const vars = { ...baseVars, ...redisVars, ...gunVars, ...syncVars, ...cryptoVars, ...transformVars, ELASTICSEARCH_INDEX: elasticsearchVars.ELASTICSEARCH_INDEX };
+const vars = {
+  ...baseVars,
+  ...redisVars,
+  ...gunVars,
+  ...syncVars,
+  ...cryptoVars,
+  ...transformVars,
+  ELASTICSEARCH_INDEX: elasticsearchVars.ELASTICSEARCH_INDEX,
+};
 
 /** Rules shared by every process that seals or opens documents. */
 export function requireSealKey(env: { SYNC_SEAL_KEY?: Buffer | undefined }): string[] {
   return env.SYNC_SEAL_KEY
     ? []
-    : ['SYNC_SEAL_KEY: is required: transform and indexer share it to seal documents in Redis (example: SYNC_SEAL_KEY=$(openssl rand -hex 32))'];
+    : [
+        'SYNC_SEAL_KEY: is required: transform and indexer share it to seal documents in Redis (example: SYNC_SEAL_KEY=$(openssl rand -hex 32))',
+      ];
 }
 
 export function loadTransformConfig(source: EnvSource) {
@@ -31,11 +41,20 @@ export function loadTransformConfig(source: EnvSource) {
     probe: { host: env.PROBE_HOST, port: env.PROBE_PORT },
     redis: redisSettings(env),
     gun: gunSettings(env),
-    worker: { concurrency: env.TRANSFORM_CONCURRENCY, missingAttempts: env.TRANSFORM_MISSING_ATTEMPTS },
+    worker: {
+      concurrency: env.TRANSFORM_CONCURRENCY,
+      missingAttempts: env.TRANSFORM_MISSING_ATTEMPTS,
+    },
     index: env.ELASTICSEARCH_INDEX,
-    records: { maxBytes: env.GUN_MAX_RECORD_BYTES, signaturePolicy: env.GUN_SYNC_VERIFY_SIGNATURES },
+    records: {
+      maxBytes: env.GUN_MAX_RECORD_BYTES,
+      signaturePolicy: env.GUN_SYNC_VERIFY_SIGNATURES,
+    },
     decrypt: {
-      policy: { privateRecords: env.GUN_SYNC_PRIVATE_RECORDS, foreignRecords: env.GUN_DECRYPT_FOREIGN_RECORDS },
+      policy: {
+        privateRecords: env.GUN_SYNC_PRIVATE_RECORDS,
+        foreignRecords: env.GUN_DECRYPT_FOREIGN_RECORDS,
+      },
       keyCacheSize: env.GUN_DECRYPT_KEY_CACHE_SIZE,
       keyring: {
         legacyPassword: env.GUN_LEGACY_KEY_PASSWORD,

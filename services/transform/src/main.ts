@@ -5,6 +5,7 @@ import { startTransform } from './start.js';
 
 runService({
   service: 'transform',
+  env: process.env,
   loadConfig: loadTransformConfig,
   async start({ config, log, registry, shutdown }) {
     const gun = createGunRegistry({ ...config.gun, log: log.child({ component: 'gun' }) });

@@ -2,16 +2,47 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ReadResult, RecordGraph } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import type { TransformRecord, TransformResult } from '@sync/records';
-import { RecordRejectedError, RecordUnavailableError, makeProcessRecord, type ProcessRecordDeps } from './process-record.js';
+import {
+  RecordRejectedError,
+  RecordUnavailableError,
+  makeProcessRecord,
+  type ProcessRecordDeps,
+} from './process-record.js';
 
 const graph: RecordGraph = { soul: 'a:1', nodes: { 'a:1': { data: '{}', oip: '{}' } } };
-const input = { soul: 'a:1', recordType: 'post', nodeId: 'node-a', registryTimestamp: 5, trigger: 'scan' as const, discoveredAt: '2026-11-21T00:00:00.000Z' };
+const input = {
+  soul: 'a:1',
+  recordType: 'post',
+  nodeId: 'node-a',
+  registryTimestamp: 5,
+  trigger: 'scan' as const,
+  discoveredAt: '2026-11-21T00:00:00.000Z',
+};
 const log = createSilentLogger();
 const documentOk: TransformResult = {
   ok: true,
   signature: 'valid',
-  document: { _id: 'did:gun:a:1', _index: 'records', version: 1700, _source: { data: {}, oip: { did: 'did:gun:a:1', didTx: 'did:gun:a:1', storage: 'gun', sync: { soul: 'a:1', version: 1700, versionSource: 'indexedAt', syncedAt: 'x', sourceNodeId: 'node-a' } } } },
-} as TransformResult;
+  document: {
+    _id: 'did:gun:a:1',
+    _index: 'records',
+    version: 1700,
+    _source: {
+      data: {},
+      oip: {
+        did: 'did:gun:a:1',
+        didTx: 'did:gun:a:1',
+        storage: 'gun',
+        sync: {
+          soul: 'a:1',
+          version: 1700,
+          versionSource: 'indexedAt',
+          syncedAt: 'x',
+          sourceNodeId: 'node-a',
+        },
+      },
+    },
+  },
+};
 
 function setup(read: ReadResult<RecordGraph>, result: TransformResult = documentOk) {
   const transformRecord = vi.fn<TransformRecord>(async () => result);
@@ -32,14 +63,27 @@ function setup(read: ReadResult<RecordGraph>, result: TransformResult = document
 describe(makeProcessRecord.name, () => {
   it('seals the document and enqueues it with a (soul, version) job id', async () => {
     const { deps, process } = setup({ status: 'found', value: graph });
-    await expect(process(input, { log, attemptsMade: 0 })).resolves.toEqual({ outcome: 'queued', did: 'did:gun:a:1', version: 1700 });
+    await expect(process(input, { log, attemptsMade: 0 })).resolves.toEqual({
+      outcome: 'queued',
+      did: 'did:gun:a:1',
+      version: 1700,
+    });
     expect(deps.transformRecord).toHaveBeenCalledWith(
       { ...graph, registry: { nodeId: 'node-a', timestamp: 5 } },
       { syncedAt: new Date('2026-11-21T12:00:00.000Z'), foreign: true },
     );
-    const [name, data, opts] = deps.index.add.mock.calls[0] as unknown as [string, Record<string, unknown>, { jobId: string }];
+    const [name, data, opts] = deps.index.add.mock.calls[0] as unknown as [
+      string,
+      Record<string, unknown>,
+      { jobId: string },
+    ];
     expect(name).toBe('index-document');
-    expect(data).toMatchObject({ did: 'did:gun:a:1', soul: 'a:1', version: 1700, sealed: 'sealed(did:gun:a:1@a:1)' });
+    expect(data).toMatchObject({
+      did: 'did:gun:a:1',
+      soul: 'a:1',
+      version: 1700,
+      sealed: 'sealed(did:gun:a:1@a:1)',
+    });
     expect(JSON.stringify(data)).not.toContain('"_source"');
     expect(opts.jobId).toMatch(/^index-[0-9a-f]{32}-1700$/);
     expect(deps.deadLetters.remove).toHaveBeenCalledWith('a:1');
@@ -47,18 +91,29 @@ describe(makeProcessRecord.name, () => {
 
   it('retries a GUN error', async () => {
     const { process } = setup({ status: 'error', error: new Error('peer unreachable') as never });
-    await expect(process(input, { log, attemptsMade: 0 })).rejects.toBeInstanceOf(RecordUnavailableError);
+    await expect(process(input, { log, attemptsMade: 0 })).rejects.toBeInstanceOf(
+      RecordUnavailableError,
+    );
   });
 
   it('re-reads a missing record a few times, then parks it', async () => {
     const { deps, process } = setup({ status: 'not-found' });
-    await expect(process(input, { log, attemptsMade: 0 })).rejects.toBeInstanceOf(RecordUnavailableError);
-    await expect(process(input, { log, attemptsMade: 2 })).rejects.toBeInstanceOf(RecordRejectedError);
-    expect(deps.deadLetters.record).toHaveBeenCalledWith(expect.objectContaining({ soul: 'a:1', reason: 'not-found', stage: 'transform' }));
+    await expect(process(input, { log, attemptsMade: 0 })).rejects.toBeInstanceOf(
+      RecordUnavailableError,
+    );
+    await expect(process(input, { log, attemptsMade: 2 })).rejects.toBeInstanceOf(
+      RecordRejectedError,
+    );
+    expect(deps.deadLetters.record).toHaveBeenCalledWith(
+      expect.objectContaining({ soul: 'a:1', reason: 'not-found', stage: 'transform' }),
+    );
   });
 
   it('parks rejected records with their reason and never retries them', async () => {
-    const { deps, process } = setup({ status: 'found', value: graph }, { ok: false, reason: 'decrypt-failed', detail: 'no key opened the envelope' });
+    const { deps, process } = setup(
+      { status: 'found', value: graph },
+      { ok: false, reason: 'decrypt-failed', detail: 'no key opened the envelope' },
+    );
     const err = await process(input, { log, attemptsMade: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RecordRejectedError);
     expect((err as RecordRejectedError).retryable).toBe(false);
@@ -67,14 +122,27 @@ describe(makeProcessRecord.name, () => {
   });
 
   it('re-reads a partial record before parking it', async () => {
-    const { process } = setup({ status: 'found', value: graph }, { ok: false, reason: 'incomplete-record', detail: 'meta link not resolved' });
-    await expect(process(input, { log, attemptsMade: 0 })).rejects.toBeInstanceOf(RecordUnavailableError);
-    await expect(process(input, { log, attemptsMade: 2 })).rejects.toBeInstanceOf(RecordRejectedError);
+    const { process } = setup(
+      { status: 'found', value: graph },
+      { ok: false, reason: 'incomplete-record', detail: 'meta link not resolved' },
+    );
+    await expect(process(input, { log, attemptsMade: 0 })).rejects.toBeInstanceOf(
+      RecordUnavailableError,
+    );
+    await expect(process(input, { log, attemptsMade: 2 })).rejects.toBeInstanceOf(
+      RecordRejectedError,
+    );
   });
 
   it('counts policy skips without failing the job', async () => {
-    const { deps, process } = setup({ status: 'found', value: graph }, { ok: false, reason: 'private-sync-disabled', detail: 'GUN_SYNC_PRIVATE_RECORDS=false' });
-    await expect(process(input, { log, attemptsMade: 0 })).resolves.toEqual({ outcome: 'skipped', reason: 'private-sync-disabled' });
+    const { deps, process } = setup(
+      { status: 'found', value: graph },
+      { ok: false, reason: 'private-sync-disabled', detail: 'GUN_SYNC_PRIVATE_RECORDS=false' },
+    );
+    await expect(process(input, { log, attemptsMade: 0 })).resolves.toEqual({
+      outcome: 'skipped',
+      reason: 'private-sync-disabled',
+    });
     expect(deps.deadLetters.record).not.toHaveBeenCalled();
     expect(deps.stats.count).toHaveBeenCalledWith('skipped', 1, 'private-sync-disabled');
   });
@@ -82,8 +150,14 @@ describe(makeProcessRecord.name, () => {
   it('treats own records as not foreign and unknown nodes without a registry entry', async () => {
     const { deps, process } = setup({ status: 'found', value: graph });
     await process({ ...input, nodeId: 'unknown' }, { log, attemptsMade: 0 });
-    expect(deps.transformRecord).toHaveBeenCalledWith(graph, expect.objectContaining({ foreign: true }));
+    expect(deps.transformRecord).toHaveBeenCalledWith(
+      graph,
+      expect.objectContaining({ foreign: true }),
+    );
     await process({ ...input, nodeId: 'node-b' }, { log, attemptsMade: 0 });
-    expect(deps.transformRecord).toHaveBeenLastCalledWith(expect.anything(), expect.objectContaining({ foreign: false }));
+    expect(deps.transformRecord).toHaveBeenLastCalledWith(
+      expect.anything(),
+      expect.objectContaining({ foreign: false }),
+    );
   });
 });

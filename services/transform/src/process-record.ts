@@ -31,35 +31,57 @@ export interface ProcessRecordDeps {
 }
 
 export type ProcessRecordResult =
-  | { outcome: 'queued'; did: string; version: number }
-  | { outcome: 'skipped'; reason: SkipReason };
+  { outcome: 'queued'; did: string; version: number } | { outcome: 'skipped'; reason: SkipReason };
 
 /** Policy switches: counted, not failures. */
-const policySkips: ReadonlySet<SkipReason> = new Set(['private-sync-disabled', 'foreign-decrypt-disabled']);
+const policySkips: ReadonlySet<SkipReason> = new Set([
+  'private-sync-disabled',
+  'foreign-decrypt-disabled',
+]);
 
 /** A partial GUN read (a linked node not there yet): read again later, park only when it stays partial. */
 const rereadReasons: ReadonlySet<SkipReason> = new Set(['incomplete-record']);
 
 export class RecordUnavailableError extends SyncError {
   constructor(soul: string, cause?: unknown) {
-    super('SYNC_GUN_UNAVAILABLE', `record ${soul} could not be read from GUN`, { retryable: true, cause });
+    super('SYNC_GUN_UNAVAILABLE', `record ${soul} could not be read from GUN`, {
+      retryable: true,
+      cause,
+    });
   }
 }
 
 export class RecordRejectedError extends SyncError {
-  constructor(readonly reason: string, detail: string) {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
     super('SYNC_RECORD_REJECTED', `${reason}: ${detail}`, { retryable: false });
   }
 }
 
 export function makeProcessRecord(deps: ProcessRecordDeps) {
-  const park = async (input: TransformRecordJob, reason: string, detail: string): Promise<never> => {
-    await deps.deadLetters.record({ soul: input.soul, did: `did:gun:${input.soul}`, stage: 'transform', reason, detail, at: deps.now().getTime() });
+  const park = async (
+    input: TransformRecordJob,
+    reason: string,
+    detail: string,
+  ): Promise<never> => {
+    await deps.deadLetters.record({
+      soul: input.soul,
+      did: `did:gun:${input.soul}`,
+      stage: 'transform',
+      reason,
+      detail,
+      at: deps.now().getTime(),
+    });
     await deps.stats.count('error', 1, reason);
     throw new RecordRejectedError(reason, detail);
   };
 
-  return async function processRecord(input: TransformRecordJob, { log, attemptsMade, signal }: { log: Logger; attemptsMade: number; signal?: AbortSignal }): Promise<ProcessRecordResult> {
+  return async function processRecord(
+    input: TransformRecordJob,
+    { log, attemptsMade, signal }: { log: Logger; attemptsMade: number; signal?: AbortSignal },
+  ): Promise<ProcessRecordResult> {
     const read = await deps.gun.readRecord(input.soul, signal ? { signal } : {});
     if (read.status === 'error') throw new RecordUnavailableError(input.soul, read.error);
     if (read.status === 'not-found') {
@@ -67,13 +89,22 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
       return park(input, 'not-found', `no record at soul after ${deps.missingAttempts} reads`);
     }
 
-    const registry = input.nodeId !== 'unknown' ? { nodeId: input.nodeId, ...(input.registryTimestamp !== undefined ? { timestamp: input.registryTimestamp } : {}) } : undefined;
+    const registry =
+      input.nodeId !== 'unknown'
+        ? {
+            nodeId: input.nodeId,
+            ...(input.registryTimestamp !== undefined
+              ? { timestamp: input.registryTimestamp }
+              : {}),
+          }
+        : undefined;
     const result = await deps.transformRecord(
       { ...read.value, ...(registry ? { registry } : {}) },
       { syncedAt: deps.now(), foreign: input.nodeId !== deps.selfNodeId },
     );
     if (!result.ok) {
-      if (rereadReasons.has(result.reason) && attemptsMade + 1 < deps.missingAttempts) throw new RecordUnavailableError(input.soul);
+      if (rereadReasons.has(result.reason) && attemptsMade + 1 < deps.missingAttempts)
+        throw new RecordUnavailableError(input.soul);
       if (policySkips.has(result.reason)) {
         await deps.stats.count('skipped', 1, result.reason);
         log.debug({ reason: result.reason }, 'record skipped by policy');
@@ -87,11 +118,25 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
     const plain = JSON.stringify(document);
     await deps.index.add(
       JobName.indexDocument,
-      { did: document._id, soul: input.soul, version: document.version, sealed: deps.seal(document, input.soul), bytes: Buffer.byteLength(plain) },
+      {
+        did: document._id,
+        soul: input.soul,
+        version: document.version,
+        sealed: deps.seal(document, input.soul),
+        bytes: Buffer.byteLength(plain),
+      },
       { jobId: jobIdFor('index', input.soul, document.version) },
     );
     await deps.deadLetters.remove(input.soul);
-    log.debug({ did: document._id, version: document.version, bytes: plain.length, decrypted: result.decrypted?.mode }, 'record transformed');
+    log.debug(
+      {
+        did: document._id,
+        version: document.version,
+        bytes: plain.length,
+        decrypted: result.decrypted?.mode,
+      },
+      'record transformed',
+    );
     return { outcome: 'queued', did: document._id, version: document.version };
   };
 }

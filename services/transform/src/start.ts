@@ -30,15 +30,26 @@ export interface StartOptions {
   onFatal: (err: unknown) => void;
 }
 
-export async function startTransform(config: TransformConfig, { log, gun, registry, onFatal }: StartOptions): Promise<TransformRuntime> {
+export async function startTransform(
+  config: TransformConfig,
+  { log, gun, registry, onFatal }: StartOptions,
+): Promise<TransformRuntime> {
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
   const { prefix } = config.redis;
-  const nodeId = await resolveNodeId({ override: config.gun.nodeIdOverride, redis: producer, key: stateKeys(prefix).nodeId });
+  const nodeId = await resolveNodeId({
+    override: config.gun.nodeIdOverride,
+    redis: producer,
+    key: stateKeys(prefix).nodeId,
+  });
   const index = createProducer(QueueName.index, { connection: producer, prefix });
   const keys = new DerivedKeys({ maxEntries: config.decrypt.keyCacheSize });
   const transformRecord = makeTransformRecord({
-    decrypt: makeDecrypt({ keyring: buildKeyring(config.decrypt.keyring), keys, policy: config.decrypt.policy }),
+    decrypt: makeDecrypt({
+      keyring: buildKeyring(config.decrypt.keyring),
+      keys,
+      policy: config.decrypt.policy,
+    }),
     signaturePolicy: config.records.signaturePolicy,
     maxBytes: config.records.maxBytes,
     index: config.index,
@@ -60,7 +71,10 @@ export async function startTransform(config: TransformConfig, { log, gun, regist
     log,
   );
   worker.run().catch(onFatal);
-  log.info({ concurrency: config.worker.concurrency, nodeId, fingerprint: config.fingerprint }, 'transform worker started');
+  log.info(
+    { concurrency: config.worker.concurrency, nodeId, fingerprint: config.fingerprint },
+    'transform worker started',
+  );
 
   let closing: Promise<void> | undefined;
   return {

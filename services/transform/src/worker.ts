@@ -6,10 +6,22 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@sync/logging';
-import { JobName, QueueName, TransformRecordJob, assertHandlers, defineProcessor, queueCatalog } from '@sync/queues';
+import {
+  JobName,
+  QueueName,
+  TransformRecordJob,
+  assertHandlers,
+  defineProcessor,
+  queueCatalog,
+} from '@sync/queues';
 import type { DeadLetters, Stats } from '@sync/state';
 import type { TransformMetrics } from './metrics.js';
-import { RecordRejectedError, makeProcessRecord, type ProcessRecordDeps, type ProcessRecordResult } from './process-record.js';
+import {
+  RecordRejectedError,
+  makeProcessRecord,
+  type ProcessRecordDeps,
+  type ProcessRecordResult,
+} from './process-record.js';
 
 export interface TransformWorkerOptions {
   connection: Redis;
@@ -23,27 +35,50 @@ export interface TransformWorkerDeps extends ProcessRecordDeps {
   metrics: TransformMetrics;
 }
 
-export function createTransformWorker(deps: TransformWorkerDeps, { connection, prefix, concurrency }: TransformWorkerOptions, log: Logger): Worker {
+export function createTransformWorker(
+  deps: TransformWorkerDeps,
+  { connection, prefix, concurrency }: TransformWorkerOptions,
+  log: Logger,
+): Worker {
   const processRecord = makeProcessRecord(deps);
   const handlers = {
     [JobName.transformRecord]: {
       schema: TransformRecordJob,
-      handle: async (data: TransformRecordJob, ctx: { job: { attemptsMade: number }; log: Logger; signal?: AbortSignal }) => {
+      handle: async (
+        data: TransformRecordJob,
+        ctx: { job: { attemptsMade: number }; log: Logger; signal?: AbortSignal },
+      ) => {
         const stop = deps.metrics.duration.startTimer();
         try {
-          return await processRecord(data, { log: ctx.log, attemptsMade: ctx.job.attemptsMade, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+          return await processRecord(data, {
+            log: ctx.log,
+            attemptsMade: ctx.job.attemptsMade,
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          });
         } finally {
           stop();
         }
       },
     },
   };
-  assertHandlers(QueueName.transform, Object.keys(queueCatalog[QueueName.transform].jobs), handlers);
+  assertHandlers(
+    QueueName.transform,
+    Object.keys(queueCatalog[QueueName.transform].jobs),
+    handlers,
+  );
 
-  const worker = new Worker(QueueName.transform, defineProcessor(handlers, log), { connection, prefix, concurrency, autorun: false });
+  const worker = new Worker(QueueName.transform, defineProcessor(handlers, log), {
+    connection,
+    prefix,
+    concurrency,
+    autorun: false,
+  });
   worker.on('error', (err) => log.error({ err }, 'transform worker error'));
   worker.on('completed', (_job, result: ProcessRecordResult) => {
-    deps.metrics.records.inc({ outcome: result.outcome, reason: result.outcome === 'skipped' ? result.reason : '' });
+    deps.metrics.records.inc({
+      outcome: result.outcome,
+      reason: result.outcome === 'skipped' ? result.reason : '',
+    });
   });
   worker.on('failed', (job, err) => {
     if (!job) return;
@@ -52,7 +87,8 @@ export function createTransformWorker(deps: TransformWorkerDeps, { connection, p
       deps.metrics.records.inc({ outcome: 'rejected', reason: rejected.reason });
       return;
     }
-    const exhausted = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const exhausted =
+      err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!exhausted) {
       log.warn({ err, jobId: job.id, attempt: job.attemptsMade }, 'transform failed, will retry');
       return;
@@ -62,7 +98,13 @@ export function createTransformWorker(deps: TransformWorkerDeps, { connection, p
     if (typeof soul !== 'string') return;
     log.error({ err, jobId: job.id, soul }, 'transform failed for good');
     void deps.deadLetters
-      .record({ soul, stage: 'transform', reason: 'retries-exhausted', detail: err.message, at: deps.now().getTime() })
+      .record({
+        soul,
+        stage: 'transform',
+        reason: 'retries-exhausted',
+        detail: err.message,
+        at: deps.now().getTime(),
+      })
       .then(() => deps.stats.count('error', 1, 'retries-exhausted'))
       .catch((e: unknown) => log.error({ err: e, soul }, 'dead letter not recorded'));
   });
