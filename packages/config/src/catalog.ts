@@ -567,6 +567,25 @@ export const relayVars = {
   }),
 } satisfies Record<string, EnvVar>;
 
+/** SYNC_SEAL_KEY as the stages that seal or open documents (transform, indexer) declare it: required. */
+export const requiredSealKey = { ...cryptoVars.SYNC_SEAL_KEY, required: true as const };
+
+/** services/cli (the operator CLI `gun-sync`); it also reads the shared groups above. */
+export const cliVars = {
+  API_URL: urlVar(['http', 'https'], {
+    description:
+      "Base URL of this node's gun-sync API, for the CLI's dead-letter commands (they send API_ADMIN_TOKEN)",
+    example: 'http://127.0.0.1:3005',
+    default: 'http://127.0.0.1:3005',
+  }),
+  CLI_USERS_INDEX: stringVar({
+    description:
+      "Elasticsearch index of OIP's users read by `gun-sync migrate --users-only` (only publicKey and createdAt are read)",
+    example: 'users',
+    default: 'users',
+  }),
+} satisfies Record<string, EnvVar>;
+
 /** Every group, in `.env.example` order. */
 export const envCatalog = {
   base: baseVars,
@@ -580,6 +599,7 @@ export const envCatalog = {
   indexer: indexerVars,
   api: apiVars,
   relay: relayVars,
+  cli: cliVars,
 } as const;
 
 export type EnvGroupName = keyof typeof envCatalog;

@@ -17,6 +17,7 @@ const titles: Record<keyof typeof envCatalog, string> = {
   indexer: 'Indexer worker: Elasticsearch bulk batching and back-off',
   api: 'HTTP API (health, force-sync, metrics, dashboard)',
   relay: "services/gun-relay (a drop-in for OIP's relay container)",
+  cli: 'Operator CLI (gun-sync migrate, registry, dlq)',
 };
 
 function line(name: string, spec: EnvVar): string {

@@ -14,6 +14,7 @@ export {
 export {
   apiVars,
   baseVars,
+  cliVars,
   cryptoVars,
   discoveryVars,
   elasticsearchVars,
@@ -25,6 +26,7 @@ export {
   syncVars,
   transformVars,
   allEnvVars,
+  requiredSealKey,
 } from './catalog.js';
 export {
   configFingerprint,
@@ -36,9 +38,14 @@ export {
 } from './load-env.js';
 export { parseEnvNames, renderEnvExample } from './env-example.js';
 export {
+  baseSettings,
+  elasticsearchRules,
   elasticsearchSettings,
   gunSettings,
+  keyringSettings,
   redisSettings,
+  syncRules,
+  syncSettings,
   type ElasticsearchSettings,
   type GunSettings,
   type RedisSettings,

@@ -3,7 +3,24 @@
  * (each service's config.ts composes these instead of mapping the same keys again).
  */
 import type { EnvValues } from './load-env.js';
-import type { elasticsearchVars, gunVars, redisVars } from './catalog.js';
+import type {
+  baseVars,
+  cryptoVars,
+  elasticsearchVars,
+  gunVars,
+  redisVars,
+  syncVars,
+} from './catalog.js';
+
+/** Logging, shutdown and the worker probe server. */
+export function baseSettings(env: EnvValues<typeof baseVars>) {
+  return {
+    logLevel: env.LOG_LEVEL,
+    logPretty: env.LOG_PRETTY,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    probe: { host: env.PROBE_HOST, port: env.PROBE_PORT },
+  } as const;
+}
 
 export function redisSettings(env: EnvValues<typeof redisVars>) {
   return { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX } as const;
@@ -24,6 +41,8 @@ export function gunSettings(env: EnvValues<typeof gunVars>) {
   return {
     mode: env.GUN_CLIENT_MODE,
     peers: [...new Set([...env.GUN_PEERS, ...env.GUN_EXTERNAL_PEERS])],
+    localPeers: env.GUN_PEERS,
+    externalPeers: env.GUN_EXTERNAL_PEERS,
     root: env.GUN_REGISTRY_ROOT,
     nodeIdOverride: env.GUN_NODE_ID_OVERRIDE,
     readTimeoutMs: env.GUN_READ_TIMEOUT_MS,
@@ -33,6 +52,52 @@ export function gunSettings(env: EnvValues<typeof gunVars>) {
     pollIntervalMs: env.GUN_POLL_INTERVAL_MS,
     writeToken: env.GUN_WRITE_TOKEN,
   } as const;
+}
+
+/** What to sync: schedule, trust and record types (OIP's variables). */
+export function syncSettings(env: EnvValues<typeof syncVars>) {
+  return {
+    enabled: env.GUN_SYNC_ENABLED,
+    intervalMs: env.GUN_SYNC_INTERVAL,
+    privateRecords: env.GUN_SYNC_PRIVATE_RECORDS,
+    trustedNodes: env.GUN_SYNC_TRUSTED_NODES,
+    recordTypes: env.GUN_SYNC_RECORD_TYPES,
+    typeFilter: {
+      mode: env.RECORD_TYPE_INDEX_MODE,
+      whitelist: env.RECORD_TYPE_INDEX_WHITELIST,
+      blacklist: env.RECORD_TYPE_INDEX_BLACKLIST,
+    },
+  } as const;
+}
+
+/** Cross-variable rule of OIP's record type filter. */
+export function syncRules(env: EnvValues<typeof syncVars>): string[] {
+  return env.RECORD_TYPE_INDEX_MODE === 'whitelist' && env.RECORD_TYPE_INDEX_WHITELIST.length === 0
+    ? [
+        'RECORD_TYPE_INDEX_WHITELIST: must list at least one type when RECORD_TYPE_INDEX_MODE=whitelist (example: RECORD_TYPE_INDEX_WHITELIST=post,image)',
+      ]
+    : [];
+}
+
+/** Key material for private records, in the shape @sync/crypto's buildKeyring takes. */
+export function keyringSettings(env: EnvValues<typeof cryptoVars>) {
+  return {
+    legacyPassword: env.GUN_LEGACY_KEY_PASSWORD,
+    legacySalt: env.GUN_LEGACY_KEY_SALT,
+    nodeKey: env.GUN_NODE_ENCRYPTION_KEY,
+    sharedKeys: env.GUN_SHARED_KEYS,
+    userSalts: env.GUN_USER_SALTS,
+    organizationKeys: env.GUN_ORGANIZATION_KEYS,
+  } as const;
+}
+
+/** Cross-variable rule of every service that talks to Elasticsearch. */
+export function elasticsearchRules(env: EnvValues<typeof elasticsearchVars>): string[] {
+  return env.ELASTICSEARCH_USERNAME !== undefined && env.ELASTICSEARCH_PASSWORD === undefined
+    ? [
+        'ELASTICSEARCH_PASSWORD: is required when ELASTICSEARCH_USERNAME is set (or ELASTICSEARCH_PASSWORD_FILE)',
+      ]
+    : [];
 }
 
 export type RedisSettings = ReturnType<typeof redisSettings>;

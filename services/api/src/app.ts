@@ -88,7 +88,7 @@ export async function buildApp(deps: ApiDeps) {
   await app.register(registryRoutes, {
     nodeId: deps.nodeId,
     writer: deps.registryWriter,
-    writeTimeoutMs: config.gun.registryTimeoutMs,
+    writeTimeoutMs: config.gun.writeTimeoutMs,
     now,
     adminGuard,
   });

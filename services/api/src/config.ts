@@ -1,11 +1,18 @@
 import {
   apiVars,
+  baseSettings,
   baseVars,
   configFingerprint,
+  elasticsearchRules,
+  elasticsearchSettings,
   elasticsearchVars,
+  gunSettings,
   gunVars,
   loadEnv,
+  redisSettings,
   redisVars,
+  syncRules,
+  syncSettings,
   syncVars,
   type EnvSource,
 } from '@sync/config';
@@ -22,12 +29,12 @@ const vars = {
 
 /** Flat env in, nested config out: callers never see env names. */
 export function loadApiConfig(source: EnvSource) {
-  const env = loadEnv(vars, source);
+  const env = loadEnv(vars, source, { rules: (e) => [...elasticsearchRules(e), ...syncRules(e)] });
+  // The API answers its own probes (/healthz, /readyz): no separate probe server.
+  const { probe: _probe, ...base } = baseSettings(env);
   return {
     version: pkg.version,
-    logLevel: env.LOG_LEVEL,
-    logPretty: env.LOG_PRETTY,
-    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    ...base,
     http: {
       host: env.API_HOST,
       port: env.API_PORT,
@@ -35,37 +42,10 @@ export function loadApiConfig(source: EnvSource) {
       healthAuth: env.API_HEALTH_AUTH,
       checkTimeoutMs: env.API_CHECK_TIMEOUT_MS,
     },
-    redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
-    elasticsearch: {
-      url: env.ELASTICSEARCH_URL,
-      username: env.ELASTICSEARCH_USERNAME,
-      password: env.ELASTICSEARCH_PASSWORD,
-      index: env.ELASTICSEARCH_INDEX,
-      requestTimeoutMs: env.ELASTICSEARCH_REQUEST_TIMEOUT_MS,
-    },
-    gun: {
-      mode: env.GUN_CLIENT_MODE,
-      peers: env.GUN_PEERS,
-      externalPeers: env.GUN_EXTERNAL_PEERS,
-      registryRoot: env.GUN_REGISTRY_ROOT,
-      nodeIdOverride: env.GUN_NODE_ID_OVERRIDE,
-      registryTimeoutMs: env.GUN_REGISTRY_TIMEOUT_MS,
-      readTimeoutMs: env.GUN_READ_TIMEOUT_MS,
-      peerWaitMs: env.GUN_PEER_WAIT_MS,
-      writeToken: env.GUN_WRITE_TOKEN,
-    },
-    sync: {
-      enabled: env.GUN_SYNC_ENABLED,
-      intervalMs: env.GUN_SYNC_INTERVAL,
-      privateRecords: env.GUN_SYNC_PRIVATE_RECORDS,
-      trustedNodes: env.GUN_SYNC_TRUSTED_NODES,
-      recordTypes: env.GUN_SYNC_RECORD_TYPES,
-      typeFilter: {
-        mode: env.RECORD_TYPE_INDEX_MODE,
-        whitelist: env.RECORD_TYPE_INDEX_WHITELIST,
-        blacklist: env.RECORD_TYPE_INDEX_BLACKLIST,
-      },
-    },
+    redis: redisSettings(env),
+    elasticsearch: elasticsearchSettings(env),
+    gun: gunSettings(env),
+    sync: syncSettings(env),
     health: {
       maxScanAgeMs: env.HEALTH_MAX_SCAN_AGE_MS ?? 2 * env.GUN_SYNC_INTERVAL,
       maxStallMs: env.HEALTH_MAX_STALL_MS,

@@ -57,8 +57,8 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
     const registryWriter = createGunRegistryWriter({
       mode: config.gun.mode,
       peers: config.gun.peers,
-      root: config.gun.registryRoot,
-      writeTimeoutMs: config.gun.registryTimeoutMs,
+      root: config.gun.root,
+      writeTimeoutMs: config.gun.writeTimeoutMs,
       readTimeoutMs: config.gun.readTimeoutMs,
       peerWaitMs: config.gun.peerWaitMs,
       writeToken: config.gun.writeToken,
@@ -78,7 +78,7 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
         gun: gunPeersCheck(config.gun.peers),
       },
       peers: createPeerProbe(
-        { local: config.gun.peers, external: config.gun.externalPeers },
+        { local: config.gun.localPeers, external: config.gun.externalPeers },
         config.http.checkTimeoutMs,
       ),
       stats: createStats(redis, prefix),

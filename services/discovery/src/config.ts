@@ -1,7 +1,9 @@
 import {
+  baseSettings,
   baseVars,
   configFingerprint,
   discoveryVars,
+  elasticsearchRules,
   elasticsearchSettings,
   elasticsearchVars,
   gunSettings,
@@ -9,6 +11,8 @@ import {
   loadEnv,
   redisSettings,
   redisVars,
+  syncRules,
+  syncSettings,
   syncVars,
   type EnvSource,
 } from '@sync/config';
@@ -23,33 +27,13 @@ const vars = {
 };
 
 export function loadDiscoveryConfig(source: EnvSource) {
-  const env = loadEnv(vars, source, {
-    rules: (e) =>
-      e.RECORD_TYPE_INDEX_MODE === 'whitelist' && e.RECORD_TYPE_INDEX_WHITELIST.length === 0
-        ? [
-            'RECORD_TYPE_INDEX_WHITELIST: must list at least one type when RECORD_TYPE_INDEX_MODE=whitelist (example: RECORD_TYPE_INDEX_WHITELIST=post,image)',
-          ]
-        : [],
-  });
+  const env = loadEnv(vars, source, { rules: (e) => [...elasticsearchRules(e), ...syncRules(e)] });
   return {
-    logLevel: env.LOG_LEVEL,
-    logPretty: env.LOG_PRETTY,
-    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    probe: { host: env.PROBE_HOST, port: env.PROBE_PORT },
+    ...baseSettings(env),
     redis: redisSettings(env),
     elasticsearch: elasticsearchSettings(env),
     gun: gunSettings(env),
-    sync: {
-      enabled: env.GUN_SYNC_ENABLED,
-      intervalMs: env.GUN_SYNC_INTERVAL,
-      trustedNodes: env.GUN_SYNC_TRUSTED_NODES,
-      recordTypes: env.GUN_SYNC_RECORD_TYPES,
-      typeFilter: {
-        mode: env.RECORD_TYPE_INDEX_MODE,
-        whitelist: env.RECORD_TYPE_INDEX_WHITELIST,
-        blacklist: env.RECORD_TYPE_INDEX_BLACKLIST,
-      },
-    },
+    sync: syncSettings(env),
     discovery: {
       chunkSize: env.DISCOVERY_CHUNK_SIZE,
       live: env.DISCOVERY_LIVE,

@@ -5,7 +5,7 @@
 import type { Registry } from 'prom-client';
 import { Gauge } from 'prom-client';
 import { createEsClient } from '@sync/es-client';
-import { resolveNodeId, type GunRegistry } from '@sync/gun-client';
+import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { createStats, createTombstones, createWatermarks, stateKeys } from '@sync/state';
@@ -30,7 +30,8 @@ export function configuredRecordTypes(config: DiscoveryConfig): readonly string[
 
 export interface StartOptions {
   log: Logger;
-  gun: GunRegistry;
+  /** A GUN client to share (the one-process runner); without it the stage makes and owns one. */
+  gun?: GunRegistry;
   registry: Registry;
   /** Called when the worker loop dies: the process should shut down (exit 1). */
   onFatal: (err: unknown) => void;
@@ -41,6 +42,13 @@ export async function startDiscovery(
   { log, gun, registry, onFatal }: StartOptions,
 ): Promise<DiscoveryRuntime> {
   const { prefix } = config.redis;
+  const gun =
+    sharedGun ??
+    createGunRegistry({
+      ...config.gun,
+      recordTypes: configuredRecordTypes(config),
+      log: log.child({ component: 'gun' }),
+    });
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
   const nodeId = await resolveNodeId({
@@ -125,6 +133,7 @@ export async function startDiscovery(
         await transform.close();
         await index.close();
         await es.close();
+        if (!sharedGun) await gun.close();
         workerConnection.disconnect();
         producer.disconnect();
       })();

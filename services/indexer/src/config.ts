@@ -1,20 +1,24 @@
 import {
+  baseSettings,
   baseVars,
   configFingerprint,
-  cryptoVars,
+  elasticsearchRules,
+  elasticsearchSettings,
   elasticsearchVars,
   indexerVars,
   loadEnv,
+  redisSettings,
   redisVars,
+  requiredSealKey,
   type EnvSource,
 } from '@sync/config';
 
-/** The indexer opens sealed documents, so its seal key is required (not optional as in the catalog). */
+/** The indexer opens sealed documents, so its seal key is required. */
 const vars = {
   ...baseVars,
   ...redisVars,
   ...elasticsearchVars,
-  SYNC_SEAL_KEY: { ...cryptoVars.SYNC_SEAL_KEY, required: true as const },
+  SYNC_SEAL_KEY: requiredSealKey,
   ...indexerVars,
 };
 
@@ -23,27 +27,11 @@ const vars = {
  * @throws ConfigError listing every missing or malformed variable.
  */
 export function loadIndexerConfig(source: EnvSource) {
-  const env = loadEnv(vars, source, {
-    rules: (e) =>
-      e.ELASTICSEARCH_USERNAME !== undefined && e.ELASTICSEARCH_PASSWORD === undefined
-        ? [
-            'ELASTICSEARCH_PASSWORD: is required when ELASTICSEARCH_USERNAME is set (or ELASTICSEARCH_PASSWORD_FILE)',
-          ]
-        : [],
-  });
+  const env = loadEnv(vars, source, { rules: elasticsearchRules });
   return {
-    logLevel: env.LOG_LEVEL,
-    logPretty: env.LOG_PRETTY,
-    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    probe: { host: env.PROBE_HOST, port: env.PROBE_PORT },
-    redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
-    elasticsearch: {
-      url: env.ELASTICSEARCH_URL,
-      username: env.ELASTICSEARCH_USERNAME,
-      password: env.ELASTICSEARCH_PASSWORD,
-      index: env.ELASTICSEARCH_INDEX,
-      requestTimeoutMs: env.ELASTICSEARCH_REQUEST_TIMEOUT_MS,
-    },
+    ...baseSettings(env),
+    redis: redisSettings(env),
+    elasticsearch: elasticsearchSettings(env),
     sealKey: env.SYNC_SEAL_KEY,
     worker: {
       concurrency: env.INDEXER_CONCURRENCY,

@@ -1,13 +1,16 @@
 import {
+  baseSettings,
   baseVars,
   configFingerprint,
   cryptoVars,
   elasticsearchVars,
   gunSettings,
   gunVars,
+  keyringSettings,
   loadEnv,
   redisSettings,
   redisVars,
+  requiredSealKey,
   syncVars,
   transformVars,
   type EnvSource,
@@ -20,25 +23,14 @@ const vars = {
   ...syncVars,
   ...cryptoVars,
   ...transformVars,
+  SYNC_SEAL_KEY: requiredSealKey,
   ELASTICSEARCH_INDEX: elasticsearchVars.ELASTICSEARCH_INDEX,
 };
 
-/** Rules shared by every process that seals or opens documents. */
-export function requireSealKey(env: { SYNC_SEAL_KEY?: Buffer | undefined }): string[] {
-  return env.SYNC_SEAL_KEY
-    ? []
-    : [
-        'SYNC_SEAL_KEY: is required: transform and indexer share it to seal documents in Redis (example: SYNC_SEAL_KEY=$(openssl rand -hex 32))',
-      ];
-}
-
 export function loadTransformConfig(source: EnvSource) {
-  const env = loadEnv(vars, source, { rules: requireSealKey });
+  const env = loadEnv(vars, source);
   return {
-    logLevel: env.LOG_LEVEL,
-    logPretty: env.LOG_PRETTY,
-    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    probe: { host: env.PROBE_HOST, port: env.PROBE_PORT },
+    ...baseSettings(env),
     redis: redisSettings(env),
     gun: gunSettings(env),
     worker: {
@@ -56,16 +48,9 @@ export function loadTransformConfig(source: EnvSource) {
         foreignRecords: env.GUN_DECRYPT_FOREIGN_RECORDS,
       },
       keyCacheSize: env.GUN_DECRYPT_KEY_CACHE_SIZE,
-      keyring: {
-        legacyPassword: env.GUN_LEGACY_KEY_PASSWORD,
-        legacySalt: env.GUN_LEGACY_KEY_SALT,
-        nodeKey: env.GUN_NODE_ENCRYPTION_KEY,
-        sharedKeys: env.GUN_SHARED_KEYS,
-        userSalts: env.GUN_USER_SALTS,
-        organizationKeys: env.GUN_ORGANIZATION_KEYS,
-      },
+      keyring: keyringSettings(env),
     },
-    sealKey: env.SYNC_SEAL_KEY as Buffer,
+    sealKey: env.SYNC_SEAL_KEY,
     fingerprint: configFingerprint(vars, env),
   } as const;
 }

@@ -5,7 +5,7 @@
 import type { Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { DerivedKeys, buildKeyring, makeDecrypt, seal } from '@sync/crypto';
-import { resolveNodeId, type GunRegistry } from '@sync/gun-client';
+import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { makeTransformRecord } from '@sync/records';
@@ -24,7 +24,8 @@ export interface TransformRuntime {
 
 export interface StartOptions {
   log: Logger;
-  gun: GunRegistry;
+  /** A GUN client to share (the one-process runner); without it the stage makes and owns one. */
+  gun?: GunRegistry;
   registry: Registry;
   /** Called when the worker loop dies: the process should shut down (exit 1). */
   onFatal: (err: unknown) => void;
@@ -34,6 +35,8 @@ export async function startTransform(
   config: TransformConfig,
   { log, gun, registry, onFatal }: StartOptions,
 ): Promise<TransformRuntime> {
+  const gun =
+    sharedGun ?? createGunRegistry({ ...config.gun, log: log.child({ component: 'gun' }) });
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
   const { prefix } = config.redis;
@@ -85,6 +88,7 @@ export async function startTransform(
       closing ??= (async () => {
         await worker.close();
         await index.close();
+        if (!sharedGun) await gun.close();
         workerConnection.disconnect();
         producer.disconnect();
       })();

@@ -117,7 +117,7 @@ export function toHealthReport(input: HealthReportInput) {
         recordTypeIndexMode: config.sync.typeFilter.mode,
         recordTypeWhitelist: [...config.sync.typeFilter.whitelist],
         recordTypeBlacklist: [...config.sync.typeFilter.blacklist],
-        registryRoot: config.gun.registryRoot,
+        registryRoot: config.gun.root,
         gunClientMode: config.gun.mode,
         fingerprint: config.fingerprint,
         healthRule: {
@@ -130,7 +130,7 @@ export function toHealthReport(input: HealthReportInput) {
       },
       registry: {
         nodeId: input.nodeId,
-        registryRoot: config.gun.registryRoot,
+        registryRoot: config.gun.root,
         totalRecordsRegistered: Object.values(recordsByType).reduce((a, b) => a + b, 0),
         recordsByType,
         countedAt: iso(lastScanEndedAt),
