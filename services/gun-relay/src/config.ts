@@ -20,6 +20,10 @@ export function loadRelayConfig(source: EnvSource) {
     dataDir: env.GUN_RELAY_DATA_DIR,
     radisk: env.GUN_RELAY_RADISK,
     peers: env.GUN_PEERS,
+    getWaitMs: env.GUN_RELAY_GET_WAIT_MS,
+    putTimeoutMs: env.GUN_RELAY_PUT_TIMEOUT_MS,
+    maxBodyBytes: env.GUN_RELAY_MAX_BODY_BYTES,
+    writeToken: env.GUN_RELAY_WRITE_TOKEN,
   } as const;
 }
 

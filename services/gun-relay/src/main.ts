@@ -6,7 +6,11 @@ import { startRelay } from './relay.js';
 
 async function main(): Promise<void> {
   const config = loadRelayConfig(process.env);
-  const log = createLogger({ service: 'gun-relay', level: config.logLevel, pretty: config.logPretty });
+  const log = createLogger({
+    service: 'gun-relay',
+    level: config.logLevel,
+    pretty: config.logPretty,
+  });
   const shutdown = createShutdown({ log, timeoutMs: config.shutdownTimeoutMs });
   const relay = await startRelay({ ...config, log });
   shutdown.add('relay', () => relay.close());

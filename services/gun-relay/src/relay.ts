@@ -1,16 +1,21 @@
 /**
- * A GUN relay: GUN's WebSocket endpoint at /gun on a plain node:http server, radisk storage
- * in a folder, and the settings every GUN instance here must use (no multicast, no stats
- * file, no localStorage, no AXE).
+ * A drop-in for OIP's relay container: GUN's WebSocket at /gun (radisk storage in a folder,
+ * peers from GUN_PEERS) and OIP's relay HTTP API on the same port, with bounded reads, body
+ * limits, validated writes, an optional write token and a shutdown that never waits on a
+ * stuck request.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import gunModule from 'gun';
+import { closeGun, createServerGun } from '@sync/gun-client/gun';
 import type { Logger } from '@sync/logging';
-
-/** The part of GUN's untyped factory this file uses. */
-type GunFactory = (options: Record<string, unknown>) => { _: { opt: { ws?: { web?: { clients?: Set<{ terminate(): void }>; close(): void } } } } };
-const Gun = gunModule as unknown as GunFactory;
+import { sendJson } from './http-io.js';
+import { createRelayStore } from './relay-store.js';
+import { makeRouter } from './router.js';
+import { makeGetRoute } from './routes/get.js';
+import { makeListRoute } from './routes/list.js';
+import { makePeersStatusRoute } from './routes/peers-status.js';
+import { makePutRoute } from './routes/put.js';
 
 export interface RelayOptions {
   host: string;
@@ -19,6 +24,16 @@ export interface RelayOptions {
   radisk: boolean;
   peers: readonly string[];
   log: Logger;
+  /** Longest GET /get waits for memory, disk and peers (default 250 ms). */
+  getWaitMs?: number;
+  /** Longest POST /put waits for GUN to store a write (default 10 s). */
+  putTimeoutMs?: number;
+  /** Largest request body (default 8 MiB). */
+  maxBodyBytes?: number;
+  /** Bearer token POST /put must carry; unset = open writes. */
+  writeToken?: string | undefined;
+  /** How long close() lets requests in flight finish before cutting them (default 2 s). */
+  drainMs?: number;
 }
 
 export interface Relay {
@@ -27,28 +42,45 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-  res.end(JSON.stringify(body));
-}
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const { host, port, dataDir, radisk, peers, log } = options;
+  const inFlight = new Set<Promise<void>>();
+  const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // one listener per request in flight, removed when it ends
 
-export async function startRelay({ host, port, dataDir, radisk, peers, log }: RelayOptions): Promise<Relay> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok', peers: peers.length });
-    if (path === '/gun') return; // WebSocket upgrades are handled by GUN
-    sendJson(res, 404, { error: 'Endpoint not found' });
+    const handling = router(req, res, shutdown.signal).finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
-  const gun = Gun({
-    web: server,
-    file: dataDir,
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 15_000;
+  server.keepAliveTimeout = 5_000;
+
+  const gun = createServerGun({ web: server, peers, file: dataDir, radisk });
+  const store = createRelayStore({
+    root: gun._,
     radisk,
-    localStorage: false,
-    multicast: false,
-    stats: false,
-    axe: false,
-    peers: [...peers],
+    getWaitMs: options.getWaitMs ?? 250,
+    putTimeoutMs: options.putTimeoutMs ?? 10_000,
   });
+  const router = makeRouter(
+    {
+      '/get': { GET: makeGetRoute(store) },
+      '/put': {
+        POST: makePutRoute({
+          store,
+          maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+          writeToken: options.writeToken,
+          log,
+        }),
+      },
+      '/list': { GET: makeListRoute(store) },
+      '/peers/status': { GET: makePeersStatusRoute(peers, store) },
+    },
+    log,
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -56,19 +88,33 @@ export async function startRelay({ host, port, dataDir, radisk, peers, log }: Re
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
-  log.info({ url, dataDir, radisk, peers: peers.length }, 'gun relay listening');
+  log.info(
+    { url, dataDir, radisk, peers: peers.length, writeToken: Boolean(options.writeToken) },
+    'gun relay listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
     url,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        const wss = gun._.opt.ws?.web;
-        for (const client of wss?.clients ?? []) client.terminate();
-        wss?.close();
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const drained = Promise.allSettled([...inFlight]);
+        const timer = new Promise<void>((resolve) =>
+          setTimeout(resolve, options.drainMs ?? 2_000).unref(),
+        );
+        await Promise.race([drained, timer]);
+        shutdown.abort(); // reads and writes still waiting give up at once
+        await Promise.race([
+          Promise.allSettled([...inFlight]),
+          new Promise<void>((resolve) => setTimeout(resolve, 100).unref()),
+        ]);
         server.closeAllConnections();
-        server.close(() => resolve());
-      });
+        await closeGun(gun);
+        await closed;
+        log.info({ url }, 'gun relay closed');
+      })();
       return closing;
     },
   };

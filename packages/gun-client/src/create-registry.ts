@@ -1,0 +1,79 @@
+/**
+ * Picks the implementation configured by GUN_CLIENT_MODE: `wire` speaks GUN's protocol to the
+ * peers' `/gun` endpoints, `http` uses the relay HTTP API (works through `/gun-relay` proxies).
+ */
+import type { Logger } from '@sync/logging';
+import { createHttpRegistry, createHttpRegistryWriter } from './http/http-registry.js';
+import { defaultDeletedRoot, defaultRegistryRoot } from './souls.js';
+import type { GunRegistry, RegistryWriter } from './types.js';
+import { createWireRegistry, createWireRegistryWriter } from './wire/wire-registry.js';
+
+export type GunClientMode = 'wire' | 'http';
+
+export interface GunClientOptions {
+  mode: GunClientMode;
+  peers: readonly string[];
+  root?: string;
+  deletedRoot?: string;
+  recordTypes?: readonly string[];
+  /** Longest one node read may take. */
+  readTimeoutMs: number;
+  /** Wire: how long only empty answers mean not-found. */
+  peerWaitMs?: number;
+  /** Reads in flight per peer (HTTP sockets per peer). */
+  concurrency: number;
+  /** HTTP: pause between subscription polls. */
+  pollIntervalMs?: number;
+  log: Logger;
+}
+
+export interface GunWriterOptions {
+  mode: GunClientMode;
+  peers: readonly string[];
+  root?: string;
+  deletedRoot?: string;
+  /** Longest one write may wait for its acknowledgement (GUN_REGISTRY_TIMEOUT_MS). */
+  writeTimeoutMs: number;
+  readTimeoutMs: number;
+  peerWaitMs?: number;
+  writeToken?: string | undefined;
+  log: Logger;
+}
+
+const wireDefaults = { peerWaitMs: 400, settleMs: 25 };
+
+export function createGunRegistry(options: GunClientOptions): GunRegistry {
+  const common = {
+    ...options,
+    root: options.root ?? defaultRegistryRoot,
+    deletedRoot: options.deletedRoot ?? defaultDeletedRoot,
+    recordTypes: options.recordTypes ?? [],
+  };
+  if (options.mode === 'http')
+    return createHttpRegistry({ ...common, pollIntervalMs: options.pollIntervalMs ?? 5000 });
+  return createWireRegistry({
+    ...common,
+    ...wireDefaults,
+    peerWaitMs: options.peerWaitMs ?? wireDefaults.peerWaitMs,
+    writeTimeoutMs: options.readTimeoutMs,
+  });
+}
+
+export function createGunRegistryWriter(options: GunWriterOptions): RegistryWriter {
+  const common = {
+    ...options,
+    root: options.root ?? defaultRegistryRoot,
+    deletedRoot: options.deletedRoot ?? defaultDeletedRoot,
+  };
+  if (options.mode === 'http')
+    return createHttpRegistryWriter({
+      ...common,
+      concurrency: 4,
+      readTimeoutMs: Math.max(options.readTimeoutMs, options.writeTimeoutMs),
+    });
+  return createWireRegistryWriter({
+    ...common,
+    ...wireDefaults,
+    peerWaitMs: options.peerWaitMs ?? wireDefaults.peerWaitMs,
+  });
+}

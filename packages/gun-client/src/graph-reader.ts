@@ -1,0 +1,154 @@
+/**
+ * Registry reads on top of a NodeSource: a record with its linked child nodes, a type index
+ * with every link resolved, and the deletion index.
+ */
+import { mapLimited } from './limiter.js';
+import { isLink } from './souls.js';
+import { found, notFound, readError } from './read-result.js';
+import type { NodeReadOptions, NodeSource } from './node-source.js';
+import type { GunNode, IndexEntry, ReadResult, RecordGraph } from './types.js';
+
+/** Bounds on one record's graph: OIP's deepest legacy layout is 3 levels. */
+const maxRecordNodes = 64;
+const maxRecordDepth = 6;
+
+const isRecordRootComplete = (node: GunNode) => 'data' in node && 'oip' in node;
+const isAnyField = (node: GunNode) => Object.keys(node).length > 0;
+const isIndexEntryComplete = (node: GunNode) =>
+  'soul' in node && 'nodeId' in node && 'timestamp' in node;
+
+/** Reads of a linked node that answered not-found before it counts as missing. */
+const linkedReads = 3;
+
+/**
+ * A node a link points to. GUN relays under load sometimes answer not-found for a node they
+ * hold (the disk answers before memory, or not at all); a link to nothing is suspicious, so
+ * it is read again before it counts as missing.
+ */
+async function readLinked(
+  source: NodeSource,
+  soul: string,
+  options: NodeReadOptions,
+): Promise<ReadResult<GunNode>> {
+  let result = await source.readNode(soul, options);
+  for (let read = 1; read < linkedReads && result.status === 'not-found'; read++)
+    result = await source.readNode(soul, options);
+  return result;
+}
+
+/** Children of `soul` that `node` links to (`<soul>/<key>`); other links are not part of the record. */
+function childLinks(soul: string, node: GunNode): string[] {
+  const out: string[] = [];
+  for (const value of Object.values(node)) {
+    if (isLink(value) && value['#'].startsWith(`${soul}/`)) out.push(value['#']);
+  }
+  return out;
+}
+
+export async function readRecordGraph(
+  source: NodeSource,
+  soul: string,
+  options: { signal?: AbortSignal; concurrency: number },
+): Promise<ReadResult<RecordGraph>> {
+  const root = await source.readNode(soul, {
+    signal: options.signal,
+    complete: isRecordRootComplete,
+  });
+  if (root.status !== 'found') return root;
+  const nodes: Record<string, GunNode> = { [soul]: root.value };
+  let frontier = childLinks(soul, root.value);
+  for (let depth = 1; frontier.length > 0 && depth <= maxRecordDepth; depth++) {
+    const batch = frontier
+      .filter((s) => !(s in nodes))
+      .slice(0, Math.max(0, maxRecordNodes - Object.keys(nodes).length));
+    const results = await mapLimited(batch, options.concurrency, (child) =>
+      readLinked(source, child, { signal: options.signal, complete: isAnyField }),
+    );
+    const next: string[] = [];
+    for (const [i, result] of results.entries()) {
+      const child = batch[i] as string;
+      if (result.status === 'error') return readError(result.error);
+      if (result.status === 'found') {
+        nodes[child] = result.value;
+        next.push(...childLinks(child, result.value));
+      }
+    }
+    frontier = next;
+  }
+  return found({ soul, nodes });
+}
+
+function toNumberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function toEntry(recordType: string, key: string, child: GunNode | null): IndexEntry {
+  const soul = child && typeof child.soul === 'string' && child.soul !== '' ? child.soul : key;
+  const nodeId =
+    child && typeof child.nodeId === 'string' && child.nodeId !== '' ? child.nodeId : null;
+  return { recordType, soul, nodeId, timestamp: toNumberOrNull(child?.timestamp) };
+}
+
+/** Keys of an index node that name entries (OIP skips `_`/`#`-prefixed keys too). */
+export function toIndexKeys(node: GunNode): string[] {
+  return Object.keys(node)
+    .filter((key) => !key.startsWith('_') && !key.startsWith('#'))
+    .sort();
+}
+
+/** Resolves one index field: a link is read, an inline object (old relays) is used as it is. */
+export async function resolveIndexEntry(
+  source: NodeSource,
+  recordType: string,
+  key: string,
+  value: unknown,
+  signal?: AbortSignal,
+): Promise<ReadResult<IndexEntry>> {
+  if (isLink(value)) {
+    const child = await readLinked(source, value['#'], { signal, complete: isIndexEntryComplete });
+    if (child.status === 'error') return child;
+    return found(toEntry(recordType, key, child.status === 'found' ? child.value : null));
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return found(toEntry(recordType, key, value as GunNode));
+  return found(toEntry(recordType, key, null));
+}
+
+export async function readIndexEntries(
+  source: NodeSource,
+  indexSoul: string,
+  recordType: string,
+  options: { signal?: AbortSignal; concurrency: number },
+): Promise<ReadResult<IndexEntry[]>> {
+  const index = await source.readNode(indexSoul, { signal: options.signal });
+  if (index.status !== 'found') return index;
+  const keys = toIndexKeys(index.value);
+  const results = await mapLimited(keys, options.concurrency, (key) =>
+    resolveIndexEntry(source, recordType, key, index.value[key], options.signal),
+  );
+  // One entry per record: a key garbled by a storage layer can repeat a record's link.
+  const entries = new Map<string, IndexEntry>();
+  for (const result of results) {
+    if (result.status === 'error') return readError(result.error);
+    if (result.status === 'found' && !entries.has(result.value.soul))
+      entries.set(result.value.soul, result.value);
+  }
+  return found([...entries.values()]);
+}
+
+/** DIDs whose field in the deletion index is `true` (unmarking sets it to null). */
+export async function readDeletedDids(
+  source: NodeSource,
+  deletedIndexSoul: string,
+  signal?: AbortSignal,
+): Promise<ReadResult<string[]>> {
+  const index = await source.readNode(deletedIndexSoul, { signal });
+  if (index.status === 'error') return index;
+  if (index.status === 'not-found') return notFound();
+  return found(
+    Object.entries(index.value)
+      .filter(([did, value]) => value === true && did.startsWith('did:'))
+      .map(([did]) => did)
+      .sort(),
+  );
+}

@@ -1,0 +1,222 @@
+/**
+ * One relay HTTP API (OIP's `gun-relay-server.js`, ours, or a node's `/gun-relay` proxy) behind
+ * one keep-alive connection pool with a fixed number of sockets. Every request has a timeout
+ * and a size limit; every answer becomes a typed result: OIP's 3-second 404 and its proxy's
+ * 500-carrying-404 (spec §1.10) are not-found, never errors.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { GunWriteError, UpstreamError } from '../errors.js';
+import { createLimiter } from '../limiter.js';
+import { toCleanNode } from '../node-source.js';
+import { found, notFound, readError } from '../read-result.js';
+import { isLink } from '../souls.js';
+import type { GunNode, ReadResult } from '../types.js';
+
+export interface HttpPeerOptions {
+  /** Relay API base, e.g. `http://127.0.0.1:8765` or `https://host/gun-relay`. */
+  baseUrl: string;
+  /** Sockets (and requests in flight) to this peer. */
+  concurrency: number;
+  timeoutMs: number;
+  /** Larger answers are refused (an index of 10,000 entries is about 1 MB). */
+  maxResponseBytes: number;
+  /** Sent as `Authorization: Bearer` on writes. */
+  writeToken?: string | undefined;
+}
+
+export interface HttpPeer {
+  readonly baseUrl: string;
+  getNode(soul: string, signal?: AbortSignal): Promise<ReadResult<GunNode>>;
+  putNode(soul: string, data: GunNode, signal?: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * The relay API parses `data` and `oip` when they hold JSON strings (spec §1.3); the record
+ * graph keeps raw nodes, so they are turned back into the strings GUN stores. A string that
+ * did not parse comes back unchanged.
+ */
+export function toRawNode(data: Record<string, unknown>): GunNode {
+  const node = toCleanNode(data);
+  for (const key of ['data', 'oip']) {
+    const value = node[key];
+    if (typeof value === 'object' && value !== null && !isLink(value))
+      node[key] = JSON.stringify(value);
+  }
+  return node;
+}
+
+function errorText(body: unknown): string {
+  return typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : '';
+}
+
+/**
+ * The typed result of a `/get` answer: OIP's relay answers 404 for a missing soul (after 3 s),
+ * its `/gun-relay` proxy turns that 404 into a 500 whose error names the 404 (spec §1.10).
+ */
+export function toGetResult({ status, body }: HttpAnswer, peer: string): ReadResult<GunNode> {
+  if (status === 404) return notFound();
+  if (status === 500 && /\b404\b/.test(errorText(body))) return notFound();
+  if (status === 200 && typeof body === 'object' && body !== null && 'data' in body) {
+    const data = body.data;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      return readError(
+        new UpstreamError('SYNC_GUN_BAD_RESPONSE', 'relay answered a node that is not an object', {
+          peer,
+          retryable: false,
+        }),
+      );
+    }
+    const node = toRawNode(data as Record<string, unknown>);
+    return Object.keys(node).length > 0 ? found(node) : notFound();
+  }
+  const retryable = status >= 500 || status === 429 || status === 408 || status === 0;
+  return readError(
+    new UpstreamError(
+      'SYNC_GUN_BAD_RESPONSE',
+      `relay answered ${status} to /get${errorText(body) ? `: ${errorText(body)}` : ''}`,
+      { peer, retryable },
+    ),
+  );
+}
+
+export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
+  const { baseUrl, timeoutMs, maxResponseBytes } = options;
+  const secure = baseUrl.startsWith('https:');
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.concurrency,
+    maxFreeSockets: options.concurrency,
+    timeout: timeoutMs * 2,
+  };
+  const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+  const request = secure ? httpsRequest : httpRequest;
+  const limit = createLimiter(options.concurrency);
+
+  function send(
+    method: 'GET' | 'POST',
+    path: string,
+    payload: string | undefined,
+    signal: AbortSignal | undefined,
+    headers: Record<string, string> = {},
+  ): Promise<HttpAnswer> {
+    return limit(
+      () =>
+        new Promise<HttpAnswer>((resolve, reject) => {
+          const url = new URL(`${baseUrl}${path}`);
+          const timeoutSignal = AbortSignal.timeout(timeoutMs);
+          const combined = signal ? AbortSignal.any([signal, timeoutSignal]) : timeoutSignal;
+          const req = request(url, {
+            method,
+            agent,
+            signal: combined,
+            headers: {
+              accept: 'application/json',
+              ...(payload === undefined
+                ? {}
+                : {
+                    'content-type': 'application/json',
+                    'content-length': String(Buffer.byteLength(payload)),
+                  }),
+              ...headers,
+            },
+          });
+          req.on('response', (res: IncomingMessage) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > maxResponseBytes) {
+                req.destroy(
+                  new UpstreamError(
+                    'SYNC_GUN_BAD_RESPONSE',
+                    `answer larger than ${maxResponseBytes} bytes`,
+                    { peer: baseUrl, retryable: false },
+                  ),
+                );
+                return;
+              }
+              chunks.push(chunk);
+            });
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              let body: unknown = text;
+              try {
+                body = text === '' ? null : JSON.parse(text);
+              } catch {
+                // non-JSON bodies (an HTML error page from a proxy) are kept as text
+              }
+              resolve({ status: res.statusCode ?? 0, body });
+            });
+            res.on('error', reject);
+          });
+          req.on('error', (err) => {
+            if (err instanceof UpstreamError) return reject(err);
+            if (timeoutSignal.aborted)
+              return reject(
+                new UpstreamError(
+                  'SYNC_GUN_TIMEOUT',
+                  `${method} ${path.split('?')[0]} timed out after ${timeoutMs} ms`,
+                  { peer: baseUrl, cause: err },
+                ),
+              );
+            if (signal?.aborted)
+              return reject(
+                new UpstreamError('SYNC_GUN_TIMEOUT', 'request aborted', {
+                  peer: baseUrl,
+                  cause: err,
+                }),
+              );
+            reject(
+              new UpstreamError(
+                'SYNC_GUN_UNAVAILABLE',
+                `${method} ${path.split('?')[0]} failed: ${err.message}`,
+                { peer: baseUrl, cause: err },
+              ),
+            );
+          });
+          req.end(payload);
+        }),
+    );
+  }
+
+  return {
+    baseUrl,
+    async getNode(soul, signal) {
+      let answer: HttpAnswer;
+      try {
+        answer = await send('GET', `/get?soul=${encodeURIComponent(soul)}`, undefined, signal);
+      } catch (err) {
+        if (err instanceof UpstreamError) return readError(err);
+        throw err;
+      }
+      return toGetResult(answer, baseUrl);
+    },
+    async putNode(soul, data, signal) {
+      const headers: Record<string, string> = options.writeToken
+        ? { authorization: `Bearer ${options.writeToken}` }
+        : {};
+      let answer: HttpAnswer;
+      try {
+        answer = await send('POST', '/put', JSON.stringify({ soul, data }), signal, headers);
+      } catch (err) {
+        throw new GunWriteError(`write to ${baseUrl} failed`, { cause: err });
+      }
+      if (answer.status === 200) return;
+      const retryable = answer.status >= 500 || answer.status === 429 || answer.status === 408;
+      throw new GunWriteError(
+        `relay answered ${answer.status} to /put${errorText(answer.body) ? `: ${errorText(answer.body)}` : ''}`,
+        { retryable },
+      );
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+export type {
+  GunNode,
+  GunRegistry,
+  IndexEntry,
+  ReadOptions,
+  ReadResult,
+  RecordGraph,
+  Registration,
+  RegistryWriter,
+  Unsubscribe,
+  UserIdentity,
+} from './types.js';
+export { GunWriteError, InvalidPutError, UpstreamError } from './errors.js';
+export { found, notFound, readError } from './read-result.js';
+export {
+  createGunRegistry,
+  createGunRegistryWriter,
+  type GunClientMode,
+  type GunClientOptions,
+  type GunWriterOptions,
+} from './create-registry.js';
+export {
+  createHttpRegistry,
+  createHttpRegistryWriter,
+  type HttpRegistryOptions,
+} from './http/http-registry.js';
+export {
+  createWireRegistry,
+  createWireRegistryWriter,
+  type WireRegistryOptions,
+} from './wire/wire-registry.js';
+export { resolveNodeId, type NodeIdStore, type ResolveNodeIdOptions } from './node-id.js';
+export {
+  defaultDeletedRoot,
+  defaultRegistryRoot,
+  toDid,
+  toIndexSoul,
+  toNodeEntrySoul,
+  toUsersSoul,
+} from './souls.js';
+export { toRegistrationWrites, toDeletionWrites, toUserWrites } from './registry-graph.js';
+export { findPutProblem, findSoulProblem } from './validate-put.js';

@@ -1,0 +1,44 @@
+/**
+ * What the wire and HTTP implementations have in common: read one node, write one flat node.
+ * Everything above (records, indexes, deletions, registrations) is built on these two.
+ */
+import type { GunNode, ReadResult } from './types.js';
+
+export interface NodeReadOptions {
+  signal?: AbortSignal;
+  /**
+   * Says when an answer is whole. Without it the answer is confirmed (GUN may deliver a node in
+   * parts, and OIP's relay answers from its first callback, spec §1.3): the wire waits for the
+   * answers to settle, HTTP reads again until no field is added.
+   */
+  complete?: (node: GunNode) => boolean;
+}
+
+export interface NodeSource {
+  /** One node without `_` and without null fields; not-found when no peer has a field of it. */
+  readNode(soul: string, options?: NodeReadOptions): Promise<ReadResult<GunNode>>;
+  /**
+   * One field of a node, for nodes too large to read back after each write (indexes). Only
+   * sources that can ask for a single field implement it.
+   */
+  readField?(
+    soul: string,
+    key: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<ReadResult<GunNode>>;
+}
+
+export interface NodeSink {
+  /** Writes the fields of one flat node (values: strings, numbers, booleans, null, links). */
+  putNode(soul: string, node: GunNode, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+/** Drops GUN's `_` metadata and null (tombstoned) fields. */
+export function toCleanNode(raw: Record<string, unknown>): GunNode {
+  const node: GunNode = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === '_' || value === null || value === undefined) continue;
+    node[key] = value;
+  }
+  return node;
+}

@@ -1,0 +1,72 @@
+/**
+ * The read side of GunRegistry, shared by both implementations: only the NodeSource and the
+ * way of subscribing differ.
+ */
+import { readDeletedDids, readIndexEntries, readRecordGraph } from './graph-reader.js';
+import type { NodeSource } from './node-source.js';
+import { toDeletedIndexSoul, toIndexSoul, toIndexType, toRelayIndexSoul } from './souls.js';
+import type { GunRegistry, IndexEntry, ReadOptions, ReadResult, RecordGraph } from './types.js';
+
+export interface RegistryReaderOptions {
+  source: NodeSource;
+  /** GUN_REGISTRY_ROOT, default `oip:registry`. */
+  root: string;
+  /** Deletion registry root, `oip:deleted:records` in OIP. */
+  deletedRoot: string;
+  /** Types always scanned (OIP's 37 defaults or GUN_SYNC_RECORD_TYPES). */
+  recordTypes: readonly string[];
+  /** Reads in flight while resolving one index or record. */
+  concurrency: number;
+}
+
+/** Types seen are few (OIP has 37); the cap keeps a hostile registry from growing the set. */
+const maxSeenTypes = 1000;
+
+export type RegistryReader = Omit<GunRegistry, 'subscribe' | 'close'> & {
+  /** Remembers a type seen in the registry (e.g. in a pushed update). */
+  noteType(recordType: string): void;
+};
+
+export function createRegistryReader({
+  source,
+  root,
+  deletedRoot,
+  recordTypes,
+  concurrency,
+}: RegistryReaderOptions): RegistryReader {
+  const seen = new Set<string>();
+  const noteType = (type: string) => {
+    if (seen.size < maxSeenTypes) seen.add(type);
+  };
+
+  return {
+    noteType,
+    async listRecordTypes(options: ReadOptions = {}) {
+      // The relay's bookkeeping node lists every soul put through its HTTP API under the
+      // registry's first soul segment, the type indexes included (spec §1.2).
+      const bookkeeping = await source.readNode(toRelayIndexSoul(root), { signal: options.signal });
+      if (bookkeeping.status === 'found') {
+        for (const key of Object.keys(bookkeeping.value)) {
+          const type = toIndexType(root, key);
+          if (type) noteType(type);
+        }
+      }
+      return [...new Set([...recordTypes, ...seen])].sort();
+    },
+    readTypeIndex(
+      recordType: string,
+      options: ReadOptions = {},
+    ): Promise<ReadResult<IndexEntry[]>> {
+      return readIndexEntries(source, toIndexSoul(root, recordType), recordType, {
+        signal: options.signal,
+        concurrency,
+      });
+    },
+    readRecord(soul: string, options: ReadOptions = {}): Promise<ReadResult<RecordGraph>> {
+      return readRecordGraph(source, soul, { signal: options.signal, concurrency });
+    },
+    readDeleted(options: ReadOptions = {}) {
+      return readDeletedDids(source, toDeletedIndexSoul(deletedRoot), options.signal);
+    },
+  };
+}

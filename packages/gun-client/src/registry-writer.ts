@@ -1,0 +1,128 @@
+/**
+ * Registrations and deletion marks, written one flat node at a time (children first) and
+ * read back: a GUN acknowledgement is no proof of storage (spec §10). Every node is checked
+ * before it is sent, so nothing GUN would refuse or hang on ever leaves.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from '@sync/logging';
+import { GunWriteError, InvalidPutError } from './errors.js';
+import type { NodeSink, NodeSource } from './node-source.js';
+import {
+  toDeletionWrites,
+  toRegistrationWrites,
+  toUserWrites,
+  type GraphWrite,
+} from './registry-graph.js';
+import { toIndexSoul, toLink, toNodeEntrySoul, toRelayIndexSoul } from './souls.js';
+import type { GunNode, ReadOptions, RegistryWriter } from './types.js';
+import { findPutProblem, findSoulProblem } from './validate-put.js';
+
+export interface RegistryWriterOptions {
+  sink: NodeSink;
+  source: NodeSource;
+  root: string;
+  deletedRoot: string;
+  log: Logger;
+  /** Read every node back after writing it (default true). */
+  verify?: boolean;
+  /**
+   * Also list new type indexes in the relay's bookkeeping node (`index:<prefix>`), as OIP's
+   * relay does for HTTP puts, so readers can discover the type. Wire writers need this; the
+   * relay API does it itself.
+   */
+  bookkeeping?: boolean;
+  now?: () => Date;
+  close?: () => Promise<void>;
+}
+
+function differences(expected: GunNode, actual: GunNode): string[] {
+  return Object.keys(expected).filter(
+    (key) => expected[key] !== null && !isDeepStrictEqual(expected[key], actual[key]),
+  );
+}
+
+export function createRegistryWriter(options: RegistryWriterOptions): RegistryWriter {
+  const {
+    sink,
+    source,
+    root,
+    deletedRoot,
+    log,
+    verify = true,
+    bookkeeping = false,
+    now = () => new Date(),
+  } = options;
+  const listedTypes = new Set<string>();
+  let closing: Promise<void> | undefined;
+
+  /** Reads back what was written; a field of an index only where the source can read one field. */
+  function readBack({ soul, node, field }: GraphWrite, signal?: AbortSignal) {
+    if (!field)
+      return source.readNode(soul, { signal, complete: (n) => differences(node, n).length === 0 });
+    const [key] = Object.keys(node);
+    return source.readField && key !== undefined ? source.readField(soul, key, { signal }) : null;
+  }
+
+  async function writeVerified(write: GraphWrite, signal?: AbortSignal): Promise<void> {
+    const { soul, node } = write;
+    const problem = findSoulProblem(soul) ?? findPutProblem(node);
+    if (problem) throw new InvalidPutError(`refusing to write ${soul}: ${problem}`);
+    for (let attempt = 1; ; attempt++) {
+      await sink.putNode(soul, node, { signal });
+      const reading = verify ? readBack(write, signal) : null;
+      if (!reading) return;
+      const back = await reading;
+      const missing = back.status === 'found' ? differences(node, back.value) : Object.keys(node);
+      if (missing.length === 0) return;
+      if (attempt >= 2)
+        throw new GunWriteError(
+          `${soul} did not read back after writing (${missing.length} fields differ)`,
+          { cause: back.status === 'error' ? back.error : undefined },
+        );
+      log.warn({ soul, fields: missing.length }, 'write did not read back, writing again');
+    }
+  }
+
+  async function listType(recordType: string, signal?: AbortSignal): Promise<void> {
+    if (!bookkeeping || listedTypes.has(recordType)) return;
+    const indexSoul = toIndexSoul(root, recordType);
+    const bookSoul = toRelayIndexSoul(indexSoul);
+    await writeVerified(
+      { soul: `${bookSoul}/${indexSoul}`, node: { recordType: null, storedAt: now().getTime() } },
+      signal,
+    );
+    await writeVerified(
+      { soul: bookSoul, node: { [indexSoul]: toLink(`${bookSoul}/${indexSoul}`) }, field: true },
+      signal,
+    );
+    if (listedTypes.size < 1000) listedTypes.add(recordType);
+  }
+
+  return {
+    async register(entry, { signal }: ReadOptions = {}) {
+      for (const write of toRegistrationWrites(root, entry, () => now().getTime()))
+        await writeVerified(write, signal);
+      await listType(entry.recordType, signal);
+      log.debug({ soul: entry.soul, recordType: entry.recordType }, 'record registered');
+    },
+    readNodeEntry(nodeId, soul, { signal }: ReadOptions = {}) {
+      return source.readNode(toNodeEntrySoul(root, nodeId, soul), {
+        signal,
+        complete: (node) => 'soul' in node && 'nodeId' in node,
+      });
+    },
+    async publishUser(user, { signal }: ReadOptions = {}) {
+      for (const write of toUserWrites(root, user)) await writeVerified(write, signal);
+      log.debug({ nodeId: user.nodeId }, 'user identity published');
+    },
+    async markDeleted(did, deletedBy, { signal, now: at }: ReadOptions & { now?: Date } = {}) {
+      for (const write of toDeletionWrites(deletedRoot, did, deletedBy, at ?? now()))
+        await writeVerified(write, signal);
+      log.debug({ did }, 'record marked deleted');
+    },
+    close() {
+      closing ??= options.close?.() ?? Promise.resolve();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The narrow interfaces every other package uses to read and write the OIP registry on GUN,
+ * whichever way the node reaches GUN (wire protocol or relay HTTP API).
+ */
+import type { UpstreamError } from './errors.js';
+
+/** A GUN link: a field whose value points at another node. */
+export interface GunLink {
+  '#': string;
+}
+
+/** A GUN value as stored in a node field. */
+export type GunValue = string | number | boolean | null | GunLink;
+
+/** One GUN node without its `_` metadata; null (tombstoned) fields left out. */
+export type GunNode = Record<string, unknown>;
+
+/**
+ * The raw GUN nodes of one record, by soul, links left as they are (`{"#": soul}`): the root
+ * node, `meta`, an encrypted `data` child and legacy nested children. Same shape as the
+ * `nodes` objects of the spec's `vectors/records.json`.
+ */
+export interface RecordGraph {
+  soul: string;
+  nodes: Record<string, GunNode>;
+}
+
+/** One entry of a record type's registry index (spec §4), links resolved. */
+export interface IndexEntry {
+  recordType: string;
+  soul: string;
+  /** Node that registered the record; null when the entry carries none. */
+  nodeId: string | null;
+  /** Registration time (ms since the epoch); null when the entry carries none. */
+  timestamp: number | null;
+}
+
+export type ReadResult<T> =
+  | { status: 'found'; value: T }
+  | { status: 'not-found' }
+  | { status: 'error'; error: UpstreamError };
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
+export type Unsubscribe = () => void;
+
+/** Reads the registry, the records it lists and the deletion registry. */
+export interface GunRegistry {
+  /** Configured record types plus the types seen in the registry, sorted. */
+  listRecordTypes(options?: ReadOptions): Promise<string[]>;
+  /** One record type's index, every entry resolved to `{soul, nodeId, timestamp}`. */
+  readTypeIndex(recordType: string, options?: ReadOptions): Promise<ReadResult<IndexEntry[]>>;
+  /** One record as its resolved nodes. */
+  readRecord(soul: string, options?: ReadOptions): Promise<ReadResult<RecordGraph>>;
+  /** DIDs marked deleted in the deletion registry (spec §5). */
+  readDeleted(options?: ReadOptions): Promise<ReadResult<string[]>>;
+  /** Calls `onEntry` for entries added (or, over the wire, changed) after the call. */
+  subscribe(recordTypes: readonly string[], onEntry: (entry: IndexEntry) => void): Unsubscribe;
+  close(): Promise<void>;
+}
+
+/** What registering one record needs (spec §4 node registry entry). */
+export interface Registration {
+  recordType: string;
+  soul: string;
+  /** Defaults to `did:gun:<soul>`. */
+  did?: string;
+  /** The publisher's full public key (`jwk.n`). */
+  creatorPubKey: string;
+  nodeId: string;
+  /** Defaults to now. */
+  timestamp?: number;
+}
+
+/** One user's public identity in the registry's users directory: never personal fields. */
+export interface UserIdentity {
+  /** The user's public key (base64url `jwk.n`). */
+  publicKey: string;
+  /** Account creation time, ms since the epoch; omitted when unknown. */
+  createdAt?: number;
+  nodeId: string;
+}
+
+/** Writes this node's registrations and deletion marks. */
+export interface RegistryWriter {
+  register(entry: Registration, options?: ReadOptions): Promise<void>;
+  /** Whether `${root}:nodes:${nodeId}:${soul}` (this node's registration of `soul`) exists. */
+  readNodeEntry(nodeId: string, soul: string, options?: ReadOptions): Promise<ReadResult<GunNode>>;
+  /** Adds a user's public identity to the users directory `${root}:users` (one field per user). */
+  publishUser(user: UserIdentity, options?: ReadOptions): Promise<void>;
+  /** Marks a DID deleted: the entry node, then one field in the deletion index. */
+  markDeleted(
+    did: string,
+    deletedBy: string,
+    options?: ReadOptions & { now?: Date },
+  ): Promise<void>;
+  close(): Promise<void>;
+}

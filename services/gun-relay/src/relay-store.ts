@@ -1,0 +1,80 @@
+/**
+ * The relay's own reads and writes, through GUN's message API into its own graph: a read is
+ * answered by memory, disk and peers together and is bounded in time (a soul nobody has is
+ * not-found within `getWaitMs`, not after OIP's 3 s); a write is split into flat nodes like
+ * `gun.get(soul).put(data)` does, and answered once GUN holds it (and the disk acknowledged).
+ */
+import type { GunNode, ReadResult } from '@sync/gun-client';
+import {
+  askNode,
+  countOpenOutgoingPeers,
+  putGraph,
+  toLink,
+  toRelayIndexSoul,
+  type GunRoot,
+} from '@sync/gun-client/gun';
+import { toGunGraph, toRecordType } from './to-gun-graph.js';
+
+export interface RelayStoreOptions {
+  root: GunRoot;
+  radisk: boolean;
+  getWaitMs: number;
+  putTimeoutMs: number;
+  /** Quiet time after the last part of an answer. */
+  settleMs?: number;
+}
+
+export interface RelayStore {
+  readNode(soul: string, signal?: AbortSignal): Promise<ReadResult<GunNode>>;
+  /** Stores `data` under `soul` and lists the soul in the bookkeeping node of its prefix. */
+  put(soul: string, data: Record<string, unknown>, signal?: AbortSignal): Promise<void>;
+  openPeers(): number;
+}
+
+export function createRelayStore({
+  root,
+  radisk,
+  getWaitMs,
+  putTimeoutMs,
+  settleMs = 30,
+}: RelayStoreOptions): RelayStore {
+  const expectedAnswers = () => (radisk ? 1 : 0) + countOpenOutgoingPeers(root);
+  const write = (graph: Record<string, GunNode>, signal?: AbortSignal) =>
+    putGraph(root, graph, {
+      direction: 'in',
+      timeoutMs: putTimeoutMs,
+      ack: radisk,
+      inGraph: true,
+      signal,
+    });
+
+  return {
+    readNode(soul, signal) {
+      return askNode(root, {
+        soul,
+        direction: 'in',
+        readTimeoutMs: getWaitMs,
+        peerWaitMs: getWaitMs,
+        settleMs,
+        signal,
+        silenceIsNotFound: true,
+        expectedAnswers,
+      });
+    },
+    async put(soul, data, signal) {
+      // One message with OIP's relay bookkeeping (spec §1.2), persisted only:
+      // `index:<prefix>` → soul → `{recordType, storedAt}`.
+      const bookSoul = toRelayIndexSoul(soul);
+      const childSoul = `${bookSoul}/${soul}`;
+      await write(
+        {
+          ...toGunGraph(soul, data),
+          [childSoul]: { recordType: toRecordType(data), storedAt: Date.now() },
+          [bookSoul]: { [soul]: toLink(childSoul) },
+        },
+        signal,
+      );
+    },
+    openPeers: () => countOpenOutgoingPeers(root),
+  };
+}

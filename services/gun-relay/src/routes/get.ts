@@ -1,0 +1,35 @@
+/**
+ * GET /get?soul=<soul>[&resolve=1]: one node in OIP's shape (spec §1.3). Unlike OIP's relay
+ * it waits for every part of the answer instead of the first callback, answers 404 for a
+ * missing soul within the configured wait instead of 3 s, and resolves links on request.
+ */
+import { sendJson } from '../http-io.js';
+import type { RelayStore } from '../relay-store.js';
+import { resolveLinks, toApiNode } from '../to-api-node.js';
+import type { Route } from './route.js';
+
+const resolveLimits = { maxDepth: 4, maxNodes: 64 };
+
+export function makeGetRoute(store: RelayStore): Route {
+  return async ({ url, res, signal }) => {
+    const soul = url.searchParams.get('soul');
+    if (!soul) return sendJson(res, 400, { error: 'Soul parameter required' });
+    const result = await store.readNode(soul, signal);
+    if (result.status === 'error') return sendJson(res, 503, { error: 'Relay is shutting down' });
+    if (result.status === 'not-found') return sendJson(res, 404, { error: 'Not found' });
+    let data = toApiNode(result.value);
+    const resolve = url.searchParams.get('resolve');
+    if (resolve === '1' || resolve === 'true') {
+      data = await resolveLinks(
+        data,
+        async (child) => {
+          const read = await store.readNode(child, signal);
+          return read.status === 'found' ? read.value : null;
+        },
+        resolveLimits,
+      );
+    }
+    if (Object.keys(data).length === 0) return sendJson(res, 404, { error: 'Not found' });
+    sendJson(res, 200, { success: true, data });
+  };
+}
