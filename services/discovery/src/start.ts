@@ -39,7 +39,7 @@ export interface StartOptions {
 
 export async function startDiscovery(
   config: DiscoveryConfig,
-  { log, gun, registry, onFatal }: StartOptions,
+  { log, gun: sharedGun, registry, onFatal }: StartOptions,
 ): Promise<DiscoveryRuntime> {
   const { prefix } = config.redis;
   const gun =

@@ -33,7 +33,7 @@ export interface StartOptions {
 
 export async function startTransform(
   config: TransformConfig,
-  { log, gun, registry, onFatal }: StartOptions,
+  { log, gun: sharedGun, registry, onFatal }: StartOptions,
 ): Promise<TransformRuntime> {
   const gun =
     sharedGun ?? createGunRegistry({ ...config.gun, log: log.child({ component: 'gun' }) });
