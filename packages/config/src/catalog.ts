@@ -197,6 +197,36 @@ export const gunVars = {
     example: 'change-me-to-a-long-random-token',
     secret: true,
   }),
+  GUN_REGISTRY_LAYOUT: enumVar(['both', 'legacy', 'v2'], {
+    description:
+      "Registry layouts our writer writes (docs/registry-v2.md): both = OIP's legacy index and the bucketed v2, legacy or v2 only; readers always prefer v2 and fall back to legacy",
+    example: 'both',
+    default: 'both',
+  }),
+  GUN_REGISTRY_BUCKET_SPAN_MS: intVar({
+    description: 'Registry v2: length of one bucket window (buckets open by time of writing)',
+    example: '3600000',
+    default: '3600000',
+    min: 60_000,
+    max: 7 * 24 * 3_600_000,
+    unit: 'milliseconds',
+  }),
+  GUN_REGISTRY_BUCKET_MAX_ENTRIES: intVar({
+    description: 'Registry v2: entries our writer puts into one bucket node before it opens the next',
+    example: '1000',
+    default: '1000',
+    min: 10,
+    max: 10_000,
+  }),
+  GUN_REGISTRY_FULL_SCAN_MS: intVar({
+    description:
+      'Discovery: scans between two full registry scans are incremental (v2 buckets since the last mark); a full scan also merges legacy-only entries and reconciles',
+    example: '21600000',
+    default: '21600000',
+    min: 0,
+    max: 30 * 24 * 3_600_000,
+    unit: 'milliseconds',
+  }),
 } satisfies Record<string, EnvVar>;
 
 export const syncVars = {

@@ -51,6 +51,10 @@ export function gunSettings(env: EnvValues<typeof gunVars>) {
     concurrency: env.GUN_HTTP_CONCURRENCY,
     pollIntervalMs: env.GUN_POLL_INTERVAL_MS,
     writeToken: env.GUN_WRITE_TOKEN,
+    layout: env.GUN_REGISTRY_LAYOUT,
+    bucketSpanMs: env.GUN_REGISTRY_BUCKET_SPAN_MS,
+    bucketMaxEntries: env.GUN_REGISTRY_BUCKET_MAX_ENTRIES,
+    fullScanIntervalMs: env.GUN_REGISTRY_FULL_SCAN_MS,
   } as const;
 }
 

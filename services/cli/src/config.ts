@@ -1,0 +1,48 @@
+/**
+ * The CLI reads the same variables as the services (GUN_*, ELASTICSEARCH_*, REDIS_URL,
+ * QUEUE_PREFIX, GUN_NODE_ID_OVERRIDE), so it acts as this node, plus its own group.
+ */
+import {
+  apiVars,
+  cliVars,
+  elasticsearchSettings,
+  elasticsearchVars,
+  gunSettings,
+  gunVars,
+  loadEnv,
+  redisSettings,
+  redisVars,
+  syncVars,
+  type EnvSource,
+} from '@sync/config';
+
+const vars = {
+  ...redisVars,
+  ...elasticsearchVars,
+  ...gunVars,
+  GUN_SYNC_RECORD_TYPES: syncVars.GUN_SYNC_RECORD_TYPES,
+  API_ADMIN_TOKEN: apiVars.API_ADMIN_TOKEN,
+  ...cliVars,
+};
+
+/** @throws ConfigError listing every bad variable. */
+export function loadCliConfig(source: EnvSource) {
+  const env = loadEnv(vars, source, {
+    rules: (e) =>
+      e.ELASTICSEARCH_USERNAME !== undefined && e.ELASTICSEARCH_PASSWORD === undefined
+        ? [
+            'ELASTICSEARCH_PASSWORD: is required when ELASTICSEARCH_USERNAME is set (or ELASTICSEARCH_PASSWORD_FILE)',
+          ]
+        : [],
+  });
+  return {
+    redis: redisSettings(env),
+    elasticsearch: elasticsearchSettings(env),
+    gun: gunSettings(env),
+    recordTypes: env.GUN_SYNC_RECORD_TYPES,
+    usersIndex: env.CLI_USERS_INDEX,
+    api: { url: env.API_URL, adminToken: env.API_ADMIN_TOKEN },
+  } as const;
+}
+
+export type CliConfig = ReturnType<typeof loadCliConfig>;
