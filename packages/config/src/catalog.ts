@@ -212,7 +212,8 @@ export const gunVars = {
     unit: 'milliseconds',
   }),
   GUN_REGISTRY_BUCKET_MAX_ENTRIES: intVar({
-    description: 'Registry v2: entries our writer puts into one bucket node before it opens the next',
+    description:
+      'Registry v2: entries our writer puts into one bucket node before it opens the next',
     example: '1000',
     default: '1000',
     min: 10,

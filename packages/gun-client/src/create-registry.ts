@@ -6,6 +6,7 @@ import type { Logger } from '@sync/logging';
 import { createHttpRegistry, createHttpRegistryWriter } from './http/http-registry.js';
 import { defaultDeletedRoot, defaultRegistryRoot } from './souls.js';
 import type { GunRegistry, RegistryWriter } from './types.js';
+import { defaultBucketSettings, type RegistryLayout } from './registry-v2.js';
 import { createWireRegistry, createWireRegistryWriter } from './wire/wire-registry.js';
 
 export type GunClientMode = 'wire' | 'http';
@@ -37,6 +38,12 @@ export interface GunWriterOptions {
   readTimeoutMs: number;
   peerWaitMs?: number;
   writeToken?: string | undefined;
+  /** Registry layouts `register` writes (GUN_REGISTRY_LAYOUT): default both. */
+  layout?: RegistryLayout;
+  /** Registry v2 bucket window (GUN_REGISTRY_BUCKET_SPAN_MS). */
+  bucketSpanMs?: number;
+  /** Registry v2 entries per bucket (GUN_REGISTRY_BUCKET_MAX_ENTRIES). */
+  bucketMaxEntries?: number;
   log: Logger;
 }
 
@@ -64,6 +71,11 @@ export function createGunRegistryWriter(options: GunWriterOptions): RegistryWrit
     ...options,
     root: options.root ?? defaultRegistryRoot,
     deletedRoot: options.deletedRoot ?? defaultDeletedRoot,
+    layout: options.layout ?? 'both',
+    buckets: {
+      spanMs: options.bucketSpanMs ?? defaultBucketSettings.spanMs,
+      maxEntries: options.bucketMaxEntries ?? defaultBucketSettings.maxEntries,
+    },
   };
   if (options.mode === 'http')
     return createHttpRegistryWriter({

@@ -7,6 +7,8 @@ export type {
   RecordGraph,
   Registration,
   RegistryWriter,
+  TypeScan,
+  TypeScanOptions,
   Unsubscribe,
   UserIdentity,
 } from './types.js';
@@ -40,3 +42,13 @@ export {
 } from './souls.js';
 export { toRegistrationWrites, toDeletionWrites, toUserWrites } from './registry-graph.js';
 export { findPutProblem, findSoulProblem } from './validate-put.js';
+export {
+  defaultBucketSettings,
+  toBucketListSoul,
+  toBucketSoul,
+  toV2RegistrationWrites,
+  type BucketKey,
+  type BucketSettings,
+  type RegistryLayout,
+} from './registry-v2.js';
+export { createBucketAllocator, type BucketAllocator } from './bucket-allocator.js';

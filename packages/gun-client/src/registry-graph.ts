@@ -24,6 +24,8 @@ export interface GraphWrite {
   node: GunNode;
   /** One field added to a node that grows with every entry (an index). */
   field?: true;
+  /** The node a field goes into stays small (a v2 bucket or bucket list): it can be read back whole. */
+  bounded?: true;
 }
 
 export function toRegistrationWrites(

@@ -5,7 +5,17 @@
 import { readDeletedDids, readIndexEntries, readRecordGraph } from './graph-reader.js';
 import type { NodeSource } from './node-source.js';
 import { toDeletedIndexSoul, toIndexSoul, toIndexType, toRelayIndexSoul } from './souls.js';
-import type { GunRegistry, IndexEntry, ReadOptions, ReadResult, RecordGraph } from './types.js';
+import { scanTypeIndex } from './registry-v2-reader.js';
+import { toBucketListType } from './registry-v2.js';
+import type {
+  GunRegistry,
+  IndexEntry,
+  ReadOptions,
+  ReadResult,
+  RecordGraph,
+  TypeScan,
+  TypeScanOptions,
+} from './types.js';
 
 export interface RegistryReaderOptions {
   source: NodeSource;
@@ -22,9 +32,10 @@ export interface RegistryReaderOptions {
 /** Types seen are few (OIP has 37); the cap keeps a hostile registry from growing the set. */
 const maxSeenTypes = 1000;
 
-export type RegistryReader = Omit<GunRegistry, 'subscribe' | 'close'> & {
+export type RegistryReader = Omit<GunRegistry, 'subscribe' | 'close' | 'scanTypeIndex'> & {
   /** Remembers a type seen in the registry (e.g. in a pushed update). */
   noteType(recordType: string): void;
+  scanTypeIndex: NonNullable<GunRegistry['scanTypeIndex']>;
 };
 
 export function createRegistryReader({
@@ -47,7 +58,7 @@ export function createRegistryReader({
       const bookkeeping = await source.readNode(toRelayIndexSoul(root), { signal: options.signal });
       if (bookkeeping.status === 'found') {
         for (const key of Object.keys(bookkeeping.value)) {
-          const type = toIndexType(root, key);
+          const type = toIndexType(root, key) ?? toBucketListType(root, key);
           if (type) noteType(type);
         }
       }
@@ -61,6 +72,12 @@ export function createRegistryReader({
         signal: options.signal,
         concurrency,
       });
+    },
+    scanTypeIndex(
+      recordType: string,
+      options: TypeScanOptions = {},
+    ): Promise<ReadResult<TypeScan>> {
+      return scanTypeIndex({ source, root, concurrency }, recordType, options);
     },
     readRecord(soul: string, options: ReadOptions = {}): Promise<ReadResult<RecordGraph>> {
       return readRecordGraph(source, soul, { signal: options.signal, concurrency });

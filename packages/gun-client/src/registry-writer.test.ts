@@ -21,6 +21,7 @@ describe(createRegistryWriter.name, () => {
   it('writes the registry graph of the vectors and reads each node back', async () => {
     const graph = createMemoryGraph();
     const writer = createRegistryWriter({
+      layout: 'legacy',
       sink: graph,
       source: graph,
       root: 'oip:registry',
@@ -65,6 +66,7 @@ describe(createRegistryWriter.name, () => {
   it('lists a new type in the relay bookkeeping node when asked to', async () => {
     const graph = createMemoryGraph();
     const writer = createRegistryWriter({
+      layout: 'legacy',
       sink: graph,
       source: graph,
       root: 'oip:registry',
@@ -121,6 +123,7 @@ describe(createRegistryWriter.name, () => {
     const writes: string[] = [];
     const source = { readNode: async () => notFound<Record<string, unknown>>() };
     const writer = createRegistryWriter({
+      layout: 'legacy',
       sink: { putNode: async (soul: string) => void writes.push(soul) },
       source,
       root: 'r',
@@ -135,6 +138,7 @@ describe(createRegistryWriter.name, () => {
   it('refuses what GUN cannot store before sending anything', async () => {
     const graph = createMemoryGraph();
     const writer = createRegistryWriter({
+      layout: 'legacy',
       sink: graph,
       source: graph,
       root: 'r',

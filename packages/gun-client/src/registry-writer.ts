@@ -16,6 +16,14 @@ import {
 import { toIndexSoul, toLink, toNodeEntrySoul, toRelayIndexSoul } from './souls.js';
 import type { GunNode, ReadOptions, RegistryWriter } from './types.js';
 import { findPutProblem, findSoulProblem } from './validate-put.js';
+import { createBucketAllocator } from './bucket-allocator.js';
+import {
+  defaultBucketSettings,
+  toBucketListSoul,
+  toV2RegistrationWrites,
+  type BucketSettings,
+  type RegistryLayout,
+} from './registry-v2.js';
 
 export interface RegistryWriterOptions {
   sink: NodeSink;
@@ -33,6 +41,10 @@ export interface RegistryWriterOptions {
   bookkeeping?: boolean;
   now?: () => Date;
   close?: () => Promise<void>;
+  /** Layouts written by `register` (GUN_REGISTRY_LAYOUT, default both). */
+  layout?: RegistryLayout;
+  /** Registry v2 bucket window and size. */
+  buckets?: BucketSettings;
 }
 
 function differences(expected: GunNode, actual: GunNode): string[] {
@@ -51,16 +63,21 @@ export function createRegistryWriter(options: RegistryWriterOptions): RegistryWr
     verify = true,
     bookkeeping = false,
     now = () => new Date(),
+    layout = 'both',
+    buckets = defaultBucketSettings,
   } = options;
+  const allocator = createBucketAllocator(source, root, buckets);
   const listedTypes = new Set<string>();
   let closing: Promise<void> | undefined;
 
   /** Reads back what was written; a field of an index only where the source can read one field. */
-  function readBack({ soul, node, field }: GraphWrite, signal?: AbortSignal) {
-    if (!field)
-      return source.readNode(soul, { signal, complete: (n) => differences(node, n).length === 0 });
+  function readBack({ soul, node, field, bounded }: GraphWrite, signal?: AbortSignal) {
     const [key] = Object.keys(node);
-    return source.readField && key !== undefined ? source.readField(soul, key, { signal }) : null;
+    if (field && source.readField && key !== undefined)
+      return source.readField(soul, key, { signal });
+    if (!field || bounded)
+      return source.readNode(soul, { signal, complete: (n) => differences(node, n).length === 0 });
+    return null;
   }
 
   async function writeVerified(write: GraphWrite, signal?: AbortSignal): Promise<void> {
@@ -85,7 +102,12 @@ export function createRegistryWriter(options: RegistryWriterOptions): RegistryWr
 
   async function listType(recordType: string, signal?: AbortSignal): Promise<void> {
     if (!bookkeeping || listedTypes.has(recordType)) return;
-    const indexSoul = toIndexSoul(root, recordType);
+    if (layout !== 'legacy') await listSoul(toBucketListSoul(root, recordType), signal);
+    if (layout !== 'v2') await listSoul(toIndexSoul(root, recordType), signal);
+    if (listedTypes.size < 1000) listedTypes.add(recordType);
+  }
+
+  async function listSoul(indexSoul: string, signal?: AbortSignal): Promise<void> {
     const bookSoul = toRelayIndexSoul(indexSoul);
     await writeVerified(
       { soul: `${bookSoul}/${indexSoul}`, node: { recordType: null, storedAt: now().getTime() } },
@@ -95,13 +117,29 @@ export function createRegistryWriter(options: RegistryWriterOptions): RegistryWr
       { soul: bookSoul, node: { [indexSoul]: toLink(`${bookSoul}/${indexSoul}`) }, field: true },
       signal,
     );
-    if (listedTypes.size < 1000) listedTypes.add(recordType);
   }
 
   return {
     async register(entry, { signal }: ReadOptions = {}) {
-      for (const write of toRegistrationWrites(root, entry, () => now().getTime()))
+      const writtenAt = now().getTime();
+      const timestamp = entry.timestamp ?? writtenAt;
+      const legacy = toRegistrationWrites(root, { ...entry, timestamp });
+      // The node registry entry (spec §4) belongs to both layouts; the index child and field
+      // only to the legacy one.
+      const nodeEntry = toNodeEntrySoul(root, entry.nodeId, entry.soul);
+      for (const write of layout === 'v2' ? legacy.filter((w) => w.soul === nodeEntry) : legacy)
         await writeVerified(write, signal);
+      if (layout !== 'legacy') {
+        const slot = await allocator.next(entry.recordType, writtenAt, signal);
+        try {
+          for (const write of toV2RegistrationWrites(root, { ...entry, timestamp }, slot))
+            await writeVerified(write, signal);
+        } catch (err) {
+          allocator.forget(entry.recordType);
+          throw err;
+        }
+        allocator.listed(entry.recordType, slot.key);
+      }
       await listType(entry.recordType, signal);
       log.debug({ soul: entry.soul, recordType: entry.recordType }, 'record registered');
     },

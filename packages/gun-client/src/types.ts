@@ -46,12 +46,43 @@ export interface ReadOptions {
 
 export type Unsubscribe = () => void;
 
+export interface TypeScanOptions extends ReadOptions {
+  /**
+   * The `mark` of the previous scan of this type: only the v2 buckets at or after it are read
+   * (an incremental scan). Absent or null: every bucket (a full scan).
+   */
+  since?: string | null;
+  /**
+   * Where the type has v2 buckets, also read the legacy index node and add the entries only it
+   * lists (records of OIP-style writers). Full scans only: costs one read of the legacy node.
+   */
+  mergeLegacy?: boolean;
+}
+
+/** One scan of a record type's registry. */
+export interface TypeScan {
+  entries: IndexEntry[];
+  /** `v2` when the type has a bucket list, else `legacy` (the fallback) or `none`. */
+  layout: 'v2' | 'legacy' | 'none';
+  /** Pass as `since` next time; null when the type has no v2 buckets. */
+  mark: string | null;
+  /** v2 bucket nodes read, the bucket list included (0 for a legacy scan). */
+  bucketsRead: number;
+}
+
 /** Reads the registry, the records it lists and the deletion registry. */
 export interface GunRegistry {
   /** Configured record types plus the types seen in the registry, sorted. */
   listRecordTypes(options?: ReadOptions): Promise<string[]>;
   /** One record type's index, every entry resolved to `{soul, nodeId, timestamp}`. */
   readTypeIndex(recordType: string, options?: ReadOptions): Promise<ReadResult<IndexEntry[]>>;
+  /**
+   * One record type's entries, preferring registry v2 (bounded buckets, incremental from a
+   * mark) where the registry publishes it and falling back to the legacy index.
+   * Optional so other implementations of this interface keep working; discovery falls back to
+   * `readTypeIndex` without it.
+   */
+  scanTypeIndex?(recordType: string, options?: TypeScanOptions): Promise<ReadResult<TypeScan>>;
   /** One record as its resolved nodes. */
   readRecord(soul: string, options?: ReadOptions): Promise<ReadResult<RecordGraph>>;
   /** DIDs marked deleted in the deletion registry (spec §5). */

@@ -15,3 +15,4 @@ export {
   type Stats,
   type StatsSnapshot,
 } from './stats.js';
+export { createScanMarks, type ScanMark, type ScanMarks } from './scan-marks.js';

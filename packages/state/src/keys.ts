@@ -14,6 +14,7 @@ export function stateKeys(prefix: string) {
     cycles: `${base}:cycles`,
     registryCounts: `${base}:registry-counts`,
     nodeId: `${base}:node-id`,
+    scanMarks: `${base}:scan-marks`,
   } as const;
 }
 

@@ -5,10 +5,10 @@
  * global concurrency is 1). Idempotent: re-running enqueues nothing the watermarks have seen.
  */
 import type { Job } from 'bullmq';
-import type { GunRegistry } from '@sync/gun-client';
+import type { GunRegistry, IndexEntry, ReadResult } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { JobName, type DiscoverJob } from '@sync/queues';
-import type { Stats } from '@sync/state';
+import type { ScanMarks, Stats } from '@sync/state';
 import { scanDeletions, type DeletionDeps } from './deletions.js';
 import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
 import { decideEntry, typesToScan, type EntryDecision, type SyncPolicy } from './policy.js';
@@ -19,6 +19,65 @@ export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
   policy: SyncPolicy;
   /** Called once per full scan with every soul the registry listed (reconciliation). */
   onScanned?: (scan: { jobId: string; souls: ReadonlySet<string> }) => Promise<void>;
+  /**
+   * Per-type registry v2 marks: with them (and a registry that can scan incrementally), scans
+   * between two full scans read only the v2 buckets since the last mark.
+   */
+  scanMarks?: ScanMarks;
+  /** Longest time between two full scans of a type (GUN_REGISTRY_FULL_SCAN_MS); 0 = always full. */
+  fullScanIntervalMs?: number;
+}
+
+interface TypeRead {
+  entries: IndexEntry[];
+  /** Every entry of the type was listed (not only those since a mark). */
+  full: boolean;
+  /** Stores the scan's mark; called once the entries are enqueued. */
+  commit: () => Promise<void>;
+}
+
+/**
+ * One type's entries: incremental (v2 buckets since the stored mark) while a full scan is not
+ * due, else full (every bucket plus legacy-only entries, or the legacy index as a fallback).
+ */
+async function readType(
+  deps: DiscoverDeps,
+  recordType: string,
+  { force, signal }: { force: boolean; signal: AbortSignal | undefined },
+): Promise<ReadResult<TypeRead>> {
+  const options = signal ? { signal } : {};
+  const marks = deps.scanMarks;
+  if (!deps.gun.scanTypeIndex || !marks) {
+    const index = await deps.gun.readTypeIndex(recordType, options);
+    if (index.status === 'error') return index;
+    const entries = index.status === 'found' ? index.value : [];
+    return { status: 'found', value: { entries, full: true, commit: async () => {} } };
+  }
+  const now = deps.now().getTime();
+  const previous = force ? undefined : await marks.get(recordType);
+  const full =
+    !previous ||
+    previous.mark === null ||
+    now - previous.fullScanAt >= (deps.fullScanIntervalMs ?? 0);
+  const scan = await deps.gun.scanTypeIndex(recordType, {
+    ...options,
+    since: full ? null : (previous?.mark ?? null),
+    mergeLegacy: full,
+  });
+  if (scan.status === 'error') return scan;
+  const value = scan.status === 'found' ? scan.value : null;
+  return {
+    status: 'found',
+    value: {
+      entries: value?.entries ?? [],
+      full,
+      commit: () =>
+        marks.set(recordType, {
+          mark: value?.mark ?? null,
+          fullScanAt: full ? now : (previous?.fullScanAt ?? now),
+        }),
+    },
+  };
 }
 
 export interface DiscoverSummary {
@@ -82,16 +141,19 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       summary.types = types.length;
       const registryCounts: Record<string, number> = {};
       const seen = new Set<string>();
+      let allFull = true;
       for (const [i, recordType] of types.entries()) {
         signal?.throwIfAborted();
-        const index = await deps.gun.readTypeIndex(recordType, signal ? { signal } : {});
-        if (index.status === 'error') {
-          summary.errors.push(`${recordType}: ${index.error.message}`);
+        const index = await readType(deps, recordType, { force: input.force, signal });
+        if (index.status !== 'found') {
+          const err = index.status === 'error' ? index.error : undefined;
+          summary.errors.push(`${recordType}: ${err?.message ?? 'not readable'}`);
           await deps.stats.count('error', 1, 'registry-read');
-          log.warn({ recordType, err: index.error }, 'registry index read failed');
+          log.warn({ recordType, err }, 'registry index read failed');
           continue;
         }
-        const entries = index.status === 'found' ? index.value : [];
+        const { entries, full: typeFull, commit } = index.value;
+        if (!typeFull) allFull = false;
         registryCounts[recordType] = entries.length;
         summary.discovered += entries.length;
         const accepted = entries.filter((entry) => {
@@ -105,6 +167,7 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
           trigger: input.force ? 'force' : 'scan',
         });
         summary.enqueued += enqueued;
+        await commit();
         await deps.stats.count('discovered', entries.length);
         await deps.stats.count('enqueued', enqueued);
         await job.updateProgress({
@@ -114,13 +177,17 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
           typesTotal: types.length,
           currentType: recordType,
         } satisfies DiscoverProgress);
-        log.debug({ recordType, entries: entries.length, enqueued }, 'type scanned');
+        log.debug(
+          { recordType, entries: entries.length, enqueued, full: typeFull },
+          'type scanned',
+        );
       }
       for (const reason of ['untrusted', 'type-filtered'] as const) {
         if (summary.skipped[reason] > 0)
           await deps.stats.count('skipped', summary.skipped[reason], reason);
       }
-      if (full) {
+      // Incremental scans list only new entries: counts and reconciliation need full ones.
+      if (full && allFull) {
         await deps.stats.setRegistryCounts(registryCounts);
         if (deps.onScanned && job.id) await deps.onScanned({ jobId: job.id, souls: seen });
       }

@@ -8,7 +8,13 @@ import { createEsClient } from '@sync/es-client';
 import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
-import { createStats, createTombstones, createWatermarks, stateKeys } from '@sync/state';
+import {
+  createScanMarks,
+  createStats,
+  createTombstones,
+  createWatermarks,
+  stateKeys,
+} from '@sync/state';
 import type { DiscoveryConfig } from './config.js';
 import type { DiscoverDeps } from './discover.js';
 import { startLiveSync, type LiveSync } from './live.js';
@@ -80,6 +86,8 @@ export async function startDiscovery(
     policy,
     chunkSize: config.discovery.chunkSize,
     now: () => new Date(),
+    scanMarks: createScanMarks(producer, prefix),
+    fullScanIntervalMs: config.gun.fullScanIntervalMs,
     onScanned: async ({ souls }) => {
       try {
         const result = await findOrphans({ es, index: config.elasticsearch.index, log }, souls);

@@ -59,6 +59,9 @@ export function createRelayStore({
         signal,
         silenceIsNotFound: true,
         expectedAnswers,
+        // A large node (a 1000-entry bucket) comes from radisk in several parts, slower when
+        // many reads run at once: once it is arriving, let it finish.
+        streamLimitMs: Math.max(getWaitMs, 10_000),
       });
     },
     async put(soul, data, signal) {

@@ -13,6 +13,7 @@ import { createRegistryReader } from '../registry-reader.js';
 import { createRegistryWriter } from '../registry-writer.js';
 import { toIndexSoul } from '../souls.js';
 import type { GunRegistry, IndexEntry, RegistryWriter } from '../types.js';
+import type { BucketSettings, RegistryLayout } from '../registry-v2.js';
 import { createHttpPeer, type HttpPeer } from './http-peer.js';
 import { createHttpSource } from './http-source.js';
 
@@ -123,6 +124,8 @@ export type HttpRegistryWriterOptions = Pick<
   /** Bearer token the relay asks for on `/put` (GUN_RELAY_WRITE_TOKEN of our relay). */
   writeToken?: string | undefined;
   verify?: boolean;
+  layout?: RegistryLayout;
+  buckets?: BucketSettings;
 };
 
 /** Writes to every configured peer (this node's own relays) through `/put`. */

@@ -43,6 +43,12 @@ export interface AskOptions extends AskTimings {
    * Once that many arrived and `settleMs` passes quietly, the read is not-found early.
    */
   expectedAnswers?: () => number;
+  /**
+   * Longest a read may take once parts are arriving: at `readTimeoutMs` a node still streaming
+   * (a large node a busy disk store answers in several parts) is waited on up to this long
+   * instead of being cut. Default: cut at `readTimeoutMs`.
+   */
+  streamLimitMs?: number;
 }
 
 interface GunAnswer {
@@ -71,6 +77,7 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
       clearTimeout(settle);
       clearTimeout(peerWait);
       clearTimeout(deadline);
+      clearTimeout(streamLimit);
       signal?.removeEventListener('abort', onAbort);
       resolve(result);
     };
@@ -112,7 +119,15 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
     const peerWait = setTimeout(() => {
       if (fields.size === 0 && emptyAnswers > 0) finish(notFound());
     }, options.peerWaitMs);
+    let streamLimit: ReturnType<typeof setTimeout> | undefined;
     const deadline = setTimeout(() => {
+      if (fields.size > 0 && settle !== undefined && options.streamLimitMs !== undefined) {
+        streamLimit = setTimeout(
+          finishWithData,
+          Math.max(0, options.streamLimitMs - options.readTimeoutMs),
+        );
+        return;
+      }
       if (fields.size > 0) return finishWithData();
       if (emptyAnswers > 0 || options.silenceIsNotFound) return finish(notFound());
       const error =

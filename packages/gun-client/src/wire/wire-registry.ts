@@ -13,6 +13,7 @@ import { createRegistryWriter } from '../registry-writer.js';
 import { isLink, toIndexSoul, toIndexType, toLink } from '../souls.js';
 import { UpstreamError } from '../errors.js';
 import type { GunRegistry, IndexEntry, RegistryWriter } from '../types.js';
+import type { BucketSettings, RegistryLayout } from '../registry-v2.js';
 import { createWireConnection, type WireConnection, type WireTimings } from './wire-connection.js';
 
 export interface WireRegistryOptions extends WireTimings {
@@ -119,7 +120,7 @@ export function createWireRegistry(options: WireRegistryOptions): GunRegistry {
 export type WireRegistryWriterOptions = Omit<
   WireRegistryOptions,
   'recordTypes' | 'concurrency' | 'maxTrackedEntries'
-> & { verify?: boolean };
+> & { verify?: boolean; layout?: RegistryLayout; buckets?: BucketSettings };
 
 export function createWireRegistryWriter(options: WireRegistryWriterOptions): RegistryWriter {
   const connection = connect({ ...options, recordTypes: [], concurrency: 1 });

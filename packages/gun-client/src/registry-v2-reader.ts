@@ -1,0 +1,97 @@
+/**
+ * Reads a record type's registry v2 buckets (docs/registry-v2.md): the bucket list, then the
+ * buckets at or after the scan's mark with bounded concurrency. Bucket fields carry the entry
+ * itself, so v2 discovery costs one read per bucket, not one per entry. Falls back to the
+ * legacy index where the type has no bucket list.
+ */
+import { readIndexEntries, resolveIndexEntry, toIndexKeys } from './graph-reader.js';
+import { mapLimited } from './limiter.js';
+import type { NodeSource } from './node-source.js';
+import { found, readError } from './read-result.js';
+import {
+  compareBucketKeys,
+  decodeEntryValue,
+  formatBucketKey,
+  parseBucketKey,
+  toBucketKeys,
+  toBucketListSoul,
+  toBucketSoul,
+} from './registry-v2.js';
+import { toIndexSoul } from './souls.js';
+import type { IndexEntry, ReadResult, TypeScan, TypeScanOptions } from './types.js';
+
+export interface ScanContext {
+  source: NodeSource;
+  root: string;
+  concurrency: number;
+}
+
+async function mergeLegacy(
+  { source, root, concurrency }: ScanContext,
+  recordType: string,
+  entries: Map<string, IndexEntry>,
+  signal?: AbortSignal,
+): Promise<ReadResult<void>> {
+  const index = await source.readNode(toIndexSoul(root, recordType), { signal });
+  if (index.status === 'error') return index;
+  if (index.status === 'not-found') return found(undefined);
+  const missing = toIndexKeys(index.value).filter((key) => !entries.has(key));
+  const results = await mapLimited(missing, concurrency, (key) =>
+    resolveIndexEntry(source, recordType, key, index.value[key], signal),
+  );
+  for (const result of results) {
+    if (result.status === 'error') return readError(result.error);
+    if (result.status === 'found' && !entries.has(result.value.soul))
+      entries.set(result.value.soul, result.value);
+  }
+  return found(undefined);
+}
+
+export async function scanTypeIndex(
+  context: ScanContext,
+  recordType: string,
+  { signal, since, mergeLegacy: merge = false }: TypeScanOptions = {},
+): Promise<ReadResult<TypeScan>> {
+  const { source, root, concurrency } = context;
+  const list = await source.readNode(toBucketListSoul(root, recordType), { signal });
+  if (list.status === 'error') return list;
+  if (list.status === 'not-found') {
+    const legacy = await readIndexEntries(source, toIndexSoul(root, recordType), recordType, {
+      signal,
+      concurrency,
+    });
+    if (legacy.status === 'error') return legacy;
+    const entries = legacy.status === 'found' ? legacy.value : [];
+    return found({
+      entries,
+      layout: legacy.status === 'found' ? 'legacy' : 'none',
+      mark: since ?? null,
+      bucketsRead: 0,
+    });
+  }
+  const from = since ? parseBucketKey(since) : null;
+  const keys = toBucketKeys(list.value).filter((k) => !from || compareBucketKeys(k, from) >= 0);
+  const buckets = await mapLimited(keys, concurrency, (key) =>
+    source.readNode(toBucketSoul(root, recordType, formatBucketKey(key)), { signal }),
+  );
+  const entries = new Map<string, IndexEntry>();
+  for (const bucket of buckets) {
+    if (bucket.status === 'error') return readError(bucket.error);
+    if (bucket.status !== 'found') continue;
+    for (const [key, value] of Object.entries(bucket.value)) {
+      const entry = decodeEntryValue(recordType, key, value);
+      if (entry && !entries.has(entry.soul)) entries.set(entry.soul, entry);
+    }
+  }
+  if (merge) {
+    const merged = await mergeLegacy(context, recordType, entries, signal);
+    if (merged.status === 'error') return readError(merged.error);
+  }
+  const last = keys.at(-1);
+  return found({
+    entries: [...entries.values()],
+    layout: 'v2',
+    mark: last ? formatBucketKey(last) : (since ?? null),
+    bucketsRead: 1 + keys.length,
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * Discovery over a real relay and a real Redis with registry v2 marks: the first scan is full,
+ * the next ones read only the buckets since the stored mark until a full scan is due, and a
+ * full scan also finds records an OIP-style writer listed in the legacy index only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import {
+  createGunRegistry,
+  createGunRegistryWriter,
+  type GunRegistry,
+  type RegistryWriter,
+} from '@sync/gun-client';
+import { createSilentLogger } from '@sync/logging';
+import { QueueName, connectRedis, createProducer, type Producer } from '@sync/queues';
+import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
+import {
+  createScanMarks,
+  createStats,
+  createTombstones,
+  createWatermarks,
+  type ScanMarks,
+} from '@sync/state';
+import { startTestRelay, type TestRelay } from '../../gun-relay/test/support.js';
+import { makeDiscover, type DiscoverDeps } from '../src/discover.js';
+import { serviceUrls } from '../../../test/services.js';
+
+const log = createSilentLogger();
+const root = 'oip:registry-discover-v2';
+const job = { id: 'job-v2', updateProgress: async () => {} };
+
+describe('discovery with registry v2 marks', () => {
+  let relay: TestRelay;
+  let connection: Redis;
+  let prefix: string;
+  let transform: Producer<'sync.transform'>;
+  let index: Producer<'sync.index'>;
+  let writer: RegistryWriter;
+  let oipWriter: RegistryWriter;
+  let gun: GunRegistry;
+  let marks: ScanMarks;
+  let clock = Date.parse('2026-11-21T12:00:00.000Z');
+
+  beforeAll(async () => {
+    relay = await startTestRelay({ radisk: false });
+    connection = await connectRedis(serviceUrls().redisUrl, 'producer');
+    prefix = uniquePrefix();
+    transform = createProducer(QueueName.transform, { connection, prefix });
+    index = createProducer(QueueName.index, { connection, prefix });
+    marks = createScanMarks(connection, prefix);
+    const common = {
+      mode: 'http' as const,
+      peers: [relay.url],
+      root,
+      writeTimeoutMs: 10_000,
+      readTimeoutMs: 5_000,
+      log,
+    };
+    writer = createGunRegistryWriter({ ...common, bucketMaxEntries: 10 });
+    oipWriter = createGunRegistryWriter({ ...common, layout: 'legacy' });
+    gun = createGunRegistry({ ...common, recordTypes: ['post'], concurrency: 8 });
+    for (let i = 0; i < 25; i++)
+      await writer.register({
+        recordType: 'post',
+        soul: `pub:p-${i}`,
+        creatorPubKey: 'k',
+        nodeId: 'node-a',
+        timestamp: 1761991200000 + i,
+      });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gun?.close();
+    await writer?.close();
+    await oipWriter?.close();
+    await transform?.close();
+    await index?.close();
+    if (connection) {
+      await obliterateAll(connection, prefix);
+      connection.disconnect();
+    }
+    await relay?.close();
+  });
+
+  const discover = (fullScanIntervalMs: number, force = false) => {
+    const deps: DiscoverDeps = {
+      gun,
+      transform,
+      index,
+      watermarks: createWatermarks(connection, prefix),
+      tombstones: createTombstones(connection, prefix),
+      stats: createStats(connection, prefix),
+      policy: {
+        selfNodeId: 'node-b',
+        trustedNodes: [],
+        typeFilter: { mode: 'all', whitelist: [], blacklist: [] },
+      },
+      chunkSize: 50,
+      now: () => new Date(clock),
+      scanMarks: marks,
+      fullScanIntervalMs,
+    };
+    return makeDiscover(deps, log)(
+      {
+        scope: 'type',
+        recordType: 'post',
+        force,
+        requestedBy: 'scheduler',
+        requestedAt: new Date(clock).toISOString(),
+      },
+      job,
+    );
+  };
+
+  it('scans fully first, then incrementally from the stored mark', async () => {
+    const first = await discover(3_600_000);
+    expect(first.discovered).toBe(25);
+    expect(first.enqueued).toBe(25);
+    const mark = await marks.get('post');
+    expect(mark?.mark).toMatch(/^\d+_2$/);
+    expect(mark?.fullScanAt).toBe(clock);
+
+    clock += 60_000;
+    const second = await discover(3_600_000);
+    expect(second.discovered).toBe(5); // the newest bucket only
+    expect(second.enqueued).toBe(0);
+    expect((await marks.get('post'))?.fullScanAt).toBe(clock - 60_000);
+
+    await writer.register({
+      recordType: 'post',
+      soul: 'pub:p-new',
+      creatorPubKey: 'k',
+      nodeId: 'node-a',
+    });
+    const third = await discover(3_600_000);
+    expect(third.enqueued).toBe(1);
+  });
+
+  it('finds an OIP-style legacy-only registration in the next full scan', async () => {
+    await oipWriter.register({
+      recordType: 'post',
+      soul: 'oip:legacy-1',
+      creatorPubKey: 'k',
+      nodeId: 'node-oip',
+      timestamp: 1761991300000,
+    });
+    const incremental = await discover(3_600_000);
+    expect(incremental.enqueued).toBe(0);
+    clock += 3_600_000;
+    const full = await discover(3_600_000);
+    expect(full.discovered).toBe(27);
+    expect(full.enqueued).toBe(1);
+    expect((await marks.get('post'))?.fullScanAt).toBe(clock);
+  });
+});
