@@ -1,0 +1,162 @@
+/**
+ * Freshness benchmark: node A publishes at a steady rate while node B's pipeline runs (three
+ * child processes, live discovery on); for every record, the time from the start of its
+ * publish on A (record put + registry entry) until it is searchable on B (a refreshed search
+ * finds it). Relay B is peered to relay A over GUN's WebSocket; B's pipeline reads relay B.
+ * Prints p50, p95 and max, and writes bench/results/freshness.json.
+ *
+ *   pnpm bench:freshness [--rate 5] [--seconds 60] [--poll-ms 300]
+ */
+import { parseArgs } from 'node:util';
+import { createGunRegistryWriter } from '@sync/gun-client';
+import { createSilentLogger } from '@sync/logging';
+import { startRelayPair } from '../services/gun-relay/test/support.js';
+import { createBackfillRun } from '../test/support/backfill-run.js';
+import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
+import { waitFor } from '../test/support/node.js';
+import {
+  describeMachine,
+  endLoad,
+  localServices,
+  peakRssMiB,
+  percentile,
+  saveResult,
+} from './support/common.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '60' },
+    'poll-ms': { type: 'string', default: '300' },
+  },
+});
+const perSecond = Number(values.rate);
+const seconds = Number(values.seconds);
+const pollMs = values['poll-ms'];
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const log = createSilentLogger();
+
+const services = localServices();
+const machine = await describeMachine(services);
+say(`[freshness] ${perSecond} records/s for ${seconds} s; load ${machine.loadAtStart.join(' ')}`);
+const pair = await startRelayPair({ radisk: false });
+const writer = createGunRegistryWriter({
+  mode: 'http',
+  peers: [pair.a.url],
+  writeTimeoutMs: 15_000,
+  readTimeoutMs: 10_000,
+  log,
+});
+const run = await createBackfillRun({
+  ...services,
+  gunPeers: pair.b.url,
+  env: {
+    DISCOVERY_LIVE: 'true',
+    GUN_POLL_INTERVAL_MS: pollMs,
+    DISCOVERY_LIVE_FLUSH_MS: '50',
+    INDEXER_FLUSH_MS: '50',
+  },
+});
+try {
+  await run.startDiscovery();
+  const transform = run.start('transform');
+  const indexer = run.start('indexer');
+  await waitFor(
+    'transform and indexer',
+    async () =>
+      transform.output().includes('transform worker started') &&
+      indexer.output().includes('indexer started'),
+    60_000,
+  );
+  const publisher = createPublisher();
+  const publishedAt = new Map<string, number>();
+  const delays: number[] = [];
+  const total = perSecond * seconds;
+  let stopWatching = false;
+  // Watcher: which outstanding DIDs are searchable now (a refreshed search, as a user sees it).
+  const watcher = (async () => {
+    while (!stopWatching || publishedAt.size > 0) {
+      if (publishedAt.size > 0) {
+        await run.es.indices.refresh({ index: run.index, ignore_unavailable: true });
+        const ids = [...publishedAt.keys()];
+        const res = await run.es.search(
+          { index: run.index, size: ids.length, _source: false, query: { ids: { values: ids } } },
+          { ignore: [404] },
+        );
+        const now = Date.now();
+        for (const hit of res.hits?.hits ?? []) {
+          const t = hit._id ? publishedAt.get(hit._id) : undefined;
+          if (t !== undefined && hit._id) {
+            delays.push(now - t);
+            publishedAt.delete(hit._id);
+          }
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  const started = Date.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const put = oipPut(publisher, {
+      localId: `fresh-${i}`,
+      recordType: 'post',
+      indexedAt: new Date(),
+      private: i % 10 === 9,
+      data: { basic: { name: `Fresh ${i}`, tagItems: ['fresh'] } },
+    });
+    publishedAt.set(`did:gun:${put.soul}`, Date.now());
+    pending.push(
+      (async () => {
+        await putViaRelay(pair.a.url, put);
+        await writer.register({
+          recordType: 'post',
+          soul: put.soul,
+          creatorPubKey: publisher.publicKey,
+          nodeId: 'node-a',
+        });
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  stopWatching = true;
+  await Promise.race([watcher, new Promise((resolve) => setTimeout(resolve, 120_000))]);
+  const missing = publishedAt.size;
+  stopWatching = true;
+  publishedAt.clear();
+  await watcher;
+  delays.sort((x, y) => x - y);
+  const result = {
+    published: total,
+    searchable: delays.length,
+    missingAfter120s: missing,
+    ratePerSecond: perSecond,
+    seconds,
+    relayPollMs: Number(pollMs),
+    p50Ms: percentile(delays, 50),
+    p95Ms: percentile(delays, 95),
+    maxMs: delays.at(-1),
+    peakRssMiB: Object.fromEntries(
+      run.procs.map((p, i) => [
+        ['discovery', 'transform', 'indexer'][i] ?? `p${i}`,
+        peakRssMiB(p.child.pid),
+      ]),
+    ),
+    machine: endLoad(machine),
+    command: `pnpm bench:freshness --rate ${perSecond} --seconds ${seconds} --poll-ms ${pollMs}`,
+  };
+  say(
+    `[freshness] ${delays.length}/${total} searchable on B: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms (relay poll ${pollMs} ms)${missing ? `; ${missing} not searchable after 120 s` : ''}`,
+  );
+  say(`[freshness] wrote ${await saveResult('freshness', result)}`);
+  for (const p of run.procs) await p.stop();
+} finally {
+  await run.close();
+  await writer.close();
+  await pair.close();
+}
+// The peered relays' GUN instances keep reconnect timers alive after close.
+process.exit(0);

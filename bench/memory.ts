@@ -1,0 +1,165 @@
+/**
+ * Memory benchmark: each service's peak RSS (VmHWM) over a complete backfill of a registry of
+ * N entries, for each N given (default 10,000 and 100,000). Every service runs as its own
+ * child process: the GUN relay (services/gun-relay, radisk on, in a temporary folder) and the
+ * pipeline's discovery, transform and indexer with their default settings. Writes
+ * bench/results/memory.json.
+ *
+ *   pnpm bench:memory [--entries 10000,100000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBackfillRun } from '../test/support/backfill-run.js';
+import { seedRecords } from '../test/support/seed-records.js';
+import { createPublisher } from '../test/support/oip-publisher.js';
+import { createDeadLetters } from '@sync/state';
+import { waitFor } from '../test/support/node.js';
+import { startServiceProcess } from '../test/support/processes.js';
+import {
+  describeMachine,
+  endLoad,
+  localServices,
+  peakRssMiB,
+  rate,
+  saveResult,
+} from './support/common.js';
+
+const { values } = parseArgs({ options: { entries: { type: 'string', default: '10000,100000' } } });
+const sizes = values.entries.split(',').map(Number);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+const services = localServices();
+const machine = await describeMachine(services);
+const runs: Record<string, unknown>[] = [];
+for (const entries of sizes) {
+  say(`[memory] ${entries} registry entries; load ${machine.loadAtStart.join(' ')}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-memory-relay-'));
+  const port = await freePort();
+  const relay = startServiceProcess('gun-relay', {
+    GUN_RELAY_HOST: '127.0.0.1',
+    GUN_RELAY_PORT: String(port),
+    GUN_RELAY_DATA_DIR: dataDir,
+    GUN_PEERS: '',
+    PROBE_PORT: '0',
+    LOG_LEVEL: 'warn',
+  });
+  const relayUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor('the relay', async () => (await fetch(`${relayUrl}/health`)).ok, 60_000, 200);
+    const p0 = Date.now();
+    const seeded = await seedRecords(relayUrl, createPublisher(), entries, {
+      onProgress: (n) => {
+        if (n % 10_000 === 0) say(`[memory] seeded ${n}/${entries}`);
+      },
+    });
+    const publishMs = Date.now() - p0;
+    // The relay serves what it acknowledged; count the index it actually has.
+    const indexRes = await fetch(
+      `${relayUrl}/get?soul=${encodeURIComponent('oip:registry:index:post')}`,
+    );
+    const indexNode = ((await indexRes.json()) as { data?: Record<string, unknown> }).data ?? {};
+    const listed = Object.keys(indexNode).filter(
+      (k) => !k.startsWith('_') && !k.startsWith('#'),
+    ).length;
+    say(
+      `[memory] seeded ${entries} in ${publishMs} ms (${seeded.unacknowledged} batches unacknowledged); index lists ${listed}`,
+    );
+    const run = await createBackfillRun({ ...services, gunPeers: relayUrl });
+    try {
+      await run.startDiscovery();
+      const transform = run.start('transform');
+      const indexer = run.start('indexer');
+      await waitFor(
+        'transform and indexer',
+        async () =>
+          transform.output().includes('transform worker started') &&
+          indexer.output().includes('indexer started'),
+        60_000,
+      );
+      const s0 = Date.now();
+      await run.discover();
+      // A partial index read leaves the rest to the next scan: force one when the count stalls.
+      const dlq = createDeadLetters(run.redis, run.prefix);
+      let rescans = 0;
+      let fruitless = 0;
+      let last = -1;
+      let lastChange = Date.now();
+      await waitFor(
+        `${listed} documents`,
+        async () => {
+          // Done when every listed record is indexed or parked (a record the relay serves
+          // incomplete is dead-lettered, not indexed; those are reported), or when three scans
+          // in a row found nothing more to do (the rest is reported as missing).
+          const n = (await run.count()) + (await dlq.count());
+          if (n !== last) {
+            last = n;
+            lastChange = Date.now();
+            fruitless = 0;
+          } else if (n > 0 && Date.now() - lastChange > 20_000) {
+            if (++fruitless > 3) return true;
+            rescans++;
+            say(`[memory] stalled at ${n}/${listed}: queueing scan ${rescans + 1}`);
+            await run.discover();
+            lastChange = Date.now();
+          }
+          return n >= listed;
+        },
+        4 * 3_600_000,
+        1000,
+      );
+      const syncMs = Date.now() - s0;
+      const peak = {
+        'gun-relay': peakRssMiB(relay.child.pid),
+        ...Object.fromEntries(
+          run.procs.map((p, i) => [
+            ['discovery', 'transform', 'indexer'][i] ?? `p${i}`,
+            peakRssMiB(p.child.pid),
+          ]),
+        ),
+      };
+      say(
+        `[memory] ${entries}: backfill ${syncMs} ms (${rate(listed, syncMs)}/s); peak RSS MiB ${JSON.stringify(peak)}`,
+      );
+      runs.push({
+        entries,
+        listed,
+        rescans,
+        deadLetters: await dlq.countByReason(),
+        missing: listed - (await run.count()) - (await dlq.count()),
+        publishMs,
+        syncMs,
+        perSecond: rate(listed, syncMs),
+        peakRssMiB: peak,
+      });
+      // Saved after every size, so a long 100,000 run keeps the 10,000 figures.
+      await saveResult('memory', {
+        runs,
+        machine: endLoad(machine),
+        command: `pnpm bench:memory --entries ${sizes.join(',')}`,
+      });
+      for (const p of run.procs) await p.stop();
+    } finally {
+      await run.close();
+    }
+  } finally {
+    await relay.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+say(
+  `[memory] wrote ${await saveResult('memory', { runs, machine: endLoad(machine), command: `pnpm bench:memory --entries ${sizes.join(',')}` })}`,
+);
+// GUN clients used for seeding can leave timers behind; the figures are written.
+process.exit(0);

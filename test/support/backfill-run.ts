@@ -1,0 +1,224 @@
+/**
+ * The shape shared by the crash and fault tests and the benchmarks: N OIP records published on
+ * relay A (a share of them private) and registered in A's registry; a gun-sync node whose
+ * services run as real child processes, reading relay B (peered to A), with its own queue
+ * prefix and index; and the exact comparison of the index against the published set.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from '@elastic/elasticsearch';
+import type { Redis } from 'ioredis';
+import { createGunRegistryWriter, type RegistryWriter } from '@sync/gun-client';
+import { createSilentLogger } from '@sync/logging';
+import { JobName, QueueName, connectRedis, createProducer } from '@sync/queues';
+import { obliterateAll } from '@sync/queues/testing';
+import { startRelayPair } from '../../services/gun-relay/test/support.js';
+import { createPublisher, oipPut, putViaRelay, type Publisher } from './oip-publisher.js';
+import { waitFor } from './node.js';
+import { seedRecords, type SeedOptions } from './seed-records.js';
+import { startServiceProcess, type ServiceProcess } from './processes.js';
+
+export type RelayPair = Awaited<ReturnType<typeof startRelayPair>>;
+
+export interface PublishOptions {
+  /** Every n-th record is private (legacy shared key); 0 = none. Default 10 (10 %). */
+  privateEvery?: number;
+  /** Puts in flight. */
+  concurrency?: number;
+  localIdPrefix?: string;
+  onProgress?: (done: number) => void;
+}
+
+/** Publishes `total` records on `relayUrl` like OIP and registers them; returns their DIDs. */
+export async function publishRecords(
+  relayUrl: string,
+  writer: RegistryWriter,
+  publisher: Publisher,
+  total: number,
+  { privateEvery = 10, concurrency = 32, localIdPrefix = 'r', onProgress }: PublishOptions = {},
+): Promise<string[]> {
+  const dids: string[] = [];
+  for (let i = 0; i < total; i += concurrency) {
+    const batch = Array.from({ length: Math.min(concurrency, total - i) }, (_, k) => i + k);
+    await Promise.all(
+      batch.map(async (n) => {
+        const put = oipPut(publisher, {
+          localId: `${localIdPrefix}-${n}`,
+          recordType: 'post',
+          indexedAt: new Date(1_762_000_000_000 + n),
+          private: privateEvery > 0 && n % privateEvery === privateEvery - 1,
+          data: {
+            basic: { name: `Record ${n}`, description: `Benchmark record ${n}`, tagItems: ['x'] },
+            post: { articleText: `Text of record ${n}`.repeat(4) },
+          },
+        });
+        await putViaRelay(relayUrl, put);
+        await writer.register({
+          recordType: 'post',
+          soul: put.soul,
+          creatorPubKey: publisher.publicKey,
+          nodeId: 'node-a',
+        });
+        dids.push(`did:gun:${put.soul}`);
+      }),
+    );
+    onProgress?.(Math.min(i + concurrency, total));
+  }
+  return dids;
+}
+
+export interface BackfillRunOptions {
+  redisUrl: string;
+  elasticsearchUrl: string;
+  /** Defaults to relay B of the pair. */
+  gunPeers?: string;
+  env?: Record<string, string>;
+}
+
+export interface BackfillRun {
+  prefix: string;
+  index: string;
+  env: Record<string, string>;
+  redis: Redis;
+  es: Client;
+  procs: ServiceProcess[];
+  start(service: string, env?: Record<string, string>): ServiceProcess;
+  /** Starts discovery and waits until its worker runs. */
+  startDiscovery(): Promise<ServiceProcess>;
+  /** Queues a full registry scan (as the API's force-sync does). */
+  discover(force?: boolean): Promise<void>;
+  count(): Promise<number>;
+  /** Every document id in the index (ids are DIDs). */
+  ids(): Promise<string[]>;
+  waitForCount(n: number, timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Queue prefix, index and env of a node run as child processes; nothing starts yet. */
+export async function createBackfillRun(options: BackfillRunOptions): Promise<BackfillRun> {
+  const id = randomUUID().slice(0, 8);
+  const prefix = `fault-${id}`;
+  const index = `fault-records-${id}`;
+  const redis = await connectRedis(options.redisUrl, 'producer');
+  const es = new Client({ node: options.elasticsearchUrl });
+  const env: Record<string, string> = {
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: prefix,
+    ELASTICSEARCH_URL: options.elasticsearchUrl,
+    ELASTICSEARCH_INDEX: index,
+    SYNC_SEAL_KEY: randomBytes(32).toString('hex'),
+    GUN_CLIENT_MODE: 'http',
+    GUN_PEERS: options.gunPeers ?? '',
+    GUN_NODE_ID_OVERRIDE: 'node-b',
+    GUN_SYNC_RECORD_TYPES: 'post',
+    GUN_SYNC_INTERVAL: '600000',
+    DISCOVERY_LIVE: 'false',
+    PROBE_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const procs: ServiceProcess[] = [];
+  const discoverQueue = createProducer(QueueName.discover, { connection: redis, prefix });
+  const run: BackfillRun = {
+    prefix,
+    index,
+    env,
+    redis,
+    es,
+    procs,
+    start(service, extra = {}) {
+      const p = startServiceProcess(service, { ...env, ...extra });
+      procs.push(p);
+      return p;
+    },
+    async startDiscovery() {
+      const p = run.start('discovery');
+      await waitFor(
+        'the discovery worker',
+        async () => p.output().includes('discovery started'),
+        60_000,
+      );
+      return p;
+    },
+    async discover(force = false) {
+      await discoverQueue.add(JobName.discoverRegistry, {
+        scope: 'all',
+        force,
+        requestedBy: 'api',
+        requestedAt: new Date().toISOString(),
+      });
+    },
+    async count() {
+      await es.indices.refresh({ index, ignore_unavailable: true });
+      return (await es.count({ index, ignore_unavailable: true })).count;
+    },
+    async ids() {
+      await es.indices.refresh({ index, ignore_unavailable: true });
+      const out: string[] = [];
+      let after: string[] | undefined;
+      for (;;) {
+        const res = await es.search({
+          index,
+          size: 5000,
+          _source: false,
+          sort: [{ 'oip.did': 'asc' }],
+          ...(after ? { search_after: after } : {}),
+          query: { match_all: {} },
+        });
+        const hits = res.hits.hits;
+        for (const h of hits) if (h._id) out.push(h._id);
+        if (hits.length < 5000) return out;
+        after = hits.at(-1)?.sort as string[];
+      }
+    },
+    async waitForCount(n, timeoutMs) {
+      await waitFor(`${n} documents`, async () => (await run.count()) >= n, timeoutMs, 250);
+    },
+    async close() {
+      await Promise.all(procs.map((p) => p.kill()));
+      await discoverQueue.close().catch(() => undefined);
+      await obliterateAll(redis, prefix).catch(() => undefined);
+      await es.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
+      redis.disconnect();
+      await es.close();
+    },
+  };
+  return run;
+}
+
+/** A relay pair with `total` records (10 % private) on A; the pipeline reads B. */
+export async function startPublishedPair(
+  total: number,
+  options: SeedOptions = {},
+): Promise<{
+  pair: RelayPair;
+  writer: RegistryWriter;
+  publisher: Publisher;
+  expected: Set<string>;
+  close(): Promise<void>;
+}> {
+  const pair = await startRelayPair({ radisk: false });
+  const writer = createGunRegistryWriter({
+    mode: 'http',
+    peers: [pair.a.url],
+    writeTimeoutMs: 10_000,
+    readTimeoutMs: 5_000,
+    log: createSilentLogger(),
+  });
+  const publisher = createPublisher();
+  // Records as A's /put stores them and their registry entries, in batched GUN puts on A:
+  // seconds instead of a minute for a few hundred records on a busy 2-core machine.
+  const seeded = await seedRecords(pair.a.url, publisher, total, options);
+  if (seeded.unacknowledged > 0)
+    throw new Error(`${seeded.unacknowledged} seeding batches were not acknowledged by relay A`);
+  const expected = new Set(seeded.dids);
+  return {
+    pair,
+    writer,
+    publisher,
+    expected,
+    async close() {
+      await writer.close();
+      await pair.close();
+    },
+  };
+}
