@@ -110,16 +110,7 @@ try {
     gunPeers: relay.url,
     env: { LOG_LEVEL: 'info' },
   });
-  await run.startDiscovery();
-  const transform = run.start('transform');
-  const indexer = run.start('indexer');
-  await waitFor(
-    'transform and indexer',
-    async () =>
-      transform.output().includes('transform worker started') &&
-      indexer.output().includes('indexer started'),
-    60_000,
-  );
+  await run.startPipeline();
   const a0 = Date.now();
   await run.discover();
   // Every record the relay serves (c found them) must be indexed. A relay can answer a read of

@@ -13,7 +13,6 @@ import { createSilentLogger } from '@sync/logging';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
 import { createBackfillRun } from '../test/support/backfill-run.js';
 import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
-import { waitFor } from '../test/support/node.js';
 import {
   describeMachine,
   endLoad,
@@ -58,16 +57,7 @@ const run = await createBackfillRun({
   },
 });
 try {
-  await run.startDiscovery();
-  const transform = run.start('transform');
-  const indexer = run.start('indexer');
-  await waitFor(
-    'transform and indexer',
-    async () =>
-      transform.output().includes('transform worker started') &&
-      indexer.output().includes('indexer started'),
-    60_000,
-  );
+  await run.startPipeline();
   const publisher = createPublisher();
   const publishedAt = new Map<string, number>();
   const delays: number[] = [];

@@ -78,16 +78,7 @@ for (const entries of sizes) {
     );
     const run = await createBackfillRun({ ...services, gunPeers: relayUrl });
     try {
-      await run.startDiscovery();
-      const transform = run.start('transform');
-      const indexer = run.start('indexer');
-      await waitFor(
-        'transform and indexer',
-        async () =>
-          transform.output().includes('transform worker started') &&
-          indexer.output().includes('indexer started'),
-        60_000,
-      );
+      await run.startPipeline();
       const s0 = Date.now();
       await run.discover();
       // A partial index read leaves the rest to the next scan: force one when the count stalls.

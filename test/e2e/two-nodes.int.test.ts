@@ -21,20 +21,13 @@ import {
 } from '../support/oip-publisher.js';
 import { adminToken, startTestNode, waitFor, type TestNode } from '../support/node.js';
 import { scanRedisFor } from '../support/redis-scan.js';
+import { inBatches } from '../support/batches.js';
 
 const log = createSilentLogger();
 const marker = `PRIVATE-MARKER-${randomUUID()}`;
 const base = Date.parse('2026-11-01T10:00:00.000Z');
 const publicCount = 200;
 const privateCount = 20;
-
-async function inBatches<T>(
-  items: readonly T[],
-  size: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
-}
 
 describe('two nodes: A publishes, B syncs', () => {
   let pair: Awaited<ReturnType<typeof startRelayPair>>;

@@ -46,9 +46,7 @@ describe(`Elasticsearch stopped ${outageMs / 1000} s during a ${total}-record ba
   });
 
   it('ends with exactly the published set', async () => {
-    const discovery = await run.startDiscovery();
-    const transform = run.start('transform');
-    const indexer = run.start('indexer');
+    const { discovery, transform, indexer } = await run.startPipeline();
     await run.discover();
     await run.waitForCount(Math.floor(total * 0.25), 180_000);
     await proxy.cut();

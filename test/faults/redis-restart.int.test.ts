@@ -98,9 +98,7 @@ describe(`Redis restarted empty during a ${total}-record backfill`, () => {
   });
 
   it('restores completeness with the next scan: exactly the published set', async () => {
-    const discovery = await run.startDiscovery();
-    const transform = run.start('transform');
-    const indexer = run.start('indexer');
+    const { discovery, transform, indexer } = await run.startPipeline();
     await run.discover();
     await run.waitForCount(Math.floor(total * 0.3), 180_000);
     await killRedis(redis);

@@ -84,6 +84,12 @@ export interface BackfillRun {
   start(service: string, env?: Record<string, string>): ServiceProcess;
   /** Starts discovery and waits until its worker runs. */
   startDiscovery(): Promise<ServiceProcess>;
+  /** Starts discovery, transform and indexer and waits until each worker runs. */
+  startPipeline(): Promise<{
+    discovery: ServiceProcess;
+    transform: ServiceProcess;
+    indexer: ServiceProcess;
+  }>;
   /** Queues a full registry scan (as the API's force-sync does). */
   discover(force?: boolean): Promise<void>;
   count(): Promise<number>;
@@ -138,6 +144,19 @@ export async function createBackfillRun(options: BackfillRunOptions): Promise<Ba
         60_000,
       );
       return p;
+    },
+    async startPipeline() {
+      const discovery = await run.startDiscovery();
+      const transform = run.start('transform');
+      const indexer = run.start('indexer');
+      await waitFor(
+        'transform and indexer',
+        async () =>
+          transform.output().includes('transform worker started') &&
+          indexer.output().includes('indexer started'),
+        60_000,
+      );
+      return { discovery, transform, indexer };
     },
     async discover(force = false) {
       await discoverQueue.add(JobName.discoverRegistry, {

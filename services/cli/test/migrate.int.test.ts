@@ -19,6 +19,7 @@ import {
   type PutRequest,
 } from '../../../test/support/oip-publisher.js';
 import { runCli } from '../src/run.js';
+import { inBatches } from '../../../test/support/batches.js';
 
 const count = 1000;
 const id = randomUUID().slice(0, 8);
@@ -51,14 +52,6 @@ interface Captured {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-async function inBatches<T>(
-  items: readonly T[],
-  size: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
 describe('gun-sync migrate (1,000 OIP documents)', () => {
