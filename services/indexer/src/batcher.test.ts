@@ -53,6 +53,7 @@ function setup(
     maxBytes: number;
     maxInFlight: number;
     maxPending: number;
+    maxCallers: number;
   }> = {},
 ) {
   const clock = manualScheduler();
@@ -91,6 +92,29 @@ describe(createMicroBatcher.name, () => {
     sender.ok(0);
     expect(await Promise.all([a, b])).toEqual(['ok:a', 'ok:b']);
     expect(clock.pending()).toEqual([]);
+  });
+
+  it('sends at once when every caller that can exist is waiting, without waiting for the timer', async () => {
+    const { batcher, sender, clock } = setup({ maxItems: 10, maxCallers: 3 });
+    const first = [batcher.add('a', 1), batcher.add('b', 1)];
+    expect(sender.calls).toHaveLength(0);
+    expect(clock.pending()).toEqual([50]);
+    first.push(batcher.add('c', 1));
+    expect(sender.calls[0]).toMatchObject({ items: ['a', 'b', 'c'], reason: 'all-callers' });
+    expect(clock.pending()).toEqual([]);
+    sender.ok(0);
+    expect(await Promise.all(first)).toEqual(['ok:a', 'ok:b', 'ok:c']);
+  });
+
+  it('counts the items being sent as held callers', () => {
+    const { batcher, sender } = setup({ maxItems: 2, maxInFlight: 2, maxCallers: 3 });
+    void batcher.add('a', 1);
+    void batcher.add('b', 1); // full: sent, its two callers still wait
+    void batcher.add('c', 1); // the third and last caller
+    expect(sender.calls.map((c) => [c.items, c.reason])).toEqual([
+      [['a', 'b'], 'full'],
+      [['c'], 'all-callers'],
+    ]);
   });
 
   it('sends when the bytes reach maxBytes, and never puts more than maxBytes in one batch', async () => {

@@ -1,7 +1,9 @@
 /**
  * A micro-batcher: many concurrent callers each `add` one item and await its own result; items
  * are sent together, in arrival order, when a batch is full (count or bytes), when the oldest
- * waiting item has waited `flushMs`, or on `flush()`/`close()`. At most `maxInFlight` batches
+ * waiting item has waited `flushMs`, when every caller that can exist at once (`maxCallers`, the
+ * worker's job slots) is already held so nothing more can arrive, or on `flush()`/`close()`.
+ * At most `maxInFlight` batches
  * are being sent at once, and at most `maxPending` items are held (waiting or being sent): the
  * memory it uses is bounded, and an `add` beyond the bound is refused rather than queued.
  * Pure apart from the injected scheduler, so tests drive time by hand.
@@ -18,7 +20,7 @@ export const realScheduler: Scheduler = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export type FlushReason = 'full' | 'timer' | 'manual' | 'close';
+export type FlushReason = 'full' | 'all-callers' | 'timer' | 'manual' | 'close';
 
 export interface MicroBatcherOptions<I, R> {
   maxItems: number;
@@ -26,6 +28,12 @@ export interface MicroBatcherOptions<I, R> {
   flushMs: number;
   maxInFlight: number;
   maxPending: number;
+  /**
+   * How many callers can hold an item at once (a worker's concurrency). When that many items
+   * are held, no caller is left to add one before a batch returns: waiting for the timer would
+   * only add latency, so what waits is sent at once. Unset: no such bound is known.
+   */
+  maxCallers?: number;
   /** Sends one batch; must resolve with one result per item, in order. */
   send: (items: I[], reason: FlushReason) => Promise<R[]>;
   scheduler?: Scheduler;
@@ -65,6 +73,7 @@ export function createMicroBatcher<I, R>(options: MicroBatcherOptions<I, R>): Mi
     flushMs,
     maxInFlight,
     maxPending,
+    maxCallers = Number.POSITIVE_INFINITY,
     send,
     scheduler = realScheduler,
   } = options;
@@ -122,7 +131,13 @@ export function createMicroBatcher<I, R>(options: MicroBatcherOptions<I, R>): Mi
 
   function pump(): void {
     while (inFlight < maxInFlight && waiting.length > 0) {
-      const reason: FlushReason | undefined = closed ? 'close' : isFull() ? 'full' : due;
+      const reason: FlushReason | undefined = closed
+        ? 'close'
+        : isFull()
+          ? 'full'
+          : waiting.length + sending >= maxCallers
+            ? 'all-callers'
+            : due;
       if (!reason) break;
       const batch = take();
       if (waiting.length === 0) {

@@ -74,6 +74,8 @@ export function createDeps(
     maxInFlight: Math.max(1, Math.ceil(worker.concurrency / batch.maxDocs)),
     // Each active job holds at most one operation; twice that is a guard, never a queue.
     maxPending: worker.concurrency * 2,
+    // Once every job slot waits on a batch, no other document can come: send without waiting.
+    maxCallers: worker.concurrency,
     send: makeSendBulk({
       write: (ops) => bulkWrite(es, ops, refresh !== undefined ? { refresh } : {}),
       throttle,
