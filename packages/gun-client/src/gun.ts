@@ -5,6 +5,7 @@ export {
   countOpenPeers,
   createClientGun,
   createServerGun,
+  gunLoadMessages,
   gunState,
   type GunInstance,
   type GunRoot,

@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeGun, createServerGun } from '@sync/gun-client/gun';
+import { closeGun, createServerGun, gunLoadMessages } from '@sync/gun-client/gun';
 import type { Logger } from '@sync/logging';
 import { sendJson } from './http-io.js';
 import { createRelayStore } from './relay-store.js';
@@ -89,7 +89,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const address = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   log.info(
-    { url, dataDir, radisk, peers: peers.length, writeToken: Boolean(options.writeToken) },
+    {
+      url,
+      dataDir,
+      radisk,
+      peers: peers.length,
+      writeToken: Boolean(options.writeToken),
+      // gun's welcome line, which it would print on stdout when loaded.
+      gun: gunLoadMessages,
+    },
     'gun relay listening',
   );
 

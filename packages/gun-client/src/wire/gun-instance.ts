@@ -58,7 +58,29 @@ interface GunStatic {
 
 // gun is CommonJS and registers its Node modules (ws wire, radisk) on require.
 const require = createRequire(import.meta.url);
-const Gun = require('gun') as GunStatic;
+
+/**
+ * Loads gun, keeping what it prints while loading (its welcome line) off stdout: our stdout is
+ * one JSON log event per line. The lines are kept in `gunLoadMessages` for a service to log.
+ */
+function loadGun(): { gun: GunStatic; printed: string[] } {
+  const printed: string[] = [];
+  /* eslint-disable no-console -- the only place console is touched: to take gun's load-time lines */
+  const original = console.log;
+  console.log = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+  try {
+    return { gun: require('gun') as GunStatic, printed };
+  } finally {
+    console.log = original;
+  }
+  /* eslint-enable no-console */
+}
+
+const loaded = loadGun();
+const Gun = loaded.gun;
+
+/** What gun printed while it was loaded (its welcome line), for a service to log once. */
+export const gunLoadMessages: readonly string[] = loaded.printed;
 
 /** GUN's HAM state for a write made now (milliseconds, drift-corrected by GUN). */
 export function gunState(): number {
