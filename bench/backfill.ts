@@ -13,12 +13,14 @@
  * Prints records/s, (a)/(b), (a)/(c), every process's peak RSS, and writes
  * bench/results/backfill-<N>.json (docs/BENCHMARKS.md is generated from it).
  *
- *   pnpm bench:backfill [--records 10000] [--baseline-seconds 120] [--concurrency 32]
+ *   pnpm bench:backfill [--records 10000] [--baseline-seconds 120] [--concurrency N]
+ *                       [--set NAME=value ...]   (settings for the pipeline's services)
  */
 import { createDecipheriv, pbkdf2Sync, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
+import { gunVars } from '@sync/config';
 import { createGunRegistry, type RecordGraph } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import { startTestRelay } from '../services/gun-relay/test/support.js';
@@ -27,7 +29,9 @@ import { seedRecords } from '../test/support/seed-records.js';
 import { createPublisher } from '../test/support/oip-publisher.js';
 import { waitFor } from '../test/support/node.js';
 import {
+  cpuSeconds,
   describeMachine,
+  localServicePids,
   endLoad,
   localServices,
   peakRssMiB,
@@ -39,12 +43,25 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '10000' },
     'baseline-seconds': { type: 'string', default: '120' },
-    concurrency: { type: 'string', default: '32' },
+    /** Reads in flight for (c); default: the pipeline's GUN_HTTP_CONCURRENCY, so (a)/(c) compares like with like. */
+    concurrency: { type: 'string' },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
+const pipelineSettings = Object.fromEntries(
+  values.set.map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--set takes NAME=value; got "${pair}"`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  }),
+);
 const total = Number(values.records);
 const baselineMs = Number(values['baseline-seconds']) * 1000;
-const concurrency = Number(values.concurrency);
+const concurrency = Number(
+  values.concurrency ??
+    pipelineSettings.GUN_HTTP_CONCURRENCY ??
+    gunVars.GUN_HTTP_CONCURRENCY.default,
+);
 const log = createSilentLogger();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -108,9 +125,23 @@ try {
   const run = await createBackfillRun({
     ...services,
     gunPeers: relay.url,
-    env: { LOG_LEVEL: 'info' },
+    env: { LOG_LEVEL: 'info', ...pipelineSettings },
   });
   await run.startPipeline();
+  // CPU seconds each process spends during (a): the relay lives in this process.
+  const servicePids = localServicePids();
+  const cpuAt = () => ({
+    'bench (relay)': cpuSeconds(process.pid),
+    elasticsearch: cpuSeconds(servicePids.elasticsearch),
+    redis: cpuSeconds(servicePids.redis),
+    ...Object.fromEntries(
+      run.procs.map((p, i) => [
+        ['discovery', 'transform', 'indexer'][i] ?? `p${i}`,
+        cpuSeconds(p.child.pid),
+      ]),
+    ),
+  });
+  const cpu0 = cpuAt();
   const a0 = Date.now();
   await run.discover();
   // Every record the relay serves (c found them) must be indexed. A relay can answer a read of
@@ -144,10 +175,29 @@ try {
       peakRssMiB(p.child.pid),
     ]),
   );
-  const a = { records: fetched, ms: aMs, perSecond: rate(fetched, aMs), peakRssMiB: rss, rescans };
+  const cpu1 = cpuAt();
+  const cpuSecondsUsed = Object.fromEntries(
+    Object.entries(cpu1).map(([name, end]) => {
+      const start = cpu0[name as keyof typeof cpu0];
+      return [
+        name,
+        end === undefined || start === undefined ? undefined : Math.round((end - start) * 10) / 10,
+      ];
+    }),
+  );
+  const a = {
+    settings: pipelineSettings,
+    records: fetched,
+    ms: aMs,
+    perSecond: rate(fetched, aMs),
+    peakRssMiB: rss,
+    cpuSeconds: cpuSecondsUsed,
+    rescans,
+  };
   say(
     `[backfill] (a) gun-sync pipeline: ${fetched} records in ${aMs} ms = ${a.perSecond}/s; peak RSS MiB ${JSON.stringify(rss)}`,
   );
+  say(`[backfill] (a) CPU seconds during the run: ${JSON.stringify(cpuSecondsUsed)}`);
 
   // (d) raw _bulk of the same documents into a fresh index.
   const docs: { id: string; source: unknown }[] = [];
@@ -258,7 +308,7 @@ try {
     },
     benchProcessPeakRssMiB: selfRss,
     machine: endLoad(machine),
-    command: `pnpm bench:backfill --records ${total}`,
+    command: `pnpm bench:backfill --records ${total}${values.set.map((p) => ` --set ${p}`).join('')}`,
   });
   say(
     `[backfill] (a)/(b) = ${(results.ratios as { aOverB: number }).aOverB}x   (a)/(c) = ${(results.ratios as { aOverC: number }).aOverC}   (a)/(d) = ${(results.ratios as { aOverD: number }).aOverD}`,

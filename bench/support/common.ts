@@ -46,6 +46,33 @@ export function peakRssMiB(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU time (user + system) a live process has used so far, in seconds; undefined once gone. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Math.round((ticks / 100) * 10) / 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids of the quick start's Elasticsearch and Redis (from .local/), to count their CPU time. */
+export function localServicePids(): { elasticsearch?: number; redis?: number } {
+  const read = (name: string): number | undefined => {
+    try {
+      const pid = Number(readFileSync(`${root}.local/${name}/${name}.pid`, 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return { elasticsearch: read('elasticsearch'), redis: read('redis') };
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

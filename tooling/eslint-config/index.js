@@ -34,6 +34,7 @@ export function createConfig({ tsconfigRootDir }) {
         '.cache/**',
         '.local/**',
         'artifacts/**',
+        '.scratch/**',
       ],
     },
     js.configs.recommended,

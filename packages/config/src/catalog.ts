@@ -176,9 +176,9 @@ export const gunVars = {
   }),
   GUN_HTTP_CONCURRENCY: intVar({
     description:
-      'Requests in flight (and keep-alive sockets) per peer; in wire mode, reads in flight while resolving one index',
-    example: '8',
-    default: '8',
+      "Requests in flight (and keep-alive sockets) per peer; in wire mode, reads in flight while resolving one index. A read waits out a relay's settle time, so throughput grows with this (docs/BENCHMARKS.md)",
+    example: '32',
+    default: '32',
     min: 1,
     max: 256,
   }),
@@ -317,9 +317,9 @@ export const discoveryVars = {
 export const transformVars = {
   TRANSFORM_CONCURRENCY: intVar({
     description:
-      'Records one transform worker processes at the same time (GUN reads, decryption, conversion)',
-    example: '16',
-    default: '16',
+      'Records one transform worker processes at the same time (GUN reads, decryption, conversion); its reads share GUN_HTTP_CONCURRENCY',
+    example: '32',
+    default: '32',
     min: 1,
     max: 256,
   }),
