@@ -3,6 +3,12 @@
  * decrypt failure, bad signature under enforce, an Elasticsearch mapping rejection). One entry
  * per soul with its reason, detail (never record content), first and last failure and attempts.
  * Retrying re-runs discovery for the soul; the entry stays until it succeeds or is dropped.
+ *
+ * Counting and listing by reason never read the whole set: each soul's reason, a count per
+ * reason and a time-ordered set per reason are kept beside the entries, changed in the same
+ * Lua script as the entry, so replicas recording and dropping at once cannot skew them. (Keys
+ * of the per-reason sets are built in the script from a prefix: fine on one Redis, which is
+ * what BullMQ's queues need as well.)
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -43,6 +49,57 @@ export interface DeadLetters {
 }
 
 const maxDetail = 1_000;
+const page = 500;
+
+/** Moves `soul`'s reason bookkeeping to ARGV reason (KEYS: reason-of, counts; ARGV[4] prefix). */
+const setReasonLua = `
+local function setReason(soul, reason, at, prefix)
+  local old = redis.call('HGET', KEYS[1], soul)
+  if old and old ~= reason then
+    redis.call('ZREM', prefix .. old, soul)
+    if redis.call('HINCRBY', KEYS[2], old, -1) <= 0 then redis.call('HDEL', KEYS[2], old) end
+  end
+  if old ~= reason then
+    redis.call('HINCRBY', KEYS[2], reason, 1)
+    redis.call('HSET', KEYS[1], soul, reason)
+  end
+  redis.call('ZADD', prefix .. reason, at, soul)
+end
+`;
+
+/** KEYS: reason-of, counts, letters, first, attempts, by-time. ARGV: soul, reason, at, prefix, json. */
+const recordScript = `${setReasonLua}
+local soul, at = ARGV[1], ARGV[3]
+setReason(soul, ARGV[2], at, ARGV[4])
+redis.call('HSET', KEYS[3], soul, ARGV[5])
+redis.call('HSETNX', KEYS[4], soul, at)
+local attempts = redis.call('HINCRBY', KEYS[5], soul, 1)
+redis.call('ZADD', KEYS[6], at, soul)
+return {attempts, redis.call('HGET', KEYS[4], soul)}
+`;
+
+/** KEYS: reason-of, counts, letters, first, attempts, by-time. ARGV: soul, prefix. */
+const removeScript = `
+local soul = ARGV[1]
+local old = redis.call('HGET', KEYS[1], soul)
+if old then
+  redis.call('ZREM', ARGV[2] .. old, soul)
+  if redis.call('HINCRBY', KEYS[2], old, -1) <= 0 then redis.call('HDEL', KEYS[2], old) end
+  redis.call('HDEL', KEYS[1], soul)
+end
+local removed = redis.call('HDEL', KEYS[3], soul)
+redis.call('HDEL', KEYS[4], soul)
+redis.call('HDEL', KEYS[5], soul)
+redis.call('ZREM', KEYS[6], soul)
+return removed
+`;
+
+/** Adds the reason bookkeeping of an entry recorded before it existed (KEYS: reason-of, counts). */
+const indexScript = `${setReasonLua}
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+setReason(ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+return 1
+`;
 
 export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
   const keys = stateKeys(prefix);
@@ -63,11 +120,51 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
       return result.success ? [result.data] : [];
     });
   };
-  const all = async (): Promise<DeadLetter[]> =>
-    load(await redis.zrevrange(keys.deadLettersByTime, 0, -1));
+  const scriptKeys = [
+    keys.deadLettersReasonOf,
+    keys.deadLettersReasonCounts,
+    keys.deadLetters,
+    keys.deadLettersFirst,
+    keys.deadLettersAttempts,
+    keys.deadLettersByTime,
+  ];
+  /**
+   * Entries recorded before the per-reason bookkeeping existed are indexed once, page by page,
+   * when the counts show fewer souls than the set holds.
+   */
+  const ensureReasonIndex = async (): Promise<void> => {
+    const [indexed, total] = await Promise.all([
+      redis.hlen(keys.deadLettersReasonOf),
+      redis.zcard(keys.deadLettersByTime),
+    ]);
+    if (indexed >= total) return;
+    for (let start = 0; start < total; start += page) {
+      const scored = await redis.zrange(
+        keys.deadLettersByTime,
+        start,
+        start + page - 1,
+        'WITHSCORES',
+      );
+      const souls = scored.filter((_, i) => i % 2 === 0);
+      const loaded = new Map((await load(souls)).map((d) => [d.soul, d]));
+      for (const [i, soul] of souls.entries()) {
+        // An entry that cannot be read is still counted, under a reason of its own.
+        const d = loaded.get(soul);
+        await redis.eval(
+          indexScript,
+          2,
+          keys.deadLettersReasonOf,
+          keys.deadLettersReasonCounts,
+          soul,
+          d?.reason ?? 'unreadable-entry',
+          d?.lastFailedAt ?? Number(scored[i * 2 + 1]),
+          keys.deadLettersByReasonPrefix,
+        );
+      }
+    }
+  };
   return {
     async record({ soul, did, stage, reason, detail, at }) {
-      // One MULTI, no read-modify-write: concurrent failures of one soul all count.
       const last = {
         soul,
         ...(did ? { did } : {}),
@@ -76,49 +173,50 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
         detail: detail.slice(0, maxDetail),
         lastFailedAt: at,
       };
-      const replies = await redis
-        .multi()
-        .hset(keys.deadLetters, soul, JSON.stringify(last))
-        .hsetnx(keys.deadLettersFirst, soul, at)
-        .hincrby(keys.deadLettersAttempts, soul, 1)
-        .zadd(keys.deadLettersByTime, at, soul)
-        .hget(keys.deadLettersFirst, soul)
-        .exec();
-      const attempts = Number(replies?.[2]?.[1] ?? 1);
-      const firstFailedAt = Number(replies?.[4]?.[1] ?? at);
-      return { ...last, firstFailedAt, attempts };
+      // One script, no read-modify-write: concurrent failures of one soul all count.
+      const [attempts, firstFailedAt] = (await redis.eval(
+        recordScript,
+        scriptKeys.length,
+        ...scriptKeys,
+        soul,
+        reason,
+        at,
+        keys.deadLettersByReasonPrefix,
+        JSON.stringify(last),
+      )) as [number, string];
+      return { ...last, firstFailedAt: Number(firstFailedAt), attempts: Number(attempts) };
     },
     async get(soul) {
       return (await load([soul]))[0];
     },
     async list({ reason, offset = 0, limit = 50 } = {}) {
-      if (!reason) {
-        const total = await redis.zcard(keys.deadLettersByTime);
-        return {
-          total,
-          items: await load(
-            await redis.zrevrange(keys.deadLettersByTime, offset, offset + limit - 1),
-          ),
-        };
-      }
-      const matching = (await all()).filter((d) => d.reason === reason);
-      return { total: matching.length, items: matching.slice(offset, offset + limit) };
+      if (reason) await ensureReasonIndex();
+      const key = reason ? `${keys.deadLettersByReasonPrefix}${reason}` : keys.deadLettersByTime;
+      const [total, souls] = await Promise.all([
+        redis.zcard(key),
+        redis.zrevrange(key, offset, offset + limit - 1),
+      ]);
+      return { total, items: await load(souls) };
     },
     async remove(soul) {
-      const replies = await redis
-        .multi()
-        .hdel(keys.deadLetters, soul)
-        .hdel(keys.deadLettersFirst, soul)
-        .hdel(keys.deadLettersAttempts, soul)
-        .zrem(keys.deadLettersByTime, soul)
-        .exec();
-      return Number(replies?.[0]?.[1] ?? 0) > 0;
+      const removed = await redis.eval(
+        removeScript,
+        scriptKeys.length,
+        ...scriptKeys,
+        soul,
+        keys.deadLettersByReasonPrefix,
+      );
+      return Number(removed) > 0;
     },
     count: () => redis.zcard(keys.deadLettersByTime),
     async countByReason() {
-      const counts: Record<string, number> = {};
-      for (const d of await all()) counts[d.reason] = (counts[d.reason] ?? 0) + 1;
-      return counts;
+      await ensureReasonIndex();
+      const raw = await redis.hgetall(keys.deadLettersReasonCounts);
+      return Object.fromEntries(
+        Object.entries(raw)
+          .map(([reason, n]) => [reason, Number(n)] as const)
+          .filter(([, n]) => n > 0),
+      );
     },
   };
 }

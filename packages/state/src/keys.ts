@@ -9,6 +9,11 @@ export function stateKeys(prefix: string) {
     deadLettersByTime: `${base}:dlq:by-time`,
     deadLettersFirst: `${base}:dlq:first`,
     deadLettersAttempts: `${base}:dlq:attempts`,
+    /** soul → its current reason, and reason → how many souls have it: counts without a scan. */
+    deadLettersReasonOf: `${base}:dlq:reason-of`,
+    deadLettersReasonCounts: `${base}:dlq:reason-counts`,
+    /** One sorted set (soul by last failure) per reason: `${deadLettersByReasonPrefix}<reason>`. */
+    deadLettersByReasonPrefix: `${base}:dlq:by-reason:`,
     stats: `${base}:stats`,
     statsMinute: (minute: number) => `${base}:stats:m:${minute}`,
     cycles: `${base}:cycles`,

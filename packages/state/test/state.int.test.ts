@@ -7,6 +7,7 @@ import {
   createStats,
   createTombstones,
   createWatermarks,
+  stateKeys,
 } from '../src/index.js';
 
 import { serviceUrls } from '../../../test/services.js';
@@ -86,6 +87,97 @@ describe('Redis state', () => {
     expect(await dlq.remove('a:1')).toBe(true);
     expect(await dlq.remove('a:1')).toBe(false);
     expect(await dlq.count()).toBe(1);
+  });
+
+  it('keeps counts and lists per reason without reading the set, as reasons change and entries go', async () => {
+    const dlq = createDeadLetters(redis, prefix);
+    const at = (n: number) => 1_000 + n;
+    // 60 souls recorded concurrently, a third of them twice with a second reason.
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        dlq.record({
+          soul: `s:${i}`,
+          stage: 'transform',
+          reason: i % 2 === 0 ? 'invalid-record' : 'decrypt-failed',
+          detail: 'x',
+          at: at(i),
+        }),
+      ),
+    );
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        dlq.record({
+          soul: `s:${i * 3}`,
+          stage: 'index',
+          reason: 'es-rejected',
+          detail: 'y',
+          at: at(100 + i),
+        }),
+      ),
+    );
+    // Moved: s:0, s:3, …, s:57 (10 of them even, 10 odd).
+    expect(await dlq.countByReason()).toEqual({
+      'invalid-record': 20,
+      'decrypt-failed': 20,
+      'es-rejected': 20,
+    });
+    const rejected = await dlq.list({ reason: 'es-rejected', offset: 5, limit: 10 });
+    expect(rejected.total).toBe(20);
+    // Newest first: the 20 were recorded at 1100..1119 for s:0..s:57.
+    expect(rejected.items.map((d) => d.soul)).toEqual(
+      Array.from({ length: 10 }, (_, k) => `s:${(14 - k) * 3}`),
+    );
+    expect(
+      (await dlq.list({ reason: 'invalid-record' })).items.every(
+        (d) => d.reason === 'invalid-record',
+      ),
+    ).toBe(true);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => dlq.remove(`s:${i * 3}`)));
+    expect(await dlq.countByReason()).toEqual({ 'invalid-record': 20, 'decrypt-failed': 20 });
+    expect((await dlq.list({ reason: 'es-rejected' })).total).toBe(0);
+    expect(await dlq.count()).toBe(40);
+  });
+
+  it('counts entries recorded before the per-reason bookkeeping existed, once', async () => {
+    const keys = stateKeys(prefix);
+    // The earlier layout: entry, first failure, attempts and time only.
+    for (const [soul, reason] of [
+      ['old:1', 'invalid-record'],
+      ['old:2', 'invalid-record'],
+      ['old:3', 'bad-signature'],
+    ] as const) {
+      const entry = { soul, stage: 'transform', reason, detail: 'd', lastFailedAt: 5 };
+      await redis
+        .multi()
+        .hset(keys.deadLetters, soul, JSON.stringify(entry))
+        .hset(keys.deadLettersFirst, soul, 5)
+        .hset(keys.deadLettersAttempts, soul, 1)
+        .zadd(keys.deadLettersByTime, 5, soul)
+        .exec();
+    }
+    await redis.zadd(keys.deadLettersByTime, 6, 'old:lost'); // its entry is gone
+    const dlq = createDeadLetters(redis, prefix);
+    expect(await dlq.countByReason()).toEqual({
+      'invalid-record': 2,
+      'bad-signature': 1,
+      'unreadable-entry': 1,
+    });
+    await dlq.record({
+      soul: 'old:1',
+      stage: 'transform',
+      reason: 'bad-signature',
+      detail: 'd',
+      at: 7,
+    });
+    expect(await dlq.countByReason()).toEqual({
+      'invalid-record': 1,
+      'bad-signature': 2,
+      'unreadable-entry': 1,
+    });
+    expect((await dlq.list({ reason: 'bad-signature' })).items.map((d) => d.soul)).toEqual([
+      'old:1',
+      'old:3',
+    ]);
   });
 
   it('aggregates stats for every replica', async () => {

@@ -112,6 +112,28 @@ describe('POST /api/dead-letters/retry', () => {
     expect(retried[0]?.sort()).toEqual(['aaaaaaaaaaaa:1', 'aaaaaaaaaaaa:3']);
   });
 
+  it('retries a large reason page by page, showing the first 100 job ids', async () => {
+    const { control, retried } = recordingControl();
+    const many = memoryDeadLetters(
+      Array.from({ length: 2_500 }, (_, i) =>
+        aDeadLetter(`aaaaaaaaaaaa:${i}`, 'incomplete-record', { lastFailedAt: now - i }),
+      ),
+    );
+    app = await buildApp(testDeps({ deadLetters: many, control }));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/retry',
+      headers: bearer,
+      payload: { reason: 'incomplete-record' },
+    });
+    expect(res.statusCode).toBe(202);
+    const body = res.json<{ requested: number; jobIds: string[] }>();
+    expect(body.requested).toBe(2_500);
+    expect(body.jobIds).toHaveLength(100);
+    expect(retried.map((chunk) => chunk.length)).toEqual([1_000, 1_000, 500]);
+    expect(new Set(retried.flat()).size).toBe(2_500);
+  });
+
   it('answers 404 for a soul that is not dead-lettered', async () => {
     const { control, retried } = recordingControl();
     app = await buildApp(testDeps({ deadLetters: letters(), control }));

@@ -27,6 +27,7 @@ export interface DeadLetterRoutesOptions {
 
 const base = '/api/dead-letters';
 const shownJobIds = 100;
+const retryPage = 1_000;
 const notFound = (soul: string) => ({
   statusCode: 404,
   code: 'SYNC_NOT_DEAD_LETTERED',
@@ -92,20 +93,26 @@ export const deadLetterRoutes: FastifyPluginAsyncTypebox<DeadLetterRoutesOptions
     },
     async (request, reply) => {
       const { soul, reason } = request.body;
-      let souls: string[];
       if (soul !== undefined) {
         if (!(await deadLetters.get(soul))) return reply.code(404).send(notFound(soul));
-        souls = [soul];
-      } else {
-        // Filtering by reason reads the whole set in one go anyway; take every match at once.
-        const all = await deadLetters.list({ reason, offset: 0, limit: Number.MAX_SAFE_INTEGER });
-        souls = all.items.map((d) => d.soul);
+        const jobIds = await control.retrySouls([soul]);
+        request.log.info({ count: 1 }, 'dead letters retried');
+        return reply.code(202).send({ requested: 1, jobIds });
       }
-      const jobIds = await control.retrySouls(souls);
-      request.log.info({ count: souls.length, reason }, 'dead letters retried');
-      return reply
-        .code(202)
-        .send({ requested: souls.length, jobIds: jobIds.slice(0, shownJobIds) });
+      // Page through the reason's own set: memory stays bounded however many there are. The
+      // entries stay until their records sync, so the pages do not shift under the loop.
+      let requested = 0;
+      const jobIds: string[] = [];
+      for (let offset = 0; ; offset += retryPage) {
+        const page = await deadLetters.list({ reason, offset, limit: retryPage });
+        if (page.items.length === 0) break;
+        const ids = await control.retrySouls(page.items.map((d) => d.soul));
+        requested += page.items.length;
+        jobIds.push(...ids.slice(0, shownJobIds - jobIds.length));
+        if (offset + retryPage >= page.total) break;
+      }
+      request.log.info({ count: requested, reason }, 'dead letters retried');
+      return reply.code(202).send({ requested, jobIds });
     },
   );
 
