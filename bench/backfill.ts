@@ -316,7 +316,9 @@ try {
   say(
     `[backfill] bench process (relay + raw reader + baseline + bulk) peak RSS ${selfRss} MiB; load at end ${(results.machine as { loadAtEnd: number[] }).loadAtEnd.join(' ')}`,
   );
-  say(`[backfill] wrote ${await saveResult(`backfill-${total}`, results)}`);
+  // Runs with other settings are kept beside the default one, for the report to compare.
+  const name = `backfill-${total}${values.set.length > 0 ? `-${values.set.join('-').replace(/[^\w=.-]/g, '_')}` : ''}`;
+  say(`[backfill] wrote ${await saveResult(name, results)}`);
 } finally {
   await es.close();
   await relay.close();

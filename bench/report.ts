@@ -4,20 +4,8 @@
  * run the benchmarks, then `pnpm bench:report`.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { root } from './support/common.js';
+import { root, type Machine } from './support/common.js';
 
-interface Machine {
-  at: string;
-  cpu: string;
-  cores: number;
-  memoryGiB: number;
-  loadAtStart: number[];
-  loadAtEnd?: number[];
-  node: string;
-  elasticsearch: string;
-  redis: string;
-  gitCommit: string;
-}
 interface Stage {
   records: number;
   ms: number;
@@ -27,6 +15,8 @@ interface Stage {
   privateRecords?: number;
   timeLimitedMs?: number;
   concurrency?: number;
+  cpuSeconds?: Record<string, number | undefined>;
+  settings?: Record<string, string>;
 }
 interface Backfill {
   records: number;
@@ -84,6 +74,13 @@ const rss = (r: Record<string, number | undefined> | undefined) =>
         .join(', ')
     : 'n/a';
 
+/** The pipeline settings a backfill run changed from the defaults, or '' for the defaults. */
+function settingsOf(b: Backfill): string {
+  return Object.entries(b.a.settings ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
 const out: string[] = [
   '# Benchmarks',
   '',
@@ -95,27 +92,32 @@ const out: string[] = [
 
 const backfills = existsSync(dir)
   ? readdirSync(dir)
-      .filter((f) => /^backfill-\d+\.json$/.test(f))
+      .filter((f) => /^backfill-\d+(-.+)?\.json$/.test(f))
       .map((f) => read<Backfill>(f.replace(/\.json$/, '')))
       .filter((b): b is Backfill => b !== undefined)
-      .sort((x, y) => x.records - y.records)
+      .sort((x, y) => x.records - y.records || settingsOf(x).localeCompare(settingsOf(y)))
   : [];
 out.push('## Backfill: pipeline vs the seed algorithm vs the physical limit', '');
 if (backfills.length === 0) out.push('_Not run yet: `pnpm bench:backfill`._', '');
 for (const b of backfills) {
   out.push(
-    `### ${fmt(b.records)} records (10 % private)`,
+    `### ${fmt(b.records)} records (10 % private), ${settingsOf(b) ? `pipeline with ${settingsOf(b)}` : 'default settings'}`,
     '',
     `\`${b.command}\``,
     '',
     '| | what | records | time | records/s | peak RSS (MiB) |',
     '|---|---|---:|---:|---:|---|',
-    `| (a) | gun-sync pipeline, registry → Elasticsearch complete (discovery, transform, indexer as child processes, default settings)${b.a.rescans ? `; ${b.a.rescans} extra scan(s) queued when the count did not move for 15 s` : ''} | ${fmt(b.a.records)} | ${fmt(b.a.ms)} ms | **${fmt(b.a.perSecond)}** | ${rss(b.a.peakRssMiB)} |`,
+    `| (a) | gun-sync pipeline, registry → Elasticsearch complete (discovery, transform, indexer as child processes${settingsOf(b) ? `; ${settingsOf(b)}` : ', default settings'})${b.a.rescans ? `; ${b.a.rescans} extra scan(s) queued when the count did not move for 15 s` : ''} | ${fmt(b.a.records)} | ${fmt(b.a.ms)} ms | **${fmt(b.a.perSecond)}** | ${rss(b.a.peakRssMiB)} |`,
     `| (b) | BASELINE: the seed's algorithm re-implemented (sequential; exists check, fetch, PBKDF2 per private record, one index call with refresh: wait_for per record)${b.b.timeLimitedMs ? `, stopped after ${fmt(b.b.timeLimitedMs / 1000)} s` : ''} | ${fmt(b.b.records)} (${fmt(b.b.privateRecords)} private) | ${fmt(b.b.ms)} ms | ${fmt(b.b.perSecond)} | in the bench process |`,
     `| (c) | limit: raw GUN read (index walk + record fetch, HTTP, ${fmt(b.c.concurrency)} in flight, nothing else) | ${fmt(b.c.records)} | ${fmt(b.c.ms)} ms | ${fmt(b.c.perSecond)} | in the bench process |`,
     `| (d) | raw Elasticsearch \`_bulk\` of the same documents (1,000 per request) | ${fmt(b.d.records)} | ${fmt(b.d.ms)} ms | ${fmt(b.d.perSecond)} | — |`,
     '',
     `- **(a)/(b) = ${b.ratios.aOverB}×** the seed algorithm; **(a)/(c) = ${b.ratios.aOverC}** of the raw GUN read rate; (a)/(d) = ${b.ratios.aOverD} of raw \`_bulk\`.`,
+    ...(b.a.cpuSeconds
+      ? [
+          `- CPU seconds each process used during (a), out of ${fmt(Math.round((b.a.ms / 1000) * b.machine.cores))} core-seconds available: ${rss(b.a.cpuSeconds)}.`,
+        ]
+      : []),
     `- Seeding (records stored exactly as the relay's \`/put\` stores them, plus their registry entries, in batched GUN puts) ran at ${fmt(b.publish.perSecond)} records/s. The bench process (in-process relay, raw reader, baseline, bulk) peaked at ${fmt(b.benchProcessPeakRssMiB)} MiB.`,
     `- Machine: ${machineLine(b.machine)}`,
     '',
@@ -178,7 +180,8 @@ out.push(
   '## Notes',
   '',
   "- (b) is a re-implementation for measurement, labelled BASELINE everywhere: the seed's per-record work in order (one GET of the type index node, then per soul an `exists` check, the record fetch, a PBKDF2-SHA256 derivation of 100,000 iterations for a private record, one `index` call with `refresh: wait_for`). `refresh: wait_for` waits for the next index refresh (1 s by default), which bounds it near 1 record/s whatever the machine; it runs time-limited and its rate is taken over the records it finished.",
-  '- (c) and (a) read the same relay over its HTTP API; (c) does nothing but walk the index and fetch each record (32 reads in flight), so (a)/(c) is how close the whole pipeline (validation, decryption, signature check, sealing, queues, bulk indexing with versions) comes to the read limit.',
+  "- (c) and (a) read the same relay over its HTTP API with the same number of reads in flight (the pipeline's `GUN_HTTP_CONCURRENCY`, unless `--concurrency` says otherwise); (c) does nothing but walk the index and fetch each record, so (a)/(c) is how close the whole pipeline (validation, decryption, signature check, sealing, queues, bulk indexing with versions) comes to the read limit.",
+  '- A relay read is latency-bound, not CPU-bound: the relay answers a node once GUN has been quiet for its settle time (30 ms), and a record is several nodes read one after another. Reads in flight therefore set the read rate (compare the runs above with other settings and their CPU seconds); `GUN_HTTP_CONCURRENCY` and `TRANSFORM_CONCURRENCY` are the knobs, within what the peer relay accepts.',
   '- The pipeline reads the legacy type index as one node; a relay may answer a read of a node with tens of thousands of fields partially, and the next scan (scheduled, or queued by the benchmark when the count stalls) enqueues the rest. The number of forced scans is reported.',
   '',
   '## Reliability',

@@ -100,6 +100,13 @@ function tryRun(cmd: string, args: string[]): string {
   }
 }
 
+/** The commit that ran, with "-dirty" when tracked files had changes not in it. */
+function gitCommit(): string {
+  const head = tryRun('git', ['rev-parse', '--short', 'HEAD']);
+  const changes = tryRun('git', ['status', '--porcelain', '--untracked-files=no']);
+  return changes !== '' && changes !== 'unknown' ? `${head}-dirty` : head;
+}
+
 export async function describeMachine(services: LocalServices): Promise<Machine> {
   let elasticsearch = 'unknown';
   try {
@@ -119,7 +126,7 @@ export async function describeMachine(services: LocalServices): Promise<Machine>
     node: process.version,
     elasticsearch,
     redis: /redis_version:(\S+)/.exec(redisInfo)?.[1] ?? 'unknown',
-    gitCommit: tryRun('git', ['rev-parse', '--short', 'HEAD']),
+    gitCommit: gitCommit(),
   };
 }
 
