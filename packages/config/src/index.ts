@@ -50,3 +50,4 @@ export {
   type GunSettings,
   type RedisSettings,
 } from './settings.js';
+export { loadSyncNodeEnv } from './sync-node.js';

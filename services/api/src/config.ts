@@ -1,40 +1,14 @@
-import {
-  apiVars,
-  baseSettings,
-  baseVars,
-  configFingerprint,
-  elasticsearchRules,
-  elasticsearchSettings,
-  elasticsearchVars,
-  gunSettings,
-  gunVars,
-  loadEnv,
-  redisSettings,
-  redisVars,
-  syncRules,
-  syncSettings,
-  syncVars,
-  type EnvSource,
-} from '@sync/config';
+import { apiVars, loadSyncNodeEnv, type EnvSource } from '@sync/config';
 import pkg from '../package.json' with { type: 'json' };
-
-const vars = {
-  ...baseVars,
-  ...redisVars,
-  ...elasticsearchVars,
-  ...gunVars,
-  ...syncVars,
-  ...apiVars,
-};
 
 /** Flat env in, nested config out: callers never see env names. */
 export function loadApiConfig(source: EnvSource) {
-  const env = loadEnv(vars, source, { rules: (e) => [...elasticsearchRules(e), ...syncRules(e)] });
+  const { env, settings, fingerprint } = loadSyncNodeEnv(apiVars, source);
   // The API answers its own probes (/healthz, /readyz): no separate probe server.
-  const { probe: _probe, ...base } = baseSettings(env);
+  const { probe: _probe, ...shared } = settings;
   return {
     version: pkg.version,
-    ...base,
+    ...shared,
     http: {
       host: env.API_HOST,
       port: env.API_PORT,
@@ -42,10 +16,6 @@ export function loadApiConfig(source: EnvSource) {
       healthAuth: env.API_HEALTH_AUTH,
       checkTimeoutMs: env.API_CHECK_TIMEOUT_MS,
     },
-    redis: redisSettings(env),
-    elasticsearch: elasticsearchSettings(env),
-    gun: gunSettings(env),
-    sync: syncSettings(env),
     health: {
       maxScanAgeMs: env.HEALTH_MAX_SCAN_AGE_MS ?? 2 * env.GUN_SYNC_INTERVAL,
       maxStallMs: env.HEALTH_MAX_STALL_MS,
@@ -53,7 +23,7 @@ export function loadApiConfig(source: EnvSource) {
       maxErrorPercent: env.HEALTH_MAX_ERROR_PERCENT,
       minSamples: env.HEALTH_MIN_SAMPLES,
     },
-    fingerprint: configFingerprint(vars, env),
+    fingerprint,
   } as const;
 }
 
