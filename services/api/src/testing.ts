@@ -2,11 +2,13 @@
  * In-memory fakes of the API's narrow interfaces, for `app.inject()` unit tests. The real
  * implementations (Redis stats and dead letters, BullMQ queues) are covered by test/*.int.test.ts.
  */
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Registry } from 'prom-client';
+import { afterEach } from 'vitest';
 import type { Registration } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import type { DeadLetter, DeadLetters, StatsSnapshot } from '@sync/state';
-import type { ApiDeps } from './app.js';
+import { buildApp, type ApiApp, type ApiDeps } from './app.js';
 import { loadApiConfig } from './config.js';
 import { jobStates, type QueueState } from './pipeline-view.js';
 import type { ScanRequest, ScanStatus, SyncControl } from './sync-control.js';
@@ -144,5 +146,48 @@ export function testDeps(over: Partial<ApiDeps> = {}): ApiDeps {
     dashboardQueues: [],
     now: () => now,
     ...over,
+  };
+}
+
+/** A request body as `app.inject()` takes it (usually a plain object, sent as JSON). */
+export type Payload = InjectOptions['payload'];
+
+/** One request against the test's app: method, URL and an optional body. */
+export type Send = (
+  method: NonNullable<InjectOptions['method']>,
+  url: string,
+  payload?: Payload,
+) => Promise<LightMyRequestResponse>;
+
+/**
+ * One app per test, built from `testDeps` and closed after each test even when an assertion
+ * fails, so route tests do not each repeat the `let app` / `afterEach` / `inject` set-up.
+ * Call it at the top of a test file (it registers the `afterEach`), then `build()` in each test.
+ */
+export function useTestApp() {
+  let app: ApiApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  const as =
+    (headers: Record<string, string>): Send =>
+    (method, url, payload) => {
+      if (!app) throw new Error('useTestApp: build() the app before sending a request');
+      return app.inject({ method, url, headers, payload });
+    };
+  return {
+    /** Builds this test's app from `testDeps(over)` (closing one built before in the test). */
+    async build(over: Partial<ApiDeps> = {}): Promise<ApiApp> {
+      await app?.close();
+      app = await buildApp(testDeps(over));
+      return app;
+    },
+    /** Sends with the given headers (Basic auth, a wrong token, ...). */
+    as,
+    /** Sends with the admin bearer token. */
+    admin: as(bearer),
+    /** Sends without credentials. */
+    anonymous: as({}),
   };
 }

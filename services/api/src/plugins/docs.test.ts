@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type ApiApp } from '../app.js';
-import { testDeps } from '../testing.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../testing.js';
 
-let app: ApiApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const t = useTestApp();
 
 interface Operation {
   tags?: string[];
@@ -18,18 +13,18 @@ interface Operation {
 
 describe('/docs', () => {
   it('serves Swagger UI', async () => {
-    app = await buildApp(testDeps());
-    const res = await app.inject({ method: 'GET', url: '/docs' });
+    await t.build();
+    const res = await t.anonymous('GET', '/docs');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('<title>Swagger UI</title>');
-    const init = await app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+    const init = await t.anonymous('GET', '/docs/static/swagger-initializer.js');
     expect(init.statusCode).toBe(200);
   });
 
   it('documents every route with a response schema, and the admin routes with their security', async () => {
-    app = await buildApp(testDeps());
-    const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{
+    await t.build();
+    const spec = (await t.anonymous('GET', '/docs/json')).json<{
       paths: Record<string, Record<string, Operation>>;
     }>();
     const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>

@@ -1,19 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type ApiApp } from '../app.js';
+import { describe, expect, it } from 'vitest';
 import {
   aDeadLetter,
-  bearer,
   memoryDeadLetters,
   now,
   recordingControl,
-  testDeps,
+  useTestApp,
+  type Payload,
 } from '../testing.js';
 
-let app: ApiApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const t = useTestApp();
+const list = (query = '') => t.admin('GET', `/api/dead-letters${query}`);
+const retry = (payload: Payload) => t.admin('POST', '/api/dead-letters/retry', payload);
+const drop = (soul: string) =>
+  t.admin('DELETE', `/api/dead-letters?soul=${encodeURIComponent(soul)}`);
 
 const letters = () =>
   memoryDeadLetters([
@@ -24,12 +23,8 @@ const letters = () =>
 
 describe('GET /api/dead-letters', () => {
   it('lists entries with reason, first and last failure and attempts, newest first', async () => {
-    app = await buildApp(testDeps({ deadLetters: letters() }));
-    const res = await app.inject({
-      method: 'GET',
-      url: '/api/dead-letters?limit=2',
-      headers: bearer,
-    });
+    await t.build({ deadLetters: letters() });
+    const res = await list('?limit=2');
     expect(res.statusCode).toBe(200);
     const body = res.json<{ items: unknown[] }>();
     expect(body).toMatchObject({
@@ -54,31 +49,23 @@ describe('GET /api/dead-letters', () => {
   });
 
   it('filters by reason', async () => {
-    app = await buildApp(testDeps({ deadLetters: letters() }));
-    const res = await app.inject({
-      method: 'GET',
-      url: '/api/dead-letters?reason=decrypt-failed',
-      headers: bearer,
-    });
+    await t.build({ deadLetters: letters() });
+    const res = await list('?reason=decrypt-failed');
     expect(res.json()).toMatchObject({ total: 1, items: [{ soul: 'aaaaaaaaaaaa:2' }] });
   });
 
   it.each(['limit=0', 'limit=501', 'offset=-1', 'limit=abc', 'unknown=1'])(
     'rejects ?%s with 400',
     async (query) => {
-      app = await buildApp(testDeps({ deadLetters: letters() }));
-      const res = await app.inject({
-        method: 'GET',
-        url: `/api/dead-letters?${query}`,
-        headers: bearer,
-      });
+      await t.build({ deadLetters: letters() });
+      const res = await list(`?${query}`);
       expect(res.statusCode).toBe(400);
     },
   );
 
   it('needs the token', async () => {
-    app = await buildApp(testDeps({ deadLetters: letters() }));
-    const res = await app.inject({ method: 'GET', url: '/api/dead-letters' });
+    await t.build({ deadLetters: letters() });
+    const res = await t.anonymous('GET', '/api/dead-letters');
     expect(res.statusCode).toBe(401);
   });
 });
@@ -86,13 +73,8 @@ describe('GET /api/dead-letters', () => {
 describe('POST /api/dead-letters/retry', () => {
   it('retries one soul', async () => {
     const { control, retried } = recordingControl();
-    app = await buildApp(testDeps({ deadLetters: letters(), control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/dead-letters/retry',
-      headers: bearer,
-      payload: { soul: 'aaaaaaaaaaaa:2' },
-    });
+    await t.build({ deadLetters: letters(), control });
+    const res = await retry({ soul: 'aaaaaaaaaaaa:2' });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ requested: 1, jobIds: ['retry-0'] });
     expect(retried).toEqual([['aaaaaaaaaaaa:2']]);
@@ -100,13 +82,8 @@ describe('POST /api/dead-letters/retry', () => {
 
   it('retries every soul of a reason', async () => {
     const { control, retried } = recordingControl();
-    app = await buildApp(testDeps({ deadLetters: letters(), control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/dead-letters/retry',
-      headers: bearer,
-      payload: { reason: 'invalid-record' },
-    });
+    await t.build({ deadLetters: letters(), control });
+    const res = await retry({ reason: 'invalid-record' });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ requested: 2 });
     expect(retried[0]?.sort()).toEqual(['aaaaaaaaaaaa:1', 'aaaaaaaaaaaa:3']);
@@ -119,13 +96,8 @@ describe('POST /api/dead-letters/retry', () => {
         aDeadLetter(`aaaaaaaaaaaa:${i}`, 'incomplete-record', { lastFailedAt: now - i }),
       ),
     );
-    app = await buildApp(testDeps({ deadLetters: many, control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/dead-letters/retry',
-      headers: bearer,
-      payload: { reason: 'incomplete-record' },
-    });
+    await t.build({ deadLetters: many, control });
+    const res = await retry({ reason: 'incomplete-record' });
     expect(res.statusCode).toBe(202);
     const body = res.json<{ requested: number; jobIds: string[] }>();
     expect(body.requested).toBe(2_500);
@@ -136,13 +108,8 @@ describe('POST /api/dead-letters/retry', () => {
 
   it('answers 404 for a soul that is not dead-lettered', async () => {
     const { control, retried } = recordingControl();
-    app = await buildApp(testDeps({ deadLetters: letters(), control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/dead-letters/retry',
-      headers: bearer,
-      payload: { soul: 'bbbbbbbbbbbb:1' },
-    });
+    await t.build({ deadLetters: letters(), control });
+    const res = await retry({ soul: 'bbbbbbbbbbbb:1' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'SYNC_NOT_DEAD_LETTERED' });
     expect(retried).toEqual([]);
@@ -151,25 +118,16 @@ describe('POST /api/dead-letters/retry', () => {
   it.each([{}, { soul: 'aaaaaaaaaaaa:1', reason: 'invalid-record' }, { soul: '' }, { other: 'x' }])(
     'rejects %j with 400',
     async (payload) => {
-      app = await buildApp(testDeps({ deadLetters: letters() }));
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/dead-letters/retry',
-        headers: bearer,
-        payload,
-      });
+      await t.build({ deadLetters: letters() });
+      const res = await retry(payload);
       expect(res.statusCode).toBe(400);
     },
   );
 
   it('needs the token', async () => {
     const { control, retried } = recordingControl();
-    app = await buildApp(testDeps({ deadLetters: letters(), control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/dead-letters/retry',
-      payload: { reason: 'x' },
-    });
+    await t.build({ deadLetters: letters(), control });
+    const res = await t.anonymous('POST', '/api/dead-letters/retry', { reason: 'x' });
     expect(res.statusCode).toBe(401);
     expect(retried).toEqual([]);
   });
@@ -178,40 +136,29 @@ describe('POST /api/dead-letters/retry', () => {
 describe('DELETE /api/dead-letters', () => {
   it('drops one entry', async () => {
     const deadLetters = letters();
-    app = await buildApp(testDeps({ deadLetters }));
-    const res = await app.inject({
-      method: 'DELETE',
-      url: `/api/dead-letters?soul=${encodeURIComponent('aaaaaaaaaaaa:1')}`,
-      headers: bearer,
-    });
+    await t.build({ deadLetters });
+    const res = await drop('aaaaaaaaaaaa:1');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ soul: 'aaaaaaaaaaaa:1', dropped: true });
     expect([...deadLetters.entries.keys()].sort()).toEqual(['aaaaaaaaaaaa:2', 'aaaaaaaaaaaa:3']);
   });
 
   it('answers 404 when there is nothing to drop', async () => {
-    app = await buildApp(testDeps({ deadLetters: letters() }));
-    const res = await app.inject({
-      method: 'DELETE',
-      url: '/api/dead-letters?soul=nothing',
-      headers: bearer,
-    });
+    await t.build({ deadLetters: letters() });
+    const res = await drop('nothing');
     expect(res.statusCode).toBe(404);
   });
 
   it('answers 400 without a soul', async () => {
-    app = await buildApp(testDeps({ deadLetters: letters() }));
-    const res = await app.inject({ method: 'DELETE', url: '/api/dead-letters', headers: bearer });
+    await t.build({ deadLetters: letters() });
+    const res = await t.admin('DELETE', '/api/dead-letters');
     expect(res.statusCode).toBe(400);
   });
 
   it('needs the token', async () => {
     const deadLetters = letters();
-    app = await buildApp(testDeps({ deadLetters }));
-    const res = await app.inject({
-      method: 'DELETE',
-      url: '/api/dead-letters?soul=aaaaaaaaaaaa:1',
-    });
+    await t.build({ deadLetters });
+    const res = await t.anonymous('DELETE', '/api/dead-letters?soul=aaaaaaaaaaaa:1');
     expect(res.statusCode).toBe(401);
     expect(deadLetters.entries.size).toBe(3);
   });

@@ -1,24 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueueName } from '@sync/queues';
-import { buildApp, type ApiApp } from '../app.js';
 import type { ScanStatus } from '../sync-control.js';
 import {
   aQueue,
   aSnapshot,
-  bearer,
   memoryDeadLetters,
   aDeadLetter,
   now,
   recordingControl,
   testConfig,
-  testDeps,
+  useTestApp,
+  type Payload,
 } from '../testing.js';
 
-let app: ApiApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const t = useTestApp();
+const report = () => t.anonymous('GET', '/api/health/gun-sync');
+const force = (payload?: Payload) => t.admin('POST', '/api/health/gun-sync/force', payload);
 
 const freshStats = {
   snapshot: async (_at: number, windowMinutes = 15) =>
@@ -33,17 +30,15 @@ const freshStats = {
 
 describe('GET /api/health/gun-sync', () => {
   it('answers 200 with the OIP shape when healthy', async () => {
-    app = await buildApp(
-      testDeps({
-        stats: freshStats,
-        deadLetters: memoryDeadLetters([aDeadLetter('abcdefabcdef:x')]),
-        pipeline: { read: async () => [aQueue(QueueName.discover), aQueue(QueueName.transform)] },
-        peers: async () => [
-          { url: 'http://127.0.0.1:8765/gun', kind: 'local', reachable: true, latencyMs: 2 },
-        ],
-      }),
-    );
-    const res = await app.inject({ method: 'GET', url: '/api/health/gun-sync' });
+    await t.build({
+      stats: freshStats,
+      deadLetters: memoryDeadLetters([aDeadLetter('abcdefabcdef:x')]),
+      pipeline: { read: async () => [aQueue(QueueName.discover), aQueue(QueueName.transform)] },
+      peers: async () => [
+        { url: 'http://127.0.0.1:8765/gun', kind: 'local', reachable: true, latencyMs: 2 },
+      ],
+    });
+    const res = await report();
     expect(res.statusCode).toBe(200);
     const body = res.json<Record<string, unknown>>();
     expect(Object.keys(body)).toEqual(
@@ -76,8 +71,8 @@ describe('GET /api/health/gun-sync', () => {
   });
 
   it('answers 503 with the same body when unhealthy', async () => {
-    app = await buildApp(testDeps());
-    const res = await app.inject({ method: 'GET', url: '/api/health/gun-sync' });
+    await t.build();
+    const res = await report();
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({
       status: 'unhealthy',
@@ -90,8 +85,8 @@ describe('GET /api/health/gun-sync', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), {
       code: 'ECONNREFUSED',
     });
-    app = await buildApp(testDeps({ stats: { snapshot: () => Promise.reject(refused) } }));
-    const res = await app.inject({ method: 'GET', url: '/api/health/gun-sync' });
+    await t.build({ stats: { snapshot: () => Promise.reject(refused) } });
+    const res = await report();
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({
       service: 'gun-sync',
@@ -101,10 +96,8 @@ describe('GET /api/health/gun-sync', () => {
   });
 
   it('answers a generic 500 on an unexpected failure', async () => {
-    app = await buildApp(
-      testDeps({ stats: { snapshot: () => Promise.reject(new Error('secret detail')) } }),
-    );
-    const res = await app.inject({ method: 'GET', url: '/api/health/gun-sync' });
+    await t.build({ stats: { snapshot: () => Promise.reject(new Error('secret detail')) } });
+    const res = await report();
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({
       statusCode: 500,
@@ -115,17 +108,11 @@ describe('GET /api/health/gun-sync', () => {
   });
 
   it('is open by default and needs the token with API_HEALTH_AUTH=true', async () => {
-    app = await buildApp(
-      testDeps({ stats: freshStats, config: testConfig({ API_HEALTH_AUTH: 'true' }) }),
-    );
-    const denied = await app.inject({ method: 'GET', url: '/api/health/gun-sync' });
+    await t.build({ stats: freshStats, config: testConfig({ API_HEALTH_AUTH: 'true' }) });
+    const denied = await report();
     expect(denied.statusCode).toBe(401);
     expect(denied.json()).toMatchObject({ code: 'SYNC_AUTH_REQUIRED' });
-    const allowed = await app.inject({
-      method: 'GET',
-      url: '/api/health/gun-sync',
-      headers: bearer,
-    });
+    const allowed = await t.admin('GET', '/api/health/gun-sync');
     expect(allowed.statusCode).toBe(200);
   });
 });
@@ -133,12 +120,8 @@ describe('GET /api/health/gun-sync', () => {
 describe('POST /api/health/gun-sync/force', () => {
   it('answers 202 at once with a handle (no body: a full scan)', async () => {
     const { control, scans } = recordingControl();
-    app = await buildApp(testDeps({ control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/health/gun-sync/force',
-      headers: bearer,
-    });
+    await t.build({ control });
+    const res = await force();
     expect(res.statusCode).toBe(202);
     const body = res.json<{ id: string; statusUrl: string }>();
     expect(body).toMatchObject({ message: 'Sync cycle requested', deduplicated: false });
@@ -167,13 +150,8 @@ describe('POST /api/health/gun-sync/force', () => {
     [{ ignoreWatermarks: true }, { scope: 'all', ignoreWatermarks: true }],
   ])('passes the scope %j on', async (payload, expected) => {
     const { control, scans } = recordingControl();
-    app = await buildApp(testDeps({ control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/health/gun-sync/force',
-      headers: bearer,
-      payload,
-    });
+    await t.build({ control });
+    const res = await force(payload);
     expect(res.statusCode).toBe(202);
     expect(scans[0]).toMatchObject(expected);
   });
@@ -188,13 +166,8 @@ describe('POST /api/health/gun-sync/force', () => {
     [{ scope: 'deletions', recordType: 'post' }, 'SYNC_BAD_SCOPE'],
   ])('rejects %j with 400', async (payload, code) => {
     const { control, scans } = recordingControl();
-    app = await buildApp(testDeps({ control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/health/gun-sync/force',
-      headers: bearer,
-      payload,
-    });
+    await t.build({ control });
+    const res = await force(payload);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ statusCode: 400, code, error: 'Bad Request' });
     expect(scans).toEqual([]);
@@ -202,12 +175,8 @@ describe('POST /api/health/gun-sync/force', () => {
 
   it('answers 401 without the token, before looking at the body', async () => {
     const { control, scans } = recordingControl();
-    app = await buildApp(testDeps({ control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/health/gun-sync/force',
-      payload: { scope: 'bad' },
-    });
+    await t.build({ control });
+    const res = await t.anonymous('POST', '/api/health/gun-sync/force', { scope: 'bad' });
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="gun-sync"');
     expect(res.json()).toEqual({
@@ -220,12 +189,11 @@ describe('POST /api/health/gun-sync/force', () => {
   });
 
   it('answers 401 with a wrong token', async () => {
-    app = await buildApp(testDeps());
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/health/gun-sync/force',
-      headers: { authorization: 'Bearer not-the-token-at-all' },
-    });
+    await t.build();
+    const res = await t.as({ authorization: 'Bearer not-the-token-at-all' })(
+      'POST',
+      '/api/health/gun-sync/force',
+    );
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({
       code: 'SYNC_AUTH_INVALID',
@@ -235,12 +203,8 @@ describe('POST /api/health/gun-sync/force', () => {
   });
 
   it('answers 403 when no admin token is configured', async () => {
-    app = await buildApp(testDeps({ config: testConfig({ API_ADMIN_TOKEN: '' }) }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/health/gun-sync/force',
-      headers: bearer,
-    });
+    await t.build({ config: testConfig({ API_ADMIN_TOKEN: '' }) });
+    const res = await force();
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({
       statusCode: 403,
@@ -258,12 +222,8 @@ describe('POST /api/health/gun-sync/force', () => {
           {},
         ),
       );
-    app = await buildApp(testDeps({ control }));
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/health/gun-sync/force',
-      headers: bearer,
-    });
+    await t.build({ control });
+    const res = await force();
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ code: 'SYNC_REDIS_UNAVAILABLE' });
   });
@@ -291,10 +251,12 @@ describe('GET /api/health/gun-sync/force/:id', () => {
     },
     failedReason: null,
   };
+  const statusOf = (handle: string, send = t.anonymous) =>
+    send('GET', `/api/health/gun-sync/force/${handle}`);
 
   it('reports state, progress and outcome', async () => {
-    app = await buildApp(testDeps({ control: recordingControl({ [id]: status }).control }));
-    const res = await app.inject({ method: 'GET', url: `/api/health/gun-sync/force/${id}` });
+    await t.build({ control: recordingControl({ [id]: status }).control });
+    const res = await statusOf(id);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       ...status,
@@ -304,37 +266,25 @@ describe('GET /api/health/gun-sync/force/:id', () => {
   });
 
   it('answers 404 for an unknown handle', async () => {
-    app = await buildApp(testDeps());
-    const res = await app.inject({ method: 'GET', url: `/api/health/gun-sync/force/${id}` });
+    await t.build();
+    const res = await statusOf(id);
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'SYNC_UNKNOWN_HANDLE' });
   });
 
   it('answers 400 for something that is not a handle', async () => {
-    app = await buildApp(testDeps());
-    const res = await app.inject({ method: 'GET', url: '/api/health/gun-sync/force/repeat-1234' });
+    await t.build();
+    const res = await statusOf('repeat-1234');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'FST_ERR_VALIDATION' });
   });
 
   it('needs the token only with API_HEALTH_AUTH=true', async () => {
-    app = await buildApp(
-      testDeps({
-        config: testConfig({ API_HEALTH_AUTH: 'true' }),
-        control: recordingControl({ [id]: status }).control,
-      }),
-    );
-    expect(
-      (await app.inject({ method: 'GET', url: `/api/health/gun-sync/force/${id}` })).statusCode,
-    ).toBe(401);
-    expect(
-      (
-        await app.inject({
-          method: 'GET',
-          url: `/api/health/gun-sync/force/${id}`,
-          headers: bearer,
-        })
-      ).statusCode,
-    ).toBe(200);
+    await t.build({
+      config: testConfig({ API_HEALTH_AUTH: 'true' }),
+      control: recordingControl({ [id]: status }).control,
+    });
+    expect((await statusOf(id)).statusCode).toBe(401);
+    expect((await statusOf(id, t.admin)).statusCode).toBe(200);
   });
 });

@@ -1,51 +1,46 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QueueName } from '@sync/queues';
-import { buildApp, type ApiApp } from '../app.js';
+import type { ApiDeps } from '../app.js';
 import {
   aDeadLetter,
   aQueue,
   aSnapshot,
-  bearer,
   memoryDeadLetters,
   now,
   testConfig,
-  testDeps,
+  useTestApp,
 } from '../testing.js';
 
-let app: ApiApp | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const t = useTestApp();
+const scrape = (send = t.anonymous) => send('GET', '/metrics');
 
-const deps = (over = {}) =>
-  testDeps({
-    stats: {
-      snapshot: async () =>
-        aSnapshot({
-          counters: { discovered: 9, synced: 7, error: 2, cycles: 5 },
-          errorsByReason: { 'invalid-record': 2 },
-          lastScanStartedAt: now - 5_000,
-          lastScanEndedAt: now - 2_000,
-          cycles: [
-            { startedAt: now - 5_000, endedAt: now - 2_000, discovered: 9, enqueued: 9, errors: 0 },
-          ],
-          registryCounts: { post: 9 },
-        }),
-    },
-    pipeline: {
-      read: async () => [
-        aQueue(QueueName.transform, { oldestWaitingAt: now - 1_500 }, { waiting: 4, failed: 1 }),
-      ],
-    },
-    deadLetters: memoryDeadLetters([aDeadLetter('aaaaaaaaaaaa:1', 'decrypt-failed')]),
-    ...over,
-  });
+const deps = (over: Partial<ApiDeps> = {}): Partial<ApiDeps> => ({
+  stats: {
+    snapshot: async () =>
+      aSnapshot({
+        counters: { discovered: 9, synced: 7, error: 2, cycles: 5 },
+        errorsByReason: { 'invalid-record': 2 },
+        lastScanStartedAt: now - 5_000,
+        lastScanEndedAt: now - 2_000,
+        cycles: [
+          { startedAt: now - 5_000, endedAt: now - 2_000, discovered: 9, enqueued: 9, errors: 0 },
+        ],
+        registryCounts: { post: 9 },
+      }),
+  },
+  pipeline: {
+    read: async () => [
+      aQueue(QueueName.transform, { oldestWaitingAt: now - 1_500 }, { waiting: 4, failed: 1 }),
+    ],
+  },
+  deadLetters: memoryDeadLetters([aDeadLetter('aaaaaaaaaaaa:1', 'decrypt-failed')]),
+  ...over,
+});
 
 describe('GET /metrics', () => {
   it('exposes pipeline counters, durations, queue counts, lag and dead letters', async () => {
-    app = await buildApp(deps());
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    await t.build(deps());
+    const res = await scrape();
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     const text = res.body;
@@ -63,21 +58,15 @@ describe('GET /metrics', () => {
 
   it('drops labels that disappeared since the last scrape', async () => {
     const letters = memoryDeadLetters([aDeadLetter('aaaaaaaaaaaa:1', 'decrypt-failed')]);
-    app = await buildApp(deps({ deadLetters: letters }));
-    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain(
-      'reason="decrypt-failed"',
-    );
+    await t.build(deps({ deadLetters: letters }));
+    expect((await scrape()).body).toContain('reason="decrypt-failed"');
     letters.entries.clear();
-    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).not.toContain(
-      'reason="decrypt-failed"',
-    );
+    expect((await scrape()).body).not.toContain('reason="decrypt-failed"');
   });
 
   it('needs the token only with API_HEALTH_AUTH=true', async () => {
-    app = await buildApp(deps({ config: testConfig({ API_HEALTH_AUTH: 'true' }) }));
-    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/metrics', headers: bearer })).statusCode).toBe(
-      200,
-    );
+    await t.build(deps({ config: testConfig({ API_HEALTH_AUTH: 'true' }) }));
+    expect((await scrape()).statusCode).toBe(401);
+    expect((await scrape(t.admin)).statusCode).toBe(200);
   });
 });
