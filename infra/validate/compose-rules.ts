@@ -47,14 +47,19 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
-export function checkService(
-  s: ComposeService,
-  role: string,
-  suffix: string,
-  active: Map<string, ComposeService>,
-  input: ComposeInput,
-  report: Report,
-): void {
+/** What each service of one node of a profile is checked against: built once, shared by its rules. */
+export interface NodeContext {
+  /** The node's suffix on service names ('' when the profile runs one node). */
+  suffix: string;
+  /** The services the profile starts, by name. */
+  active: Map<string, ComposeService>;
+  input: ComposeInput;
+  report: Report;
+}
+
+export function checkService(s: ComposeService, ctx: NodeContext): void {
+  const { suffix, active, report } = ctx;
+  const role = roleOf(s.name, suffix);
   const where = `service ${s.name}`;
   const healthcheck = isRecord(s.spec.healthcheck) ? s.spec.healthcheck : undefined;
   if (!healthcheck || healthcheck.disable === true || !Array.isArray(healthcheck.test)) {
@@ -105,17 +110,11 @@ export function checkService(
     report.error(`${where}: not built from ${syncDockerfile}`);
     return;
   }
-  checkSyncService(s, role, suffix, active, input, report);
+  checkSyncService(s, role, ctx);
 }
 
-function checkSyncService(
-  s: ComposeService,
-  role: string,
-  suffix: string,
-  active: Map<string, ComposeService>,
-  input: ComposeInput,
-  report: Report,
-): void {
+function checkSyncService(s: ComposeService, role: string, ctx: NodeContext): void {
+  const { suffix, active, input, report } = ctx;
   const where = `service ${s.name}`;
   const [command] = commandOf(s.spec);
   if (command !== role)

@@ -98,8 +98,9 @@ function checkProfile(
   if (missing.length > 0) report.error(`profile ${profile}: missing ${missing.join(', ')}`);
   if (extra.length > 0) report.error(`profile ${profile}: unexpected ${extra.join(', ')}`);
   for (const suffix of profiles[profile]) {
+    const ctx = { suffix, active, input, report };
     for (const s of services.filter((x) => suffix === '' || x.name.endsWith(suffix))) {
-      checkService(s, roleOf(s.name, suffix), suffix, active, input, report);
+      checkService(s, ctx);
     }
   }
   if (profile === 'two-node') checkTwoNodes(services, report);

@@ -40,44 +40,41 @@ interface KindEntry {
   type: string;
 }
 
-function entry(model: unknown, module: string, type: string): KindEntry {
-  return { model: model as ModelClass, module, type };
+/**
+ * Entries for the models of one package. Each model's module is `<package>/<apiVersion>/<kind>`
+ * and exports the interface `I<kind>`, so both are read off the class the schema pass uses and the
+ * strict pass cannot drift from it.
+ */
+function entries(pkg: string, models: unknown[]): KindEntry[] {
+  return models.map((m) => {
+    const model = m as ModelClass;
+    return {
+      model,
+      module: `${pkg}/${model.apiVersion}/${model.kind}`,
+      type: `I${model.kind}`,
+    };
+  });
 }
 
 /** The kinds gun-sync's manifests may use. Anything else is reported, not waved through. */
 const kinds: KindEntry[] = [
-  entry(ConfigMap, 'kubernetes-models/v1/ConfigMap', 'IConfigMap'),
-  entry(Namespace, 'kubernetes-models/v1/Namespace', 'INamespace'),
-  entry(
+  ...entries('kubernetes-models', [
+    ConfigMap,
+    Namespace,
     PersistentVolumeClaim,
-    'kubernetes-models/v1/PersistentVolumeClaim',
-    'IPersistentVolumeClaim',
-  ),
-  entry(Secret, 'kubernetes-models/v1/Secret', 'ISecret'),
-  entry(Service, 'kubernetes-models/v1/Service', 'IService'),
-  entry(ServiceAccount, 'kubernetes-models/v1/ServiceAccount', 'IServiceAccount'),
-  entry(Deployment, 'kubernetes-models/apps/v1/Deployment', 'IDeployment'),
-  entry(StatefulSet, 'kubernetes-models/apps/v1/StatefulSet', 'IStatefulSet'),
-  entry(
+    Secret,
+    Service,
+    ServiceAccount,
+    Deployment,
+    StatefulSet,
     HorizontalPodAutoscaler,
-    'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
-    'IHorizontalPodAutoscaler',
-  ),
-  entry(Job, 'kubernetes-models/batch/v1/Job', 'IJob'),
-  entry(CronJob, 'kubernetes-models/batch/v1/CronJob', 'ICronJob'),
-  entry(Ingress, 'kubernetes-models/networking.k8s.io/v1/Ingress', 'IIngress'),
-  entry(NetworkPolicy, 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'INetworkPolicy'),
-  entry(
+    Job,
+    CronJob,
+    Ingress,
+    NetworkPolicy,
     PodDisruptionBudget,
-    'kubernetes-models/policy/v1/PodDisruptionBudget',
-    'IPodDisruptionBudget',
-  ),
-  entry(ScaledObject, '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject', 'IScaledObject'),
-  entry(
-    TriggerAuthentication,
-    '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication',
-    'ITriggerAuthentication',
-  ),
+  ]),
+  ...entries('@kubernetes-models/keda', [ScaledObject, TriggerAuthentication]),
 ];
 
 function kindOf(obj: unknown): KindEntry | undefined {

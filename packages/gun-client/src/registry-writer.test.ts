@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@sync/logging';
 import { GunWriteError, InvalidPutError } from './errors.js';
-import { createRegistryWriter } from './registry-writer.js';
+import { createRegistryWriter, type RegistryWriterOptions } from './registry-writer.js';
 import { createMemoryGraph, loadVector, type RegistryVector } from './testing.js';
 import { notFound } from './read-result.js';
 
@@ -17,17 +17,22 @@ const registration = {
   timestamp: 1761991200500,
 };
 
+/** A writer with this suite's logger and roots ('oip:registry', 'd') unless `options` say otherwise. */
+function writerWith(
+  options: Pick<RegistryWriterOptions, 'sink' | 'source'> & Partial<RegistryWriterOptions>,
+) {
+  return createRegistryWriter({ root: 'oip:registry', deletedRoot: 'd', log, ...options });
+}
+
+/** A fresh in-memory graph and a writer that writes to it and reads it back. */
+function graphWriter(options: Partial<RegistryWriterOptions> = {}) {
+  const graph = createMemoryGraph();
+  return { graph, writer: writerWith({ sink: graph, source: graph, ...options }) };
+}
+
 describe(createRegistryWriter.name, () => {
   it('writes the registry graph of the vectors and reads each node back', async () => {
-    const graph = createMemoryGraph();
-    const writer = createRegistryWriter({
-      layout: 'legacy',
-      sink: graph,
-      source: graph,
-      root: 'oip:registry',
-      deletedRoot: 'oip:deleted:records',
-      log,
-    });
+    const { graph, writer } = graphWriter({ layout: 'legacy', deletedRoot: 'oip:deleted:records' });
     await writer.register(registration);
     const expected = Object.fromEntries(
       Object.entries(vector.nodes).filter(([soul]) => soul.startsWith('oip:registry:')),
@@ -48,13 +53,7 @@ describe(createRegistryWriter.name, () => {
         graph.putNode(soul, node)
       ),
     };
-    const writer = createRegistryWriter({
-      sink,
-      source: graph,
-      root: 'oip:registry',
-      deletedRoot: 'd',
-      log,
-    });
+    const writer = writerWith({ sink, source: graph });
     await writer.register(registration);
     expect(puts).toContain('oip:registry:index:post 82d1ad726425:post-001');
     expect(Object.keys(graph.nodes['oip:registry:index:post'] ?? {})).toEqual([
@@ -64,14 +63,8 @@ describe(createRegistryWriter.name, () => {
   });
 
   it('lists a new type in the relay bookkeeping node when asked to', async () => {
-    const graph = createMemoryGraph();
-    const writer = createRegistryWriter({
+    const { graph, writer } = graphWriter({
       layout: 'legacy',
-      sink: graph,
-      source: graph,
-      root: 'oip:registry',
-      deletedRoot: 'd',
-      log,
       bookkeeping: true,
       now: () => new Date(5),
     });
@@ -86,14 +79,7 @@ describe(createRegistryWriter.name, () => {
   });
 
   it('writes a deletion mark', async () => {
-    const graph = createMemoryGraph();
-    const writer = createRegistryWriter({
-      sink: graph,
-      source: graph,
-      root: 'r',
-      deletedRoot: 'oip:deleted:records',
-      log,
-    });
+    const { graph, writer } = graphWriter({ root: 'r', deletedRoot: 'oip:deleted:records' });
     await writer.markDeleted('did:gun:a:1', 'pub', { now: new Date(1000) });
     expect(graph.nodes).toEqual({
       'oip:deleted:records:did:gun:a:1': {
@@ -107,28 +93,19 @@ describe(createRegistryWriter.name, () => {
   });
 
   it('fails when a write never reads back', async () => {
-    const graph = createMemoryGraph();
     const lossy = { putNode: async () => undefined };
-    const writer = createRegistryWriter({
-      sink: lossy,
-      source: graph,
-      root: 'r',
-      deletedRoot: 'd',
-      log,
-    });
+    const writer = writerWith({ sink: lossy, source: createMemoryGraph(), root: 'r' });
     await expect(writer.register(registration)).rejects.toBeInstanceOf(GunWriteError);
   });
 
   it('writes without reading back when verification is off', async () => {
     const writes: string[] = [];
     const source = { readNode: async () => notFound<Record<string, unknown>>() };
-    const writer = createRegistryWriter({
+    const writer = writerWith({
       layout: 'legacy',
       sink: { putNode: async (soul: string) => void writes.push(soul) },
       source,
       root: 'r',
-      deletedRoot: 'd',
-      log,
       verify: false,
     });
     await writer.register(registration);
@@ -136,15 +113,7 @@ describe(createRegistryWriter.name, () => {
   });
 
   it('refuses what GUN cannot store before sending anything', async () => {
-    const graph = createMemoryGraph();
-    const writer = createRegistryWriter({
-      layout: 'legacy',
-      sink: graph,
-      source: graph,
-      root: 'r',
-      deletedRoot: 'd',
-      log,
-    });
+    const { graph, writer } = graphWriter({ layout: 'legacy', root: 'r' });
     await expect(
       writer.register({ ...registration, soul: 'bad\u0001soul' }),
     ).rejects.toBeInstanceOf(InvalidPutError);
@@ -154,14 +123,7 @@ describe(createRegistryWriter.name, () => {
 
 describe('registry writer: node entries and the users directory', () => {
   it('reads this node’s registration of a soul, and not-found for another node', async () => {
-    const graph = createMemoryGraph();
-    const writer = createRegistryWriter({
-      sink: graph,
-      source: graph,
-      root: 'oip:registry',
-      deletedRoot: 'd',
-      log,
-    });
+    const { writer } = graphWriter();
     await writer.register(registration);
     const mine = await writer.readNodeEntry('node-a', registration.soul);
     expect(mine).toMatchObject({
@@ -172,14 +134,7 @@ describe('registry writer: node entries and the users directory', () => {
   });
 
   it('publishes a user as public key, creation time and node only, one directory field per user', async () => {
-    const graph = createMemoryGraph();
-    const writer = createRegistryWriter({
-      sink: graph,
-      source: graph,
-      root: 'oip:registry',
-      deletedRoot: 'd',
-      log,
-    });
+    const { graph, writer } = graphWriter();
     await writer.publishUser({
       publicKey: 'user-key-1',
       createdAt: 1700000000000,
