@@ -3,7 +3,10 @@
  * child processes, live discovery on); for every record, the time from the start of its
  * publish on A (record put + registry entry) until it is searchable on B (a refreshed search
  * finds it). Relay B is peered to relay A over GUN's WebSocket; B's pipeline reads relay B.
- * Prints p50, p95 and max, and writes bench/results/freshness.json.
+ * Prints p50, p95 and max, and writes bench/results/freshness.json. Beside the whole delay it
+ * reports its two parts: publishing on A (the record put and the registration, both layouts,
+ * each node read back) and from the end of that publish until searchable on B (gun-sync's part:
+ * relay peering, live discovery, transform, indexing and the index refresh).
  *
  *   pnpm bench:freshness [--rate 5] [--seconds 60] [--poll-ms 300]
  */
@@ -60,7 +63,11 @@ try {
   await run.startPipeline();
   const publisher = createPublisher();
   const publishedAt = new Map<string, number>();
+  /** When A finished publishing a record (put and registration answered). */
+  const registeredAt = new Map<string, number>();
   const delays: number[] = [];
+  const publishDurations: number[] = [];
+  const afterPublish: number[] = [];
   const total = perSecond * seconds;
   let stopWatching = false;
   // Watcher: which outstanding DIDs are searchable now (a refreshed search, as a user sees it).
@@ -78,7 +85,10 @@ try {
           const t = hit._id ? publishedAt.get(hit._id) : undefined;
           if (t !== undefined && hit._id) {
             delays.push(now - t);
+            const r = registeredAt.get(hit._id);
+            if (r !== undefined) afterPublish.push(now - r);
             publishedAt.delete(hit._id);
+            registeredAt.delete(hit._id);
           }
         }
       }
@@ -98,7 +108,9 @@ try {
       private: i % 10 === 9,
       data: { basic: { name: `Fresh ${i}`, tagItems: ['fresh'] } },
     });
-    publishedAt.set(`did:gun:${put.soul}`, Date.now());
+    const did = `did:gun:${put.soul}`;
+    const t0 = Date.now();
+    publishedAt.set(did, t0);
     pending.push(
       (async () => {
         await putViaRelay(pair.a.url, put);
@@ -108,6 +120,11 @@ try {
           creatorPubKey: publisher.publicKey,
           nodeId: 'node-a',
         });
+        const t1 = Date.now();
+        publishDurations.push(t1 - t0);
+        // Found on B before A's publish call even returned: nothing left of gun-sync's part.
+        if (publishedAt.has(did)) registeredAt.set(did, t1);
+        else afterPublish.push(0);
       })(),
     );
   }
@@ -118,7 +135,15 @@ try {
   stopWatching = true;
   publishedAt.clear();
   await watcher;
+  const sortedCopy = (xs: number[]) => [...xs].sort((x, y) => x - y);
   delays.sort((x, y) => x - y);
+  const publishSorted = sortedCopy(publishDurations);
+  const afterSorted = sortedCopy(afterPublish);
+  const parts = (xs: number[]) => ({
+    p50Ms: percentile(xs, 50),
+    p95Ms: percentile(xs, 95),
+    maxMs: xs.at(-1),
+  });
   const result = {
     published: total,
     searchable: delays.length,
@@ -129,6 +154,8 @@ try {
     p50Ms: percentile(delays, 50),
     p95Ms: percentile(delays, 95),
     maxMs: delays.at(-1),
+    publishOnA: parts(publishSorted),
+    publishedToSearchable: parts(afterSorted),
     peakRssMiB: Object.fromEntries(
       run.procs.map((p, i) => [
         ['discovery', 'transform', 'indexer'][i] ?? `p${i}`,
@@ -140,6 +167,9 @@ try {
   };
   say(
     `[freshness] ${delays.length}/${total} searchable on B: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms (relay poll ${pollMs} ms)${missing ? `; ${missing} not searchable after 120 s` : ''}`,
+  );
+  say(
+    `[freshness] of which publishing on A (put + registration): p50 ${result.publishOnA.p50Ms} ms, p95 ${result.publishOnA.p95Ms} ms; A done → searchable on B: p50 ${result.publishedToSearchable.p50Ms} ms, p95 ${result.publishedToSearchable.p95Ms} ms, max ${result.publishedToSearchable.maxMs} ms`,
   );
   say(`[freshness] wrote ${await saveResult('freshness', result)}`);
   for (const p of run.procs) await p.stop();

@@ -8,7 +8,6 @@
  *   pnpm bench:memory [--entries 10000,100000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,19 +25,11 @@ import {
   rate,
   saveResult,
 } from './support/common.js';
+import { freePort } from '../test/support/ports.js';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '10000,100000' } } });
 const sizes = values.entries.split(',').map(Number);
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 const services = localServices();
 const machine = await describeMachine(services);
@@ -123,8 +114,28 @@ for (const entries of sizes) {
       say(
         `[memory] ${entries}: backfill ${syncMs} ms (${rate(listed, syncMs)}/s); peak RSS MiB ${JSON.stringify(peak)}`,
       );
+      // Discovery's account of its last scan: what it listed, enqueued and could not read.
+      const lastScan = run.procs[0]
+        ?.output()
+        .split('\n')
+        .filter((line) => line.includes('"discovery finished"'))
+        .at(-1);
+      let scan: Record<string, unknown> | undefined;
+      try {
+        scan = lastScan ? (JSON.parse(lastScan) as Record<string, unknown>) : undefined;
+      } catch {
+        scan = undefined; // the kept output starts inside that line
+      }
       runs.push({
         entries,
+        lastScan: scan
+          ? {
+              discovered: scan.discovered,
+              enqueued: scan.enqueued,
+              skipped: scan.skipped,
+              errors: scan.errors,
+            }
+          : undefined,
         listed,
         rescans,
         deadLetters: await dlq.countByReason(),

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createGunRegistry, defaultBucketSettings, type RegistryLayout } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
-import { startRelay } from '../services/gun-relay/src/relay.js';
+import { startTestRelay } from '../services/gun-relay/test/support.js';
 import { benchType, repairSeed, seedRadisk } from './lib/seed-registry-scale.js';
 
 const { values } = parseArgs({
@@ -102,15 +102,7 @@ async function runReader(url: string): Promise<void> {
 
 /** Child: the relay on the seeded radisk folder; answers 'rss' with its peak RSS. */
 async function runRelay(dataDir: string): Promise<void> {
-  const relay = await startRelay({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir,
-    radisk: true,
-    peers: [],
-    log,
-    getWaitMs: 1000,
-  });
+  const relay = await startTestRelay({ dataDir, log, getWaitMs: 1000 });
   process.on('message', (message) => {
     if (message === 'rss') process.send?.({ peakRssMb: peakRssMb() });
     if (message === 'close') void relay.close().then(() => process.exit(0));

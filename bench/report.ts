@@ -40,6 +40,8 @@ interface Freshness {
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
+  publishOnA?: { p50Ms: number; p95Ms: number; maxMs?: number };
+  publishedToSearchable?: { p50Ms: number; p95Ms: number; maxMs?: number };
   peakRssMiB: Record<string, number | undefined>;
   machine: Machine;
   command: string;
@@ -137,6 +139,17 @@ else
     '|---:|---:|---:|---:|---:|',
     `| ${fmt(f.published)} | ${fmt(f.searchable)} | ${fmt(f.p50Ms)} ms | **${fmt(f.p95Ms)} ms** | ${fmt(f.maxMs)} ms |`,
     '',
+    ...(f.publishOnA && f.publishedToSearchable
+      ? [
+          'The two parts of that delay:',
+          '',
+          '| part | p50 | p95 | max |',
+          '|---|---:|---:|---:|',
+          `| publishing on A: record put + registration (both layouts, each node read back) | ${fmt(f.publishOnA.p50Ms)} ms | ${fmt(f.publishOnA.p95Ms)} ms | ${fmt(f.publishOnA.maxMs)} ms |`,
+          `| A's publish done → searchable on B: peering, live discovery, transform, index, refresh | ${fmt(f.publishedToSearchable.p50Ms)} ms | ${fmt(f.publishedToSearchable.p95Ms)} ms | ${fmt(f.publishedToSearchable.maxMs)} ms |`,
+          '',
+        ]
+      : []),
     `- Peak RSS (MiB): ${rss(f.peakRssMiB)}`,
     `- Machine: ${machineLine(f.machine)}`,
     '',

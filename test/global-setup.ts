@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import { GenericContainer, Wait } from 'testcontainers';
 import type { TestProject } from 'vitest/node';
 import { createLogger } from '@sync/logging';
-import { startRelay } from '../services/gun-relay/src/relay.js';
+import { startTestRelay } from '../services/gun-relay/test/support.js';
 import type { ServiceUrls } from './services.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -115,12 +115,8 @@ async function startElasticsearchContainer(cleanups: Cleanup[]): Promise<string>
 
 async function startInProcessRelay(cleanups: Cleanup[]): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gun-sync-int-relay-'));
-  const relay = await startRelay({
-    host: '127.0.0.1',
-    port: 0,
+  const relay = await startTestRelay({
     dataDir,
-    radisk: true,
-    peers: [],
     log: createLogger({ service: 'gun-relay-test', level: 'warn' }),
   });
   cleanups.push(async () => {

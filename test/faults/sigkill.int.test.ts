@@ -4,40 +4,18 @@
  * and external versions make redelivery harmless. Ends with the index equal to the published
  * set. FAULT_RECORDS sets the size (CI: 300), FAULT_KILLS the number of kills.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceUrls } from '../services.js';
-import {
-  createBackfillRun,
-  startPublishedPair,
-  type BackfillRun,
-} from '../support/backfill-run.js';
+import { describe, expect, it } from 'vitest';
+import { expectExactlyPublished, useFaultRun } from '../support/cut-and-restore.js';
 import type { ServiceProcess } from '../support/processes.js';
 
 const total = Number(process.env.FAULT_RECORDS ?? 300);
 const kills = Number(process.env.FAULT_KILLS ?? 2);
 
 describe(`SIGKILL of random workers over ${total} records`, () => {
-  let published: Awaited<ReturnType<typeof startPublishedPair>>;
-  let run: BackfillRun;
-
-  beforeAll(async () => {
-    published = await startPublishedPair(total);
-    const urls = serviceUrls();
-    run = await createBackfillRun({
-      redisUrl: urls.redisUrl,
-      elasticsearchUrl: urls.elasticsearchUrl,
-      gunPeers: published.pair.b.url,
-      // Small batches and few workers keep the run long enough to be interrupted.
-      env: { TRANSFORM_CONCURRENCY: '2', INDEXER_BATCH_MAX_DOCS: '8', INDEXER_FLUSH_MS: '20' },
-    });
-  }, 300_000);
-
-  afterAll(async () => {
-    await run?.close();
-    await published?.close();
-  });
+  const fault = useFaultRun(total);
 
   it('ends with exactly the published set', async () => {
+    const { run } = fault;
     const live: Record<string, ServiceProcess> = {
       discovery: await run.startDiscovery(),
       transform: run.start('transform'),
@@ -65,9 +43,7 @@ describe(`SIGKILL of random workers over ${total} records`, () => {
       if (victims.includes('discovery')) await run.discover();
     }
     await run.waitForCount(total, 240_000);
-    const ids = await run.ids();
-    expect(ids).toHaveLength(total);
-    expect(new Set(ids)).toEqual(published.expected);
+    await expectExactlyPublished(fault, total);
     for (const p of Object.values(live)) expect(await p.stop()).toBe(0);
   }, 600_000);
 });
