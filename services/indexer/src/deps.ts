@@ -65,6 +65,16 @@ export function createDeps(
     baseMs: worker.rateLimitMs,
     maxMs: MAX_PAUSE_MS,
     pause: (ms) => queue.rateLimit(ms),
+    // While Elasticsearch is unreachable, ask every second whether it is back; resume at once.
+    probe: async () => {
+      const health = await es.cluster.health({}, { requestTimeout: 1_000, maxRetries: 0 });
+      return health.status !== 'red';
+    },
+    lift: async () => {
+      await queue.removeRateLimitKey();
+    },
+    onLift: (pausedForMs) =>
+      log.info({ pausedForMs }, 'elasticsearch answers again, index queue resumed'),
   });
   const batcher = createMicroBatcher<BulkOp, BulkResult>({
     maxItems: batch.maxDocs,
@@ -100,6 +110,7 @@ export function createDeps(
     stats: createStats(connection, redis.prefix),
     close() {
       closing ??= (async () => {
+        throttle.close();
         await batcher.close();
         await queue.close();
         await es.close();

@@ -32,7 +32,11 @@ export function makeSendBulk({ write, throttle, metrics, log }: SendBulkDeps) {
     if (throttling) {
       metrics.throttles.inc();
       try {
-        const pauseMs = await throttle.engage();
+        // No answer at all (or a gateway's 502/504): Elasticsearch is away, so the pause is
+        // probed and ends when it answers; a 429 or 503 from Elasticsearch itself waits it out.
+        const unavailable =
+          throttling.status === undefined || throttling.status === 502 || throttling.status === 504;
+        const pauseMs = await throttle.engage(unavailable ? 'unavailable' : 'overloaded');
         log.warn(
           {
             ops: ops.length,

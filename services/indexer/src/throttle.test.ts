@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createThrottle, throttleStep } from './throttle.js';
+import { createThrottle, throttleStep, type Timers } from './throttle.js';
 
 describe(throttleStep.name, () => {
   it('doubles from the base and stops at the cap', () => {
@@ -27,5 +27,105 @@ describe(createThrottle.name, () => {
     expect(throttle.failures()).toBe(3);
     throttle.reset();
     expect(await throttle.engage()).toBe(50);
+  });
+});
+
+/** Timers the test moves by hand. */
+function manualTimers() {
+  let now = 0;
+  const due: { at: number; fn: () => void }[] = [];
+  const timers: Timers = {
+    setTimeout(fn, ms) {
+      const entry = { at: now + ms, fn };
+      due.push(entry);
+      return entry;
+    },
+    clearTimeout(handle) {
+      const i = due.indexOf(handle as (typeof due)[number]);
+      if (i >= 0) due.splice(i, 1);
+    },
+    now: () => now,
+  };
+  return {
+    timers,
+    scheduled: () => due.length,
+    /** Moves the clock to `to`, firing what falls due, and lets their promises settle. */
+    async advance(to: number) {
+      for (;;) {
+        due.sort((a, b) => a.at - b.at);
+        const next = due[0];
+        if (!next || next.at > to) break;
+        due.shift();
+        now = next.at;
+        next.fn();
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+      }
+      now = to;
+    },
+  };
+}
+
+describe('probing while Elasticsearch is unreachable', () => {
+  function setup(answers: boolean[]) {
+    const clock = manualTimers();
+    const events: string[] = [];
+    const throttle = createThrottle({
+      baseMs: 8_000,
+      maxMs: 60_000,
+      random: () => 1,
+      pause: async (ms) => void events.push(`pause ${ms}`),
+      probe: async () => {
+        const up = answers.shift() ?? false;
+        events.push(`probe ${clock.timers.now()} ${up ? 'up' : 'down'}`);
+        return up;
+      },
+      lift: async () => void events.push(`lift ${clock.timers.now()}`),
+      onLift: (ms) => events.push(`lifted after ${ms}`),
+      probeEveryMs: 1_000,
+      timers: clock.timers,
+    });
+    return { clock, events, throttle };
+  }
+
+  it('asks every second and ends the pause as soon as Elasticsearch answers', async () => {
+    const { clock, events, throttle } = setup([false, false, true]);
+    await throttle.engage('unavailable');
+    await clock.advance(10_000);
+    expect(events).toEqual([
+      'pause 8000',
+      'probe 1000 down',
+      'probe 2000 down',
+      'probe 3000 up',
+      'lift 3000',
+      'lifted after 3000',
+    ]);
+    expect(clock.scheduled()).toBe(0);
+  });
+
+  it('stops asking when the pause is over, and never probes an overloaded Elasticsearch', async () => {
+    const { clock, events, throttle } = setup([]);
+    await throttle.engage('overloaded');
+    expect(clock.scheduled()).toBe(0);
+    await throttle.engage('unavailable'); // second failure: 16 s
+    await clock.advance(30_000);
+    // At 1 s … 15 s; at 16 s the pause is over and nobody asks any more.
+    expect(events.filter((e) => e.startsWith('probe'))).toHaveLength(15);
+    expect(events).not.toContain('lift');
+    expect(clock.scheduled()).toBe(0);
+  });
+
+  it('keeps one probe for overlapping pauses and stops it on close', async () => {
+    const { clock, events, throttle } = setup([]);
+    await throttle.engage('unavailable');
+    await throttle.engage('unavailable');
+    expect(clock.scheduled()).toBe(1);
+    await clock.advance(2_500);
+    throttle.close();
+    expect(clock.scheduled()).toBe(0);
+    await clock.advance(60_000);
+    expect(events.filter((e) => e.startsWith('probe'))).toEqual([
+      'probe 1000 down',
+      'probe 2000 down',
+    ]);
   });
 });
