@@ -24,6 +24,7 @@ import { createRelayStore } from '../services/gun-relay/src/relay-store.js';
 import { createPublisher } from '../test/support/oip-publisher.js';
 import { seedRecords } from '../test/support/seed-records.js';
 import { describeMachine, endLoad, localServices, saveResult } from './support/common.js';
+import type { RelayGraphMode as ModeResult } from './support/results.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,17 +37,6 @@ const records = Number(values.records);
 const concurrency = Number(values.concurrency);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const mib = (bytes: number) => Math.round(bytes / 1048576);
-
-interface ModeResult {
-  mode: 'keep' | 'evict';
-  afterSeed: { rssMiB: number; heapMiB: number; graphSouls: number };
-  afterEmptying?: { rssMiB: number; heapMiB: number };
-  afterReads: { rssMiB: number; heapMiB: number; graphSouls: number };
-  served: number;
-  notServed: number;
-  readMs: number;
-  peakRssMiB: number;
-}
 
 async function runMode(mode: 'keep' | 'evict'): Promise<ModeResult> {
   const gc = () => (globalThis as { gc?: () => void }).gc?.();

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { root, type Machine } from './support/common.js';
+import type { RelayGraphMode } from './support/results.js';
 
 interface Stage {
   records: number;
@@ -188,6 +189,34 @@ else {
     '',
   );
 }
+
+interface RelayGraph {
+  records: number;
+  concurrency: number;
+  modes: RelayGraphMode[];
+  machine: Machine;
+  command: string;
+}
+const g = read<RelayGraph>('relay-graph');
+out.push("## The relay's memory: GUN's graph", '');
+if (!g) out.push('_Not run yet: `pnpm bench:relay-graph`._', '');
+else
+  out.push(
+    `\`${g.command}\``,
+    '',
+    `A radisk relay seeded with ${fmt(g.records)} OIP records, then every record read back through the relay's own reads (${fmt(g.concurrency)} in flight), each mode in a process of its own. **keep**: GUN as it is, its in-memory graph holding every node. **evict**: the graph emptied after seeding and every 5,000 reads, what a memory cap on the relay would do, so reads come from radisk.`,
+    '',
+    '| mode | after seeding: RSS / heap (MiB), graph souls | graph emptied: RSS / heap | after the reads: RSS / heap | records served | read time |',
+    '|---|---|---|---|---:|---:|',
+    ...g.modes.map(
+      (m) =>
+        `| ${m.mode} | ${fmt(m.afterSeed.rssMiB)} / ${fmt(m.afterSeed.heapMiB)}, ${fmt(m.afterSeed.graphSouls)} | ${m.afterEmptying ? `${fmt(m.afterEmptying.rssMiB)} / ${fmt(m.afterEmptying.heapMiB)}` : '—'} | ${fmt(m.afterReads.rssMiB)} / ${fmt(m.afterReads.heapMiB)} | ${fmt(m.served)} of ${fmt(m.served + m.notServed)}${m.notServed ? ` (**${fmt(m.notServed)} not**)` : ''} | ${fmt(m.readMs)} ms |`,
+    ),
+    '',
+    "- GUN never shrinks the graph, which holds about half of the relay's heap after seeding (compare the heap before and after emptying it): the relay's memory grows with its data, as the memory table shows. Emptying it would bound that, but then radisk (GUN's disk store) is the only copy the relay reads, and it did not serve every record it had acknowledged within the relay's 1 s read wait (the evict row). gun-sync's relay therefore keeps GUN's behaviour, as OIP's relay does, and the manifests size its memory to the data; a relay with bounded memory needs a store that serves reliably from disk.",
+    `- Machine: ${machineLine(g.machine)}`,
+    '',
+  );
 
 out.push(
   '## Notes',

@@ -100,10 +100,19 @@ function tryRun(cmd: string, args: string[]): string {
   }
 }
 
-/** The commit that ran, with "-dirty" when tracked files had changes not in it. */
+/** Where the code a benchmark runs lives (docs, deployment files and results do not count). */
+const codePaths = ['packages', 'services', 'test', 'bench/support', 'bench/lib', 'bench/*.ts'];
+
+/** The commit that ran, with "-dirty" when the code had changes not in it. */
 function gitCommit(): string {
   const head = tryRun('git', ['rev-parse', '--short', 'HEAD']);
-  const changes = tryRun('git', ['status', '--porcelain', '--untracked-files=no']);
+  const changes = tryRun('git', [
+    'status',
+    '--porcelain',
+    '--untracked-files=no',
+    '--',
+    ...codePaths,
+  ]);
   return changes !== '' && changes !== 'unknown' ? `${head}-dirty` : head;
 }
 
