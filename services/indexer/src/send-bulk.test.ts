@@ -20,11 +20,13 @@ const ok: BulkResult = { outcome: 'ok', result: 'created' };
 
 function setup(answers: BulkResult[][]) {
   const pauses: number[] = [];
+  const clock = { now: 0 };
   const throttle = createThrottle({
     baseMs: 100,
     maxMs: 1_000,
     pause: async (ms) => void pauses.push(ms),
     random: () => 1,
+    timers: { setTimeout: () => undefined, clearTimeout: () => undefined, now: () => clock.now },
   });
   const registry = new Registry();
   const metrics = createIndexerMetrics(registry);
@@ -34,20 +36,22 @@ function setup(answers: BulkResult[][]) {
     metrics,
     log: createSilentLogger(),
   });
-  return { send, pauses, throttle, registry };
+  return { send, pauses, throttle, registry, clock };
 }
 
 describe(makeSendBulk.name, () => {
   it('pauses the queue once per failed batch, longer each time, and resets after a batch gets through', async () => {
-    const { send, pauses, throttle } = setup([
+    const { send, pauses, throttle, clock } = setup([
       [unavailable, unavailable],
       [unavailable, unavailable],
       [ok, ok],
       [unavailable, unavailable],
     ]);
     await send(ops, 'full');
+    clock.now = 1_000; // each batch after the pause before it
     await send(ops, 'full');
     expect(pauses).toEqual([100, 200]);
+    clock.now = 2_000;
     await send(ops, 'full');
     expect(throttle.failures()).toBe(0);
     await send(ops, 'full');

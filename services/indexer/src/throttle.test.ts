@@ -14,19 +14,44 @@ describe(createThrottle.name, () => {
   it('pauses the queue with jitter between half and all of the step, and resets after a success', async () => {
     const pauses: number[] = [];
     const randoms = [0, 1, 0.5];
+    let now = 0;
     const throttle = createThrottle({
       baseMs: 100,
       maxMs: 60_000,
       pause: async (ms) => void pauses.push(ms),
       random: () => randoms.shift() ?? 0,
+      timers: { setTimeout: () => undefined, clearTimeout: () => undefined, now: () => now },
     });
     expect(await throttle.engage()).toBe(50); // step 100, random 0
+    now = 1_000;
     expect(await throttle.engage()).toBe(200); // step 200, random 1
+    now = 2_000;
     expect(await throttle.engage()).toBe(300); // step 400, random 0.5
     expect(pauses).toEqual([50, 200, 300]);
     expect(throttle.failures()).toBe(3);
     throttle.reset();
+    now = 3_000;
     expect(await throttle.engage()).toBe(50);
+  });
+
+  it('counts batches that fail while a pause holds as the same failure', async () => {
+    const pauses: number[] = [];
+    let now = 0;
+    const throttle = createThrottle({
+      baseMs: 1_000,
+      maxMs: 60_000,
+      pause: async (ms) => void pauses.push(ms),
+      random: () => 1,
+      timers: { setTimeout: () => undefined, clearTimeout: () => undefined, now: () => now },
+    });
+    expect(await throttle.engage()).toBe(1_000);
+    now = 400; // seven more batches of the same moment fail
+    for (let i = 0; i < 7; i++) expect(await throttle.engage()).toBe(600);
+    expect(pauses).toEqual([1_000]);
+    expect(throttle.failures()).toBe(1);
+    now = 1_000; // the pause is over; the next failure is the second
+    expect(await throttle.engage()).toBe(2_000);
+    expect(throttle.failures()).toBe(2);
   });
 });
 
@@ -104,11 +129,12 @@ describe('probing while Elasticsearch is unreachable', () => {
 
   it('stops asking when the pause is over, and never probes an overloaded Elasticsearch', async () => {
     const { clock, events, throttle } = setup([]);
-    await throttle.engage('overloaded');
+    await throttle.engage('overloaded'); // 8 s, not probed
     expect(clock.scheduled()).toBe(0);
-    await throttle.engage('unavailable'); // second failure: 16 s
-    await clock.advance(30_000);
-    // At 1 s … 15 s; at 16 s the pause is over and nobody asks any more.
+    await clock.advance(8_000);
+    await throttle.engage('unavailable'); // second failure: 16 s, from 8 s to 24 s
+    await clock.advance(40_000);
+    // At 9 s … 23 s; at 24 s the pause is over and nobody asks any more.
     expect(events.filter((e) => e.startsWith('probe'))).toHaveLength(15);
     expect(events).not.toContain('lift');
     expect(clock.scheduled()).toBe(0);

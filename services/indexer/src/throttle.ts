@@ -2,7 +2,9 @@
  * Slows the whole sync.index queue down while Elasticsearch is unavailable or overloaded. Each
  * batch that fails that way pauses the queue (BullMQ's rate limiter key, shared by every worker
  * replica) for an exponentially growing, jittered time: base, 2×base, 4×base … up to `maxMs`,
- * each between 50 % and 100 % of its step. A batch that gets through resets the step.
+ * each between 50 % and 100 % of its step. A batch that gets through resets the step. Batches
+ * that fail while a pause already holds (they were sent together, before it) belong to the same
+ * failure: they neither pause again nor grow the step.
  *
  * When Elasticsearch could not be reached at all (no connection, 502–504), waiting out a long
  * pause after it is back only adds delay: while such a pause lasts, `probe` asks Elasticsearch
@@ -13,11 +15,11 @@
 export type ThrottleCause = 'unavailable' | 'overloaded';
 
 export interface Throttle {
-  /** Pauses the queue for the next step; returns the pause in milliseconds. */
+  /** Pauses the queue for the next step (or keeps the pause that holds); returns what is left of it in milliseconds. */
   engage(cause?: ThrottleCause): Promise<number>;
   /** Elasticsearch answered normally again. */
   reset(): void;
-  /** Consecutive failed batches. */
+  /** Consecutive pauses (failed batches, counting those failing together once). */
   failures(): number;
   /** Stops a probe in progress. */
   close(): void;
@@ -97,6 +99,11 @@ export function createThrottle({
 
   return {
     async engage(cause: ThrottleCause = 'overloaded') {
+      const before = timers.now();
+      if (before < pausedUntil) {
+        if (cause === 'unavailable') scheduleProbe();
+        return pausedUntil - before;
+      }
       failures += 1;
       const step = throttleStep(failures, baseMs, Math.max(baseMs, maxMs));
       const ms = Math.max(1, Math.round(step / 2 + (random() * step) / 2));

@@ -56,6 +56,9 @@ export function createIndexerWorker(
     concurrency,
     autorun: false,
     limiter: LIMITER,
+    // A worker sleeps through a queue pause in process; re-checking every second lets a pause
+    // lifted early (Elasticsearch answers again, any replica) take effect within a second.
+    maximumRateLimitDelay: 1_000,
   });
   worker.on('error', (err) => log.error({ err }, 'index worker error'));
   worker.on('failed', (job, err) => {
