@@ -308,7 +308,14 @@ try {
     },
     benchProcessPeakRssMiB: selfRss,
     machine: endLoad(machine),
-    command: `pnpm bench:backfill --records ${total}${values.set.map((p) => ` --set ${p}`).join('')}`,
+    // Exactly as it was called, defaults spelled out where they shape the figures.
+    command: [
+      'pnpm bench:backfill',
+      `--records ${total}`,
+      `--baseline-seconds ${baselineMs / 1000}`,
+      ...(values.concurrency ? [`--concurrency ${values.concurrency}`] : []),
+      ...values.set.map((p) => `--set ${p}`),
+    ].join(' '),
   });
   say(
     `[backfill] (a)/(b) = ${(results.ratios as { aOverB: number }).aOverB}x   (a)/(c) = ${(results.ratios as { aOverC: number }).aOverC}   (a)/(d) = ${(results.ratios as { aOverD: number }).aOverD}`,

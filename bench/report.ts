@@ -98,8 +98,35 @@ const backfills = existsSync(dir)
       .filter((f) => /^backfill-\d+(-.+)?\.json$/.test(f))
       .map((f) => read<Backfill>(f.replace(/\.json$/, '')))
       .filter((b): b is Backfill => b !== undefined)
-      .sort((x, y) => x.records - y.records || settingsOf(x).localeCompare(settingsOf(y)))
+      .sort(
+        (x, y) =>
+          x.records - y.records ||
+          settingsOf(x).localeCompare(settingsOf(y), 'en', { numeric: true }),
+      )
   : [];
+// The figures the issue asks for, in one place; the sections below have the detail.
+{
+  const main = backfills.find((b) => b.records === 10_000 && settingsOf(b) === '');
+  const f0 = read<Freshness>('freshness');
+  const m0 = read<Memory>('memory');
+  const mem = (n: number) => {
+    const r = m0?.runs.find((x) => x.entries === n);
+    return r ? rss(r.peakRssMiB) : 'not measured';
+  };
+  out.push(
+    '## Summary',
+    '',
+    '| figure | value | from |',
+    '|---|---|---|',
+    `| backfill of 10,000 records: pipeline (a) vs seed algorithm (b) | ${main ? `**${main.ratios.aOverB}×** (${fmt(main.a.perSecond)} vs ${fmt(main.b.perSecond)} records/s)` : 'not run'} | \`${main?.command ?? 'pnpm bench:backfill'}\` |`,
+    `| backfill of 10,000 records: pipeline (a) vs raw GUN read (c) | ${main ? `**${main.ratios.aOverC}** (${fmt(main.a.perSecond)} vs ${fmt(main.c.perSecond)} records/s, ${fmt(main.c.concurrency)} reads in flight)` : 'not run'} | same run |`,
+    `| freshness, publish on A → searchable on B | ${f0 ? `p50 ${fmt(f0.p50Ms)} ms, **p95 ${fmt(f0.p95Ms)} ms**, max ${fmt(f0.maxMs)} ms` : 'not run'} | \`${f0?.command ?? 'pnpm bench:freshness'}\` |`,
+    `| peak RSS (MiB) at 10,000 registry entries | ${mem(10_000)} | \`${m0?.command ?? 'pnpm bench:memory'}\` |`,
+    `| peak RSS (MiB) at 100,000 registry entries | ${mem(100_000)} | same run |`,
+    '',
+  );
+}
+
 out.push('## Backfill: pipeline vs the seed algorithm vs the physical limit', '');
 if (backfills.length === 0) out.push('_Not run yet: `pnpm bench:backfill`._', '');
 for (const b of backfills) {
