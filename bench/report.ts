@@ -154,34 +154,41 @@ for (const b of backfills) {
   );
 }
 
+/** A section: its heading and command, then the body built from the result, or how to get one. */
+function section<T extends { command: string }>(
+  title: string,
+  result: T | undefined,
+  script: string,
+  body: (r: T) => string[],
+): void {
+  out.push(`## ${title}`, '');
+  if (!result) out.push(`_Not run yet: \`pnpm ${script}\`._`, '');
+  else out.push(`\`${result.command}\``, '', ...body(result));
+}
+
 const f = read<Freshness>('freshness');
-out.push('## Freshness: publish on A → searchable on B', '');
-if (!f) out.push('_Not run yet: `pnpm bench:freshness`._', '');
-else
-  out.push(
-    `\`${f.command}\``,
-    '',
-    `Node A published ${fmt(f.ratePerSecond)} records/s for ${fmt(f.seconds)} s (10 % private) through its relay; B's relay is peered to A's, B's pipeline (live discovery, relay poll ${fmt(f.relayPollMs)} ms) reads B's relay. Delay = start of the publish on A → a refreshed search on B finds the record.`,
-    '',
-    '| records | searchable | p50 | p95 | max |',
-    '|---:|---:|---:|---:|---:|',
-    `| ${fmt(f.published)} | ${fmt(f.searchable)} | ${fmt(f.p50Ms)} ms | **${fmt(f.p95Ms)} ms** | ${fmt(f.maxMs)} ms |`,
-    '',
-    ...(f.publishOnA && f.publishedToSearchable
-      ? [
-          'The two parts of that delay:',
-          '',
-          '| part | p50 | p95 | max |',
-          '|---|---:|---:|---:|',
-          `| publishing on A: record put + registration (both layouts, each node read back) | ${fmt(f.publishOnA.p50Ms)} ms | ${fmt(f.publishOnA.p95Ms)} ms | ${fmt(f.publishOnA.maxMs)} ms |`,
-          `| A's publish done → searchable on B: peering, live discovery, transform, index, refresh | ${fmt(f.publishedToSearchable.p50Ms)} ms | ${fmt(f.publishedToSearchable.p95Ms)} ms | ${fmt(f.publishedToSearchable.maxMs)} ms |`,
-          '',
-        ]
-      : []),
-    `- Peak RSS (MiB): ${rss(f.peakRssMiB)}`,
-    `- Machine: ${machineLine(f.machine)}`,
-    '',
-  );
+section('Freshness: publish on A → searchable on B', f, 'bench:freshness', (f) => [
+  `Node A published ${fmt(f.ratePerSecond)} records/s for ${fmt(f.seconds)} s (10 % private) through its relay; B's relay is peered to A's, B's pipeline (live discovery, relay poll ${fmt(f.relayPollMs)} ms) reads B's relay. Delay = start of the publish on A → a refreshed search on B finds the record.`,
+  '',
+  '| records | searchable | p50 | p95 | max |',
+  '|---:|---:|---:|---:|---:|',
+  `| ${fmt(f.published)} | ${fmt(f.searchable)} | ${fmt(f.p50Ms)} ms | **${fmt(f.p95Ms)} ms** | ${fmt(f.maxMs)} ms |`,
+  '',
+  ...(f.publishOnA && f.publishedToSearchable
+    ? [
+        'The two parts of that delay:',
+        '',
+        '| part | p50 | p95 | max |',
+        '|---|---:|---:|---:|',
+        `| publishing on A: record put + registration (both layouts, each node read back) | ${fmt(f.publishOnA.p50Ms)} ms | ${fmt(f.publishOnA.p95Ms)} ms | ${fmt(f.publishOnA.maxMs)} ms |`,
+        `| A's publish done → searchable on B: peering, live discovery, transform, index, refresh | ${fmt(f.publishedToSearchable.p50Ms)} ms | ${fmt(f.publishedToSearchable.p95Ms)} ms | ${fmt(f.publishedToSearchable.maxMs)} ms |`,
+        '',
+      ]
+    : []),
+  `- Peak RSS (MiB): ${rss(f.peakRssMiB)}`,
+  `- Machine: ${machineLine(f.machine)}`,
+  '',
+]);
 
 const m = read<Memory>('memory');
 out.push('## Memory: peak RSS per service', '');
@@ -224,13 +231,11 @@ interface RelayGraph {
   machine: Machine;
   command: string;
 }
-const g = read<RelayGraph>('relay-graph');
-out.push("## The relay's memory: GUN's graph", '');
-if (!g) out.push('_Not run yet: `pnpm bench:relay-graph`._', '');
-else
-  out.push(
-    `\`${g.command}\``,
-    '',
+section(
+  "The relay's memory: GUN's graph",
+  read<RelayGraph>('relay-graph'),
+  'bench:relay-graph',
+  (g) => [
     `A radisk relay seeded with ${fmt(g.records)} OIP records, then every record read back through the relay's own reads (${fmt(g.concurrency)} in flight), each mode in a process of its own. **keep**: GUN as it is, its in-memory graph holding every node. **evict**: the graph emptied after seeding and every 5,000 reads, what a memory cap on the relay would do, so reads come from radisk.`,
     '',
     '| mode | after seeding: RSS / heap (MiB), graph souls | graph emptied: RSS / heap | after the reads: RSS / heap | records served | read time |',
@@ -243,7 +248,8 @@ else
     "- GUN never shrinks the graph, which holds about half of the relay's heap after seeding (compare the heap before and after emptying it): the relay's memory grows with its data, as the memory table shows. Emptying it would bound that, but then radisk (GUN's disk store) is the only copy the relay reads, and it did not serve every record it had acknowledged within the relay's 1 s read wait (the evict row). gun-sync's relay therefore keeps GUN's behaviour, as OIP's relay does, and the manifests size its memory to the data; a relay with bounded memory needs a store that serves reliably from disk.",
     `- Machine: ${machineLine(g.machine)}`,
     '',
-  );
+  ],
+);
 
 out.push(
   '## Notes',
