@@ -6,13 +6,18 @@
  * Prints p50, p95 and max, and writes bench/results/freshness.json. Beside the whole delay it
  * reports its two parts: publishing on A (the record put and the registration, both layouts,
  * each node read back) and from the end of that publish until searchable on B (gun-sync's part:
- * relay peering, live discovery, transform, indexing and the index refresh).
+ * relay peering, live discovery, transform, indexing and the index refresh), and that part
+ * split by stage from the queues' own events: A done → the transform job added (peering and
+ * live discovery), → the index job added (transform), → the index job completed (indexing),
+ * → searchable (refresh and search).
  *
  *   pnpm bench:freshness [--rate 5] [--seconds 60] [--poll-ms 300]
  */
 import { parseArgs } from 'node:util';
+import { Queue, QueueEvents } from 'bullmq';
 import { createGunRegistryWriter } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
+import { QueueName } from '@sync/queues';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
 import { createBackfillRun } from '../test/support/backfill-run.js';
 import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
@@ -68,6 +73,46 @@ try {
   const delays: number[] = [];
   const publishDurations: number[] = [];
   const afterPublish: number[] = [];
+  // Per record (by soul) when its jobs were added and indexed, from BullMQ's queue events;
+  // an entry goes when its record is found, so this holds only what is in flight.
+  const stageAt = new Map<
+    string,
+    { transformAdded?: number; indexAdded?: number; indexed?: number }
+  >();
+  const stages = {
+    discovery: [] as number[],
+    transform: [] as number[],
+    index: [] as number[],
+    search: [] as number[],
+  };
+  const redisUrl = new URL(services.redisUrl);
+  const connection = { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) };
+  const listeners = [QueueName.transform, QueueName.index].map((name) => {
+    const queue = new Queue(name, { connection: run.redis, prefix: run.prefix });
+    const events = new QueueEvents(name, { connection, prefix: run.prefix });
+    const note = (jobId: string, what: 'transformAdded' | 'indexAdded' | 'indexed') => {
+      const at = Date.now();
+      void queue
+        .getJob(jobId)
+        .then((job) => {
+          const soul = (job?.data as { soul?: unknown } | undefined)?.soul;
+          if (typeof soul !== 'string' || !registeredOrPending(soul)) return;
+          const times = stageAt.get(soul) ?? {};
+          times[what] ??= at;
+          stageAt.set(soul, times);
+        })
+        .catch(() => undefined);
+    };
+    if (name === QueueName.transform)
+      events.on('added', ({ jobId }) => note(jobId, 'transformAdded'));
+    else {
+      events.on('added', ({ jobId }) => note(jobId, 'indexAdded'));
+      events.on('completed', ({ jobId }) => note(jobId, 'indexed'));
+    }
+    return { queue, events };
+  });
+  await Promise.all(listeners.map((l) => l.events.waitUntilReady()));
+  const registeredOrPending = (soul: string) => publishedAt.has(`did:gun:${soul}`);
   const total = perSecond * seconds;
   let stopWatching = false;
   // Watcher: which outstanding DIDs are searchable now (a refreshed search, as a user sees it).
@@ -87,6 +132,15 @@ try {
             delays.push(now - t);
             const r = registeredAt.get(hit._id);
             if (r !== undefined) afterPublish.push(now - r);
+            const soul = hit._id.slice('did:gun:'.length);
+            const s = stageAt.get(soul);
+            if (r !== undefined && s?.transformAdded && s.indexAdded && s.indexed) {
+              stages.discovery.push(s.transformAdded - r);
+              stages.transform.push(s.indexAdded - s.transformAdded);
+              stages.index.push(s.indexed - s.indexAdded);
+              stages.search.push(now - s.indexed);
+            }
+            stageAt.delete(soul);
             publishedAt.delete(hit._id);
             registeredAt.delete(hit._id);
           }
@@ -156,6 +210,13 @@ try {
     maxMs: delays.at(-1),
     publishOnA: parts(publishSorted),
     publishedToSearchable: parts(afterSorted),
+    stages: {
+      records: stages.discovery.length,
+      discovery: parts(sortedCopy(stages.discovery)),
+      transform: parts(sortedCopy(stages.transform)),
+      index: parts(sortedCopy(stages.index)),
+      search: parts(sortedCopy(stages.search)),
+    },
     peakRssMiB: Object.fromEntries(
       run.procs.map((p, i) => [
         ['discovery', 'transform', 'indexer'][i] ?? `p${i}`,
@@ -171,6 +232,14 @@ try {
   say(
     `[freshness] of which publishing on A (put + registration): p50 ${result.publishOnA.p50Ms} ms, p95 ${result.publishOnA.p95Ms} ms; A done → searchable on B: p50 ${result.publishedToSearchable.p50Ms} ms, p95 ${result.publishedToSearchable.p95Ms} ms, max ${result.publishedToSearchable.maxMs} ms`,
   );
+  const st = result.stages;
+  say(
+    `[freshness] by stage (p50/p95 ms, ${st.records} records): A done → transform job ${st.discovery.p50Ms}/${st.discovery.p95Ms}; transform ${st.transform.p50Ms}/${st.transform.p95Ms}; index ${st.index.p50Ms}/${st.index.p95Ms}; indexed → searchable ${st.search.p50Ms}/${st.search.p95Ms}`,
+  );
+  for (const l of listeners) {
+    await l.events.close();
+    await l.queue.close();
+  }
   say(`[freshness] wrote ${await saveResult('freshness', result)}`);
   for (const p of run.procs) await p.stop();
 } finally {

@@ -31,6 +31,11 @@ interface Backfill {
   machine: Machine;
   command: string;
 }
+interface Part {
+  p50Ms: number;
+  p95Ms: number;
+  maxMs?: number;
+}
 interface Freshness {
   published: number;
   searchable: number;
@@ -43,6 +48,13 @@ interface Freshness {
   maxMs: number;
   publishOnA?: { p50Ms: number; p95Ms: number; maxMs?: number };
   publishedToSearchable?: { p50Ms: number; p95Ms: number; maxMs?: number };
+  stages?: {
+    records: number;
+    discovery: Part;
+    transform: Part;
+    index: Part;
+    search: Part;
+  };
   peakRssMiB: Record<string, number | undefined>;
   machine: Machine;
   command: string;
