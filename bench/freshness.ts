@@ -90,24 +90,35 @@ try {
   const listeners = [QueueName.transform, QueueName.index].map((name) => {
     const queue = new Queue(name, { connection: run.redis, prefix: run.prefix });
     const events = new QueueEvents(name, { connection, prefix: run.prefix });
-    const note = (jobId: string, what: 'transformAdded' | 'indexAdded' | 'indexed') => {
+    // Index jobs are removed once completed: their soul is taken when they are added.
+    const soulOfJob = new Map<string, string>();
+    const stamp = (soul: string, what: 'transformAdded' | 'indexAdded' | 'indexed', at: number) => {
+      if (!registeredOrPending(soul)) return;
+      const times = stageAt.get(soul) ?? {};
+      times[what] ??= at;
+      stageAt.set(soul, times);
+    };
+    const onAdded = (jobId: string, what: 'transformAdded' | 'indexAdded') => {
       const at = Date.now();
       void queue
         .getJob(jobId)
         .then((job) => {
           const soul = (job?.data as { soul?: unknown } | undefined)?.soul;
-          if (typeof soul !== 'string' || !registeredOrPending(soul)) return;
-          const times = stageAt.get(soul) ?? {};
-          times[what] ??= at;
-          stageAt.set(soul, times);
+          if (typeof soul !== 'string') return;
+          if (what === 'indexAdded') soulOfJob.set(jobId, soul);
+          stamp(soul, what, at);
         })
         .catch(() => undefined);
     };
     if (name === QueueName.transform)
-      events.on('added', ({ jobId }) => note(jobId, 'transformAdded'));
+      events.on('added', ({ jobId }) => onAdded(jobId, 'transformAdded'));
     else {
-      events.on('added', ({ jobId }) => note(jobId, 'indexAdded'));
-      events.on('completed', ({ jobId }) => note(jobId, 'indexed'));
+      events.on('added', ({ jobId }) => onAdded(jobId, 'indexAdded'));
+      events.on('completed', ({ jobId }) => {
+        const soul = soulOfJob.get(jobId);
+        soulOfJob.delete(jobId);
+        if (soul) stamp(soul, 'indexed', Date.now());
+      });
     }
     return { queue, events };
   });
