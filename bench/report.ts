@@ -36,6 +36,20 @@ interface Part {
   p95Ms: number;
   maxMs?: number;
 }
+/** The rows that split gun-sync's part of the freshness delay by stage. */
+function stageRows(st: NonNullable<Freshness['stages']>): string[] {
+  const row = (what: string, p: Part) =>
+    `| … ${what} | ${fmt(p.p50Ms)} ms | ${fmt(p.p95Ms)} ms | ${fmt(p.maxMs)} ms |`;
+  return [
+    row(
+      'of which A done → transform job added: relay peering, the live poll, enqueue',
+      st.discovery,
+    ),
+    row('transform job added → index job added: read, verify, convert, seal', st.transform),
+    row('index job added → completed: batch and `_bulk`', st.index),
+    row('indexed → found by a refreshed search', st.search),
+  ];
+}
 interface Freshness {
   published: number;
   searchable: number;
@@ -194,6 +208,13 @@ section('Freshness: publish on A → searchable on B', f, 'bench:freshness', (f)
         '|---|---:|---:|---:|',
         `| publishing on A: record put + registration (both layouts, each node read back) | ${fmt(f.publishOnA.p50Ms)} ms | ${fmt(f.publishOnA.p95Ms)} ms | ${fmt(f.publishOnA.maxMs)} ms |`,
         `| A's publish done → searchable on B: peering, live discovery, transform, index, refresh | ${fmt(f.publishedToSearchable.p50Ms)} ms | ${fmt(f.publishedToSearchable.p95Ms)} ms | ${fmt(f.publishedToSearchable.maxMs)} ms |`,
+        ...(f.stages ? stageRows(f.stages) : []),
+        '',
+      ]
+    : []),
+  ...(f.stages
+    ? [
+        `Stages from BullMQ's queue events, for the ${fmt(f.stages.records)} records all of whose events were seen.`,
         '',
       ]
     : []),
