@@ -66,6 +66,9 @@ export function buildCorpus(a: Publisher, other: Publisher): CorpusCase[] {
       oip: JSON.stringify(oipHeader(localId, over)),
       meta: { created: 1, localId },
     });
+  /** A record whose data string is `data`, under a valid header: the data alone is on trial. */
+  const withDataString = (localId: string, data: string) =>
+    raw(localId, { data, oip: JSON.stringify(oipHeader(localId)) });
   const privateMeta = (localId: string, over: Record<string, unknown> = {}) => ({
     created: 1,
     localId,
@@ -129,31 +132,25 @@ export function buildCorpus(a: Publisher, other: Publisher): CorpusCase[] {
     record(
       'data-not-json',
       'c-data-not-json',
-      raw('c-data-not-json', {
-        data: '{"basic":',
-        oip: JSON.stringify(oipHeader('c-data-not-json')),
-      }),
+      withDataString('c-data-not-json', '{"basic":'),
       parked('invalid-record'),
     ),
     record(
       'data-json-array',
       'c-data-array',
-      raw('c-data-array', { data: '[1,2]', oip: JSON.stringify(oipHeader('c-data-array')) }),
+      withDataString('c-data-array', '[1,2]'),
       parked('invalid-record'),
     ),
     record(
       'data-json-string',
       'c-data-string',
-      raw('c-data-string', {
-        data: '"just a string"',
-        oip: JSON.stringify(oipHeader('c-data-string')),
-      }),
+      withDataString('c-data-string', '"just a string"'),
       parked('invalid-record'),
     ),
     record(
       'data-json-null',
       'c-data-null',
-      raw('c-data-null', { data: 'null', oip: JSON.stringify(oipHeader('c-data-null')) }),
+      withDataString('c-data-null', 'null'),
       parked('invalid-record'),
     ),
     // Wrong versions and headers.
@@ -212,10 +209,10 @@ export function buildCorpus(a: Publisher, other: Publisher): CorpusCase[] {
     record(
       'huge-record',
       'c-huge',
-      raw('c-huge', {
-        data: toStoredDataString({ basic: { name: 'huge', description: 'x'.repeat(100_000) } }),
-        oip: JSON.stringify(oipHeader('c-huge')),
-      }),
+      withDataString(
+        'c-huge',
+        toStoredDataString({ basic: { name: 'huge', description: 'x'.repeat(100_000) } }),
+      ),
       parked('too-large'),
     ),
     record(
@@ -230,10 +227,7 @@ export function buildCorpus(a: Publisher, other: Publisher): CorpusCase[] {
     record(
       'soul-too-long',
       'long',
-      raw(`long-${'x'.repeat(600)}`, {
-        data: dataString,
-        oip: JSON.stringify(oipHeader(`long-${'x'.repeat(600)}`)),
-      }),
+      withDataString(`long-${'x'.repeat(600)}`, dataString),
       parked('invalid-record'),
     ),
     // Envelopes.

@@ -19,7 +19,11 @@ const root = 'oip:registry';
 const hour = 3_600_000;
 const t0 = 1761991200000; // a whole hour
 
-function setup(layout: 'legacy' | 'v2' | 'both', maxEntries = 3) {
+/** A writer and reader over one memory graph; `bookkeeping` also lists new types on the relay's node. */
+function setup(
+  layout: 'legacy' | 'v2' | 'both',
+  { maxEntries = 3, bookkeeping = false }: { maxEntries?: number; bookkeeping?: boolean } = {},
+) {
   const graph = createMemoryGraph();
   let clock = t0;
   const writer = createRegistryWriter({
@@ -29,6 +33,7 @@ function setup(layout: 'legacy' | 'v2' | 'both', maxEntries = 3) {
     deletedRoot: 'd',
     log,
     layout,
+    bookkeeping,
     buckets: { spanMs: hour, maxEntries },
     now: () => new Date(clock),
   });
@@ -137,7 +142,7 @@ describe('registry v2 layout', () => {
   });
 
   it('opens a new bucket in a new window and continues a restarted writer’s bucket', async () => {
-    const first = setup('v2', 10);
+    const first = setup('v2', { maxEntries: 10 });
     await first.register(1);
     await first.register(2);
     first.tick(hour);
@@ -223,24 +228,8 @@ describe('registry v2 layout', () => {
   });
 
   it('lists v2-only types from the relay bookkeeping node', async () => {
-    const graph = createMemoryGraph();
-    const writer = createRegistryWriter({
-      sink: graph,
-      source: graph,
-      root,
-      deletedRoot: 'd',
-      log,
-      layout: 'v2',
-      bookkeeping: true,
-    });
-    await writer.register({ recordType: 'video', soul: 'a:1', creatorPubKey: 'k', nodeId: 'n' });
-    const reader = createRegistryReader({
-      source: graph,
-      root,
-      deletedRoot: 'd',
-      recordTypes: [],
-      concurrency: 2,
-    });
+    const { reader, register } = setup('v2', { bookkeeping: true });
+    await register(1, 'video');
     expect(await reader.listRecordTypes()).toEqual(['video']);
   });
 });

@@ -14,16 +14,11 @@ import {
 import { createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer, type Producer } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
-import {
-  createScanMarks,
-  createStats,
-  createTombstones,
-  createWatermarks,
-  type ScanMarks,
-} from '@sync/state';
+import { createScanMarks, type ScanMarks } from '@sync/state';
 import { startTestRelay, type TestRelay } from '../../gun-relay/test/support.js';
-import { makeDiscover, type DiscoverDeps } from '../src/discover.js';
+import { makeDiscover } from '../src/discover.js';
 import { serviceUrls } from '../../../test/services.js';
+import { discoverDeps } from './support.js';
 
 const log = createSilentLogger();
 const root = 'oip:registry-discover-v2';
@@ -83,23 +78,10 @@ describe('discovery with registry v2 marks', () => {
   });
 
   const discover = (fullScanIntervalMs: number, force = false) => {
-    const deps: DiscoverDeps = {
-      gun,
-      transform,
-      index,
-      watermarks: createWatermarks(connection, prefix),
-      tombstones: createTombstones(connection, prefix),
-      stats: createStats(connection, prefix),
-      policy: {
-        selfNodeId: 'node-b',
-        trustedNodes: [],
-        typeFilter: { mode: 'all', whitelist: [], blacklist: [] },
-      },
-      chunkSize: 50,
-      now: () => new Date(clock),
-      scanMarks: marks,
-      fullScanIntervalMs,
-    };
+    const deps = discoverDeps(
+      { connection, prefix, gun, transform, index },
+      { chunkSize: 50, now: () => new Date(clock), scanMarks: marks, fullScanIntervalMs },
+    );
     return makeDiscover(deps, log)(
       {
         scope: 'type',

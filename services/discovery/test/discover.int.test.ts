@@ -5,10 +5,10 @@ import type { GunRegistry, IndexEntry, ReadResult } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer, type Producer } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
-import { createStats, createTombstones, createWatermarks } from '@sync/state';
+import { createStats } from '@sync/state';
 import { makeDiscover, type DiscoverDeps } from '../src/discover.js';
-import type { SyncPolicy } from '../src/policy.js';
 import { serviceUrls } from '../../../test/services.js';
+import { discoverDeps, testPolicy as policy } from './support.js';
 
 const redisUrl = (): string => serviceUrls().redisUrl;
 
@@ -31,12 +31,6 @@ const entry = (
   timestamp: number,
   recordType = 'post',
 ): IndexEntry => ({ soul, nodeId, timestamp, recordType });
-const policy = (over: Partial<SyncPolicy> = {}): SyncPolicy => ({
-  selfNodeId: 'node-b',
-  trustedNodes: [],
-  typeFilter: { mode: 'all', whitelist: [], blacklist: [] },
-  ...over,
-});
 const job = { id: 'job-1', updateProgress: async () => {} };
 
 describe('discovery against a real Redis', () => {
@@ -63,18 +57,7 @@ describe('discovery against a real Redis', () => {
   });
 
   function deps(gun: GunRegistry, over: Partial<DiscoverDeps> = {}): DiscoverDeps {
-    return {
-      gun,
-      transform,
-      index,
-      watermarks: createWatermarks(connection, prefix),
-      tombstones: createTombstones(connection, prefix),
-      stats: createStats(connection, prefix),
-      policy: policy(),
-      chunkSize: 2,
-      now: () => new Date('2026-11-21T12:00:00.000Z'),
-      ...over,
-    };
+    return discoverDeps({ connection, prefix, gun, transform, index }, over);
   }
 
   const waitingSouls = async (queueName: string) => {
