@@ -20,6 +20,7 @@ import type { TestProject } from 'vitest/node';
 import { createLogger } from '@sync/logging';
 import { startTestRelay } from '../services/gun-relay/test/support.js';
 import type { ServiceUrls } from './services.js';
+import { ephemeralRedisArgs } from './support/redis-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const servicesEnvFile = join(root, '.local', 'services.env');
@@ -72,15 +73,7 @@ function dockerAnswers(): Promise<boolean> {
 async function startRedisContainer(cleanups: Cleanup[]): Promise<string> {
   write('starting redis in a container (testcontainers)');
   const container = await new GenericContainer('redis:7.4-alpine')
-    .withCommand([
-      'redis-server',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-    ])
+    .withCommand(['redis-server', ...ephemeralRedisArgs])
     .withExposedPorts(6379)
     .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
     .start();

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { cutAndRestore, useFaultRun } from '../support/cut-and-restore.js';
 import { waitFor } from '../support/node.js';
 import { freePort } from '../support/ports.js';
+import { ephemeralRedisArgs } from '../support/redis-server.js';
 
 const total = Number(process.env.FAULT_RECORDS ?? 300);
 
@@ -17,18 +18,7 @@ const total = Number(process.env.FAULT_RECORDS ?? 300);
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-    ],
+    ['--port', String(port), '--bind', '127.0.0.1', ...ephemeralRedisArgs],
     { stdio: 'ignore' },
   );
   const probe = new Redis({

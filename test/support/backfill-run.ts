@@ -9,11 +9,11 @@ import { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { createGunRegistryWriter, type RegistryWriter } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
-import { JobName, QueueName, connectRedis, createProducer } from '@sync/queues';
+import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { obliterateAll } from '@sync/queues/testing';
 import { startRelayPair } from '../../services/gun-relay/test/support.js';
-import { createPublisher, oipPut, putViaRelay, type Publisher } from './oip-publisher.js';
-import { waitFor } from './node.js';
+import { benchRecord, createPublisher, putViaRelay, type Publisher } from './oip-publisher.js';
+import { queueScan, refreshedCount, waitFor } from './node.js';
 import { seedRecords, type SeedOptions } from './seed-records.js';
 import { startServiceProcess, type ServiceProcess } from './processes.js';
 
@@ -41,16 +41,7 @@ export async function publishRecords(
     const batch = Array.from({ length: Math.min(concurrency, total - i) }, (_, k) => i + k);
     await Promise.all(
       batch.map(async (n) => {
-        const put = oipPut(publisher, {
-          localId: `${localIdPrefix}-${n}`,
-          recordType: 'post',
-          indexedAt: new Date(1_762_000_000_000 + n),
-          private: privateEvery > 0 && n % privateEvery === privateEvery - 1,
-          data: {
-            basic: { name: `Record ${n}`, description: `Benchmark record ${n}`, tagItems: ['x'] },
-            post: { articleText: `Text of record ${n}`.repeat(4) },
-          },
-        });
+        const put = benchRecord(publisher, n, { privateEvery, localIdPrefix });
         await putViaRelay(relayUrl, put);
         await writer.register({
           recordType: 'post',
@@ -158,18 +149,8 @@ export async function createBackfillRun(options: BackfillRunOptions): Promise<Ba
       );
       return { discovery, transform, indexer };
     },
-    async discover(force = false) {
-      await discoverQueue.add(JobName.discoverRegistry, {
-        scope: 'all',
-        force,
-        requestedBy: 'api',
-        requestedAt: new Date().toISOString(),
-      });
-    },
-    async count() {
-      await es.indices.refresh({ index, ignore_unavailable: true });
-      return (await es.count({ index, ignore_unavailable: true })).count;
-    },
+    discover: (force = false) => queueScan(discoverQueue, 'all', force),
+    count: () => refreshedCount(es, index),
     async ids() {
       await es.indices.refresh({ index, ignore_unavailable: true });
       const out: string[] = [];

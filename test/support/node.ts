@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
 import { createSilentLogger, createLogger } from '@sync/logging';
-import { JobName, QueueName, connectRedis, createProducer } from '@sync/queues';
+import { JobName, QueueName, connectRedis, createProducer, type Producer } from '@sync/queues';
 import { obliterateAll } from '@sync/queues/testing';
 import { loadStandaloneConfig } from '@sync/standalone/config';
 import { startStandalone, type Standalone } from '@sync/standalone/start';
@@ -29,6 +29,26 @@ export interface TestNode {
   count(): Promise<number>;
   get(did: string): Promise<Record<string, unknown> | undefined>;
   close(): Promise<void>;
+}
+
+/** Queues a discovery scan as the API's force-sync does. */
+export async function queueScan(
+  queue: Producer<typeof QueueName.discover>,
+  scope: 'all' | 'deletions',
+  force: boolean,
+): Promise<void> {
+  await queue.add(JobName.discoverRegistry, {
+    scope,
+    force,
+    requestedBy: 'api',
+    requestedAt: new Date().toISOString(),
+  });
+}
+
+/** Documents in `index` as a search sees them now (refreshed first). */
+export async function refreshedCount(es: Client, index: string): Promise<number> {
+  await es.indices.refresh({ index, ignore_unavailable: true });
+  return (await es.count({ index, ignore_unavailable: true })).count;
 }
 
 export async function startTestNode(
@@ -79,18 +99,8 @@ export async function startTestNode(
     es,
     redis,
     env: fullEnv,
-    async discover(scope = 'all', force = false) {
-      await discoverQueue.add(JobName.discoverRegistry, {
-        scope,
-        force,
-        requestedBy: 'api',
-        requestedAt: new Date().toISOString(),
-      });
-    },
-    async count() {
-      await es.indices.refresh({ index, ignore_unavailable: true });
-      return (await es.count({ index, ignore_unavailable: true })).count;
-    },
+    discover: (scope = 'all', force = false) => queueScan(discoverQueue, scope, force),
+    count: () => refreshedCount(es, index),
     async get(did) {
       const res = await es.get<Record<string, unknown>>({ index, id: did }, { ignore: [404] });
       return res.found ? res._source : undefined;

@@ -84,6 +84,30 @@ export function oipPut(publisher: Publisher, input: OipRecordInput): PutRequest 
 }
 
 /** POST /put to an OIP-compatible relay; throws unless it answers 200. */
+/**
+ * Record `n` of a generated set (the fault tests, the benchmarks): a post with a name, a
+ * description, a tag and some text; every `privateEvery`-th one private (0 = none).
+ */
+export function benchRecord(
+  publisher: Publisher,
+  n: number,
+  {
+    privateEvery = 10,
+    localIdPrefix = 'r',
+  }: { privateEvery?: number; localIdPrefix?: string } = {},
+): PutRequest {
+  return oipPut(publisher, {
+    localId: `${localIdPrefix}-${n}`,
+    recordType: 'post',
+    indexedAt: new Date(1_762_000_000_000 + n),
+    private: privateEvery > 0 && n % privateEvery === privateEvery - 1,
+    data: {
+      basic: { name: `Record ${n}`, description: `Benchmark record ${n}`, tagItems: ['x'] },
+      post: { articleText: `Text of record ${n}`.repeat(4) },
+    },
+  });
+}
+
 export async function putViaRelay(
   relayUrl: string,
   put: PutRequest,

@@ -8,7 +8,7 @@
 import { toRegistrationWrites, type GunNode } from '@sync/gun-client';
 import { closeGun, createClientGun, putGraph } from '@sync/gun-client/gun';
 import { toGunGraph } from '../../services/gun-relay/src/to-gun-graph.js';
-import { oipPut, type Publisher } from './oip-publisher.js';
+import { benchRecord, type Publisher } from './oip-publisher.js';
 
 export interface SeedOptions {
   /** Every n-th record is private (OIP's legacy shared key). Default 10 (10 %). */
@@ -33,16 +33,7 @@ export async function seedRecords(
       const graph: Record<string, GunNode> = {};
       const index: GunNode = {};
       for (let n = start; n < Math.min(total, start + batch); n++) {
-        const put = oipPut(publisher, {
-          localId: `r-${n}`,
-          recordType: 'post',
-          indexedAt: new Date(1_762_000_000_000 + n),
-          private: privateEvery > 0 && n % privateEvery === privateEvery - 1,
-          data: {
-            basic: { name: `Record ${n}`, description: `Benchmark record ${n}`, tagItems: ['x'] },
-            post: { articleText: `Text of record ${n}`.repeat(4) },
-          },
-        });
+        const put = benchRecord(publisher, n, { privateEvery });
         Object.assign(graph, toGunGraph(put.soul, put.data));
         for (const write of toRegistrationWrites('oip:registry', {
           recordType: 'post',

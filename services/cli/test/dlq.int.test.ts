@@ -6,22 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeadLetters } from '@sync/state';
 import { serviceUrls } from '../../../test/services.js';
 import { adminToken, startTestNode, type TestNode } from '../../../test/support/node.js';
-import { runCli } from '../src/run.js';
+import { runCaptured } from './support.js';
 
 describe('gun-sync dlq', () => {
   let node: TestNode;
   let env: Record<string, string>;
 
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-    };
-    const code = await runCli(argv, { env, io });
-    return { code, stdout, stderr };
-  }
+  const cli = (...argv: string[]) => runCaptured(env, argv);
 
   beforeAll(async () => {
     const urls = serviceUrls();

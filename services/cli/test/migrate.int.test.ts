@@ -18,7 +18,7 @@ import {
   putViaRelay,
   type PutRequest,
 } from '../../../test/support/oip-publisher.js';
-import { runCli } from '../src/run.js';
+import { runCaptured } from './support.js';
 import { inBatches } from '../../../test/support/batches.js';
 
 const count = 1000;
@@ -48,12 +48,6 @@ const users = [
   { email: 'nokey@example.org', createdAt: '2025-01-02T03:04:05.000Z' },
 ];
 
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe('gun-sync migrate (1,000 OIP documents)', () => {
   let pair: Awaited<ReturnType<typeof startRelayPair>>;
   let es: Client;
@@ -63,16 +57,7 @@ describe('gun-sync migrate (1,000 OIP documents)', () => {
   const publisher = createPublisher();
   const puts: PutRequest[] = [];
 
-  async function cli(...argv: string[]): Promise<Captured> {
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-    };
-    const code = await runCli(argv, { env, io });
-    return { code, stdout, stderr };
-  }
+  const cli = (...argv: string[]) => runCaptured(env, argv);
 
   const postIndexKeys = async () => {
     const res = await fetch(
