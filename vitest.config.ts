@@ -25,6 +25,7 @@ export default defineConfig({
             'services/*/src/**/*.test.ts',
             'scripts/**/*.test.ts',
             'infra/**/*.test.ts',
+            'spec/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -1,6 +1,5 @@
 // Decrypt throughput: a key derived once and cached (gun-sync) vs PBKDF2 per record (the seed
 // design). Run: pnpm tsx bench/crypto-decrypt.ts [seconds per measurement, default 2]
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {
   buildKeyring,
@@ -8,6 +7,7 @@ import {
   makeDecrypt,
   type Decrypt,
 } from '../packages/crypto/src/index.js';
+import { loadVector } from '../spec/vectors.js';
 
 interface CryptoCase {
   name: string;
@@ -18,9 +18,7 @@ interface CryptoCase {
 }
 
 const seconds = Number(process.argv[2] ?? 2);
-const vectors = JSON.parse(
-  readFileSync(new URL('../../shared/spec/vectors/crypto.json', import.meta.url), 'utf8'),
-) as { cases: CryptoCase[] };
+const vectors = loadVector<{ cases: CryptoCase[] }>('crypto');
 const sample = vectors.cases.find(
   (c) => c.mode === 'legacy-shared' && c.name.includes('double-encoded'),
 );

@@ -8,7 +8,7 @@
  *                                  [--data-dir DIR (kept, and seeded only if empty)] [--verbose]
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ import { startRelay } from '../services/gun-relay/src/relay.js';
 import { closeGun, createClientGun } from '@sync/gun-client/gun';
 import { seedRegistry } from './lib/seed-registry.js';
 import { readWithChainApi } from './lib/chain-reader.js';
+import { loadVector } from '../spec/vectors.js';
 
 const { values } = parseArgs({
   options: {
@@ -149,11 +150,7 @@ async function main(): Promise<void> {
     getWaitMs: 1000,
   });
   const template =
-    (
-      JSON.parse(
-        readFileSync(new URL('../../shared/spec/vectors/records.json', import.meta.url), 'utf8'),
-      ) as { cases: { nodes: Record<string, GunNode> }[] }
-    ).cases[0]?.nodes ?? {};
+    loadVector<{ cases: { nodes: Record<string, GunNode> }[] }>('records').cases[0]?.nodes ?? {};
   try {
     const writer = createClientGun({ peers: [`${relay.url}/gun`] });
     const seedStarted = performance.now();

@@ -1,19 +1,11 @@
 /**
- * Test support (not part of the runtime API; excluded from coverage): the shared golden vectors
+ * Test support (not part of the runtime API; excluded from coverage): the golden vectors of spec/
  * and an OIP-style encryptor for building envelopes the vectors do not cover.
  */
 import { createCipheriv, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { PBKDF2_DIGEST, PBKDF2_ITERATIONS, KEY_BYTES, type KeyMaterial } from './derived-keys.js';
 
-export type VectorName = 'array-codec' | 'crypto' | 'records' | 'registry' | 'signatures';
-
-/** Reads `shared/spec/vectors/<name>.json` (the repository's sibling `shared/`), never a copy. */
-export function loadVector<T = unknown>(name: VectorName): T {
-  return JSON.parse(
-    readFileSync(new URL(`../../../../shared/spec/vectors/${name}.json`, import.meta.url), 'utf8'),
-  ) as T;
-}
+export { loadVector, type VectorName } from '../../../spec/vectors.js';
 
 /** Encrypts like OIP: AES-256-GCM, 12-byte IV, everything base64, under PBKDF2(material). */
 export function encryptLikeOip(

@@ -1,8 +1,7 @@
 /**
- * Test support (not part of the runtime API; excluded from coverage): the shared golden vectors
+ * Test support (not part of the runtime API; excluded from coverage): the golden vectors of spec/
  * and an in-memory NodeSource/NodeSink holding plain nodes by soul.
  */
-import { readFileSync } from 'node:fs';
 import { found, notFound } from './read-result.js';
 import type { NodeSink, NodeSource } from './node-source.js';
 import type { GunNode } from './types.js';
@@ -17,12 +16,7 @@ export interface RecordsVector {
   cases: { name: string; soul: string; nodes: Record<string, GunNode> }[];
 }
 
-/** Reads `shared/spec/vectors/<name>.json` (the repository's sibling `shared/`), never a copy. */
-export function loadVector<T>(name: 'registry' | 'records'): T {
-  return JSON.parse(
-    readFileSync(new URL(`../../../../shared/spec/vectors/${name}.json`, import.meta.url), 'utf8'),
-  ) as T;
-}
+export { loadVector, type VectorName } from '../../../spec/vectors.js';
 
 export interface MemoryGraph extends NodeSource, NodeSink {
   nodes: Record<string, GunNode>;

@@ -2,7 +2,7 @@
  * Two real relays peered over loopback (B dials A's /gun), a writer on A's side and a reader on
  * B's side, for each implementation of @sync/gun-client (and across them).
  */
-import { readFileSync } from 'node:fs';
+import { loadVector } from '../../../spec/vectors.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createGunRegistry,
@@ -23,10 +23,6 @@ interface RegistryVector {
 interface RecordsVector {
   cases: { name: string; soul: string; nodes: Record<string, GunNode> }[];
 }
-const loadVector = <T>(name: string): T =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../shared/spec/vectors/${name}.json`, import.meta.url), 'utf8'),
-  ) as T;
 const registry = loadVector<RegistryVector>('registry');
 const records = loadVector<RecordsVector>('records');
 const registrySoul = 'oip:registry:nodes:node-a:82d1ad726425:post-001';
