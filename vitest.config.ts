@@ -42,7 +42,7 @@ export default defineConfig({
           globalSetup: ['./test/global-setup.ts'],
           // One file at a time: the services are shared.
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

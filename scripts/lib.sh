@@ -1,19 +1,66 @@
-# Sourced by the repo's scripts: common paths and the pinned pnpm, installed into .cache/tools
-# from the npm registry when the machine has no matching one (no global installs).
+# Sourced by the repo's scripts: common paths, the pinned Node.js LTS and the pinned pnpm, both
+# installed into .cache/tools from the npm registry when the machine has no matching one (no
+# global installs).
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PNPM_VERSION="$(node -p "require('$REPO_ROOT/package.json').packageManager.split('@')[1]")"
+PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$REPO_ROOT/package.json")"
 TOOLS_DIR="$REPO_ROOT/.cache/tools"
 
 log() { printf '[gun-sync] %s\n' "$*" >&2; }
 
+# The Node.js LTS release the repository runs on (.nvmrc). Where the machine's node is of another
+# major line, that exact release is installed from the npm registry's node-linux-<arch> package
+# (the official binary) into .cache/tools/node-<version> and put first on PATH.
+NODE_VERSION="$(tr -d ' \n\r' <"$REPO_ROOT/.nvmrc")"
+NODE_MAJOR="${NODE_VERSION%%.*}"
+
+node_major_of() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
 ensure_node() {
-  local major
-  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-  if [ "$major" -lt 20 ]; then
-    log "Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))"
-    exit 1
+  local dir="$TOOLS_DIR/node-$NODE_VERSION" machine arch tmp tarball
+  if [ -x "$dir/bin/node" ]; then
+    export PATH="$dir/bin:$PATH"
+  elif command -v node >/dev/null 2>&1 && [ "$(node_major_of node)" = "$NODE_MAJOR" ]; then
+    :
+  else
+    machine="$(uname -m)"
+    case "$machine" in
+      x86_64 | amd64) arch=x64 ;;
+      aarch64 | arm64) arch=arm64 ;;
+      *)
+        log "no Node.js $NODE_VERSION package for $(uname -s) $machine: install Node.js $NODE_MAJOR yourself"
+        exit 1
+        ;;
+    esac
+    command -v npm >/dev/null 2>&1 || {
+      log "Node.js $NODE_MAJOR is required and npm (any version) is needed to install it: found neither"
+      exit 1
+    }
+    log "installing Node.js $NODE_VERSION (machine has $(node --version 2>/dev/null || echo none)) into .cache/tools from the npm registry's node-linux-$arch"
+    mkdir -p "$TOOLS_DIR"
+    tmp="$(mktemp -d "$TOOLS_DIR/node.XXXXXX")"
+    # npm pack fetches the package without running anything from it.
+    tarball="$(cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE_VERSION" 2>/dev/null | tail -n 1)"
+    if [ -z "$tarball" ] || [ ! -f "$tmp/$tarball" ]; then
+      rm -rf "$tmp"
+      log "could not fetch node-linux-$arch@$NODE_VERSION from the npm registry"
+      exit 1
+    fi
+    mkdir -p "$tmp/node/bin"
+    tar -xzf "$tmp/$tarball" -C "$tmp" package/bin/node
+    mv "$tmp/package/bin/node" "$tmp/node/bin/node"
+    chmod 0755 "$tmp/node/bin/node"
+    if [ "$("$tmp/node/bin/node" --version)" != "v$NODE_VERSION" ]; then
+      rm -rf "$tmp"
+      log "the downloaded node does not report v$NODE_VERSION"
+      exit 1
+    fi
+    rm -rf "$dir"
+    mv "$tmp/node" "$dir"
+    rm -rf "$tmp"
+    export PATH="$dir/bin:$PATH"
   fi
+  hash -r
 }
 
 ensure_pnpm() {

@@ -322,7 +322,7 @@ gun_answers() { curl -fsS -m 3 "$GUN_RELAY_URL/health" >/dev/null 2>&1; }
 
 gun_up() {
   need_cmd curl curl
-  command -v node >/dev/null 2>&1 || die "node is not installed (Node 20 is required)"
+  ensure_node
   [ -f "$ROOT/node_modules/tsx/package.json" ] || die "tsx is missing: run 'pnpm install' in $ROOT first"
   local pid
   if pid="$(gun_pid)"; then

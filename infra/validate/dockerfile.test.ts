@@ -28,16 +28,27 @@ describe('infra/docker/Dockerfile', () => {
   it.each([
     [
       'an unpinned base',
-      edit(/FROM node:20\.20\.2-bookworm-slim AS runtime/, 'FROM node:20-bookworm-slim AS runtime'),
-      'FROM node:20-bookworm-slim is not pinned to an exact version',
+      edit(
+        /FROM node:24\.15\.0-bookworm-slim@sha256:\w+ AS runtime/,
+        'FROM node:24-bookworm-slim AS runtime',
+      ),
+      'FROM node:24-bookworm-slim is not pinned to an exact version',
+    ],
+    [
+      'a base without a digest',
+      edit(
+        /FROM node:24\.15\.0-bookworm-slim@sha256:\w+ AS runtime/,
+        'FROM node:24.15.0-bookworm-slim AS runtime',
+      ),
+      'base node:24.15.0-bookworm-slim is not pinned by digest',
     ],
     [
       'another Node major',
       edit(
-        /FROM node:20\.20\.2-bookworm-slim AS runtime/,
+        /FROM node:24\.15\.0-bookworm-slim@sha256:\w+ AS runtime/,
         'FROM node:22.12.0-bookworm-slim AS runtime',
       ),
-      'base node:22.12.0-bookworm-slim is not Node 20',
+      'base node:22.12.0-bookworm-slim is not Node 24.15.0',
     ],
     ['root at run time', edit('USER node\n', ''), 'the final stage must switch to a non-root USER'],
     ['no healthcheck', edit(/HEALTHCHECK .*\n/, ''), 'the final stage has no HEALTHCHECK'],

@@ -94,9 +94,12 @@ export function checkDockerfile(input: DockerfileInput, report: Report): void {
           `Dockerfile:${ins.line}: FROM ${image} is not pinned to an exact version (x.y.z)`,
         );
       }
-      const nodeMajor = readFileSync(join(root, '.nvmrc'), 'utf8').trim().split('.')[0];
-      if (!stageNames.includes(image) && !image.startsWith(`node:${nodeMajor}.`)) {
-        report.error(`Dockerfile:${ins.line}: base ${image} is not Node ${nodeMajor} (.nvmrc)`);
+      const nodeVersion = readFileSync(join(root, '.nvmrc'), 'utf8').trim();
+      if (!stageNames.includes(image) && !image.startsWith(`node:${nodeVersion}-`)) {
+        report.error(`Dockerfile:${ins.line}: base ${image} is not Node ${nodeVersion} (.nvmrc)`);
+      }
+      if (!stageNames.includes(image) && !image.includes('@sha256:')) {
+        report.error(`Dockerfile:${ins.line}: base ${image} is not pinned by digest (@sha256:…)`);
       }
       stages.push({ name: as?.toUpperCase() === 'AS' && name ? name : '', from: image, body: [] });
     } else {

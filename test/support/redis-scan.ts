@@ -19,7 +19,7 @@ export async function scanRedisFor(
       else if (type === 'hash') content = await redis.hgetall(key);
       else if (type === 'list') content = await redis.lrange(key, 0, -1);
       else if (type === 'set') content = await redis.smembers(key);
-      else if (type === 'zset') content = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      else if (type === 'zset') content = await redis.zrange(key, '0', '-1', 'WITHSCORES');
       else if (type === 'stream') content = await redis.xrange(key, '-', '+');
       const text = Buffer.isBuffer(content) ? content.toString('latin1') : JSON.stringify(content);
       if (key.includes(needle) || (text ?? '').includes(needle)) matches.push(key);

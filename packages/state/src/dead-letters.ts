@@ -141,8 +141,8 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
     for (let start = 0; start < total; start += page) {
       const scored = await redis.zrange(
         keys.deadLettersByTime,
-        start,
-        start + page - 1,
+        String(start),
+        String(start + page - 1),
         'WITHSCORES',
       );
       const souls = scored.filter((_, i) => i % 2 === 0);
