@@ -2,8 +2,8 @@
 # The whole test suite, from a fresh clone: installs the toolchain and dependencies (pnpm,
 # the workspace, Debian's chromium for the browser test, the deployment validators), starts the
 # local services (Redis, Elasticsearch, GUN relay) unless their URLs are given, then runs
-# typecheck, lint, format check, the deployment validation, and every unit and integration
-# test in one vitest run with coverage gates.
+# typecheck, lint, format check, the deployment validation, every unit and integration test in
+# one vitest run with coverage gates, and the two-node demo in its checking mode.
 #
 #   REDIS_URL=… ELASTICSEARCH_URL=… GUN_PEERS=… bash scripts/test.sh   # use services you run
 #   bash scripts/test.sh                                              # start local ones
@@ -51,4 +51,6 @@ step "deployment validation (compose, kubernetes, dockerfile)"
 pnpm -s validate:deploy
 step "unit and integration tests (with coverage)"
 pnpm -s test:all
+step "demo: two nodes, records published on A searchable on B (scripts/demo.sh --check)"
+node --import tsx scripts/demo.ts --check
 step "done"

@@ -5,7 +5,16 @@
  * AES-256-GCM envelope under OIP's legacy shared key (double-encoded plaintext). Writes go
  * through a relay's HTTP `POST /put`, exactly like OIP's `putRecord`.
  */
-import { constants, createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createECDH,
+  createHash,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
+import { OIP_LEGACY_PASSWORD, OIP_LEGACY_SALT, perUserMaterial } from '@sync/crypto/keyring';
 import { encryptLikeOip } from '@sync/crypto/testing';
 import { toStoredDataString, type JsonObject } from '@sync/records';
 
@@ -38,6 +47,24 @@ export interface OipRecordInput {
   indexedAt: Date;
   /** Encrypt `data` with OIP's legacy shared key (mode C). */
   private?: boolean;
+  /** Encrypt `data` for one user instead (mode D): PBKDF2(`<publicKey>:<saltHex>`). */
+  perUser?: PerUserKey;
+}
+
+/** A user's per-user encryption key: compressed secp256k1 public key (hex) and salt (hex). */
+export interface PerUserKey {
+  publicKey: string;
+  saltHex: string;
+}
+
+/** A user key like OIP's (a compressed secp256k1 public key and 32 random salt bytes). */
+export function createPerUserKey(): PerUserKey {
+  const ecdh = createECDH('secp256k1');
+  ecdh.generateKeys();
+  return {
+    publicKey: ecdh.getPublicKey('hex', 'compressed'),
+    saltHex: randomBytes(32).toString('hex'),
+  };
 }
 
 export interface PutRequest {
@@ -68,10 +95,27 @@ export function oipPut(publisher: Publisher, input: OipRecordInput): PutRequest 
     localId: input.localId,
     encrypted: Boolean(input.private),
   };
+  if (input.perUser) {
+    const { publicKey, saltHex } = input.perUser;
+    return {
+      soul,
+      data: {
+        data: encryptLikeOip(JSON.stringify(dataString), perUserMaterial(publicKey, saltHex)),
+        oip: JSON.stringify(oip),
+        meta: {
+          ...meta,
+          encrypted: true,
+          encryptionMethod: 'aes-256-gcm',
+          encryptionType: 'per-user',
+          encryptedBy: publicKey,
+        },
+      },
+    };
+  }
   if (!input.private) return { soul, data: { data: dataString, oip: JSON.stringify(oip), meta } };
   const envelope = encryptLikeOip(JSON.stringify(dataString), {
-    password: 'gun-encryption-key',
-    salt: 'salt',
+    password: OIP_LEGACY_PASSWORD,
+    salt: OIP_LEGACY_SALT,
   });
   return {
     soul,
