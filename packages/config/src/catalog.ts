@@ -251,6 +251,15 @@ export const syncVars = {
     example: 'true',
     default: 'true',
   }),
+  GUN_SYNC_RECHECK_MS: intVar({
+    description:
+      'A registry entry that has not changed is read again after this long, spread over the full scans, so a record edited without a new registration (OIP ignores registry write errors) is still found; 0 = never',
+    example: '86400000',
+    default: '86400000',
+    min: 0,
+    max: 365 * 24 * 3_600_000,
+    unit: 'milliseconds',
+  }),
   GUN_SYNC_TRUSTED_NODES: listVar({
     description: 'Comma-separated node ids to accept records from; empty = trust every node',
     example: 'node-a,node-b',

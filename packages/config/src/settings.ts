@@ -63,6 +63,7 @@ export function syncSettings(env: EnvValues<typeof syncVars>) {
   return {
     enabled: env.GUN_SYNC_ENABLED,
     intervalMs: env.GUN_SYNC_INTERVAL,
+    recheckMs: env.GUN_SYNC_RECHECK_MS,
     privateRecords: env.GUN_SYNC_PRIVATE_RECORDS,
     trustedNodes: env.GUN_SYNC_TRUSTED_NODES,
     recordTypes: env.GUN_SYNC_RECORD_TYPES,

@@ -30,7 +30,8 @@ export const TransformRecordJob = z.object({
   nodeId: z.string().min(1).max(128).default('unknown'),
   /** Registry timestamp (ms) of the entry that triggered this job: the change marker. */
   registryTimestamp: version.optional(),
-  trigger: z.enum(['scan', 'live', 'force']),
+  /** recheck: an unchanged entry read again after GUN_SYNC_RECHECK_MS (an edit whose registration failed). */
+  trigger: z.enum(['scan', 'live', 'force', 'recheck']),
   discoveredAt: z.iso.datetime(),
 });
 export type TransformRecordJob = z.infer<typeof TransformRecordJob>;

@@ -3,6 +3,10 @@ export function stateKeys(prefix: string) {
   const base = `${prefix}:state`;
   return {
     enqueued: `${base}:wm:enqueued`,
+    /** soul → when it was last enqueued (ms): the oldest are rechecked. */
+    enqueuedAt: `${base}:wm:enqueued-at`,
+    /** Fingerprint of the sync policy the enqueued marks belong to. */
+    syncPolicy: `${base}:wm:policy`,
     indexed: `${base}:wm:indexed`,
     tombstones: `${base}:tombstones`,
     deadLetters: `${base}:dlq`,

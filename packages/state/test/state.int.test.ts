@@ -28,26 +28,58 @@ describe('Redis state', () => {
     await obliterateAll(redis, prefix);
   });
 
-  it('watermarks only rise, under concurrent writers too', async () => {
+  it('an entry is changed when its version differs from the one last enqueued, lower too', async () => {
     const wm = createWatermarks(redis, prefix);
-    await Promise.all(
-      [5, 3, 9, 1, 7].map((version) => wm.markEnqueued([{ soul: 'a:1', version }])),
-    );
+    await wm.markEnqueued([{ soul: 'a:1', version: 9 }], 1_000);
     expect(
       await wm.changed([
         { soul: 'a:1', version: 9 },
-        { soul: 'a:1', version: 10 },
         { soul: 'b:1', version: 0 },
       ]),
-    ).toEqual([
-      { soul: 'a:1', version: 10 },
-      { soul: 'b:1', version: 0 },
-    ]);
+    ).toEqual([{ soul: 'b:1', version: 0 }]);
+    // A newer registration, and a re-registration by a node whose clock is behind.
+    expect(await wm.changed([{ soul: 'a:1', version: 10 }])).toHaveLength(1);
+    expect(await wm.changed([{ soul: 'a:1', version: 3 }])).toEqual([{ soul: 'a:1', version: 3 }]);
+    await wm.markEnqueued([{ soul: 'a:1', version: 3 }], 2_000);
+    expect(await wm.changed([{ soul: 'a:1', version: 3 }])).toEqual([]);
     await wm.reset('a:1');
-    expect(await wm.changed([{ soul: 'a:1', version: 1 }])).toHaveLength(1);
-    await wm.markIndexed('a:1', 4);
-    await wm.markIndexed('a:1', 2);
-    expect(await wm.indexed('a:1')).toBe(4);
+    expect(await wm.changed([{ soul: 'a:1', version: 3 }])).toHaveLength(1);
+  });
+
+  it('the indexed mark only rises, under concurrent writers too', async () => {
+    const wm = createWatermarks(redis, prefix);
+    await Promise.all([5, 3, 9, 1, 7].map((version) => wm.markIndexed('a:1', version)));
+    expect(await wm.indexed('a:1')).toBe(9);
+    expect(await wm.indexed('b:1')).toBeUndefined();
+  });
+
+  it('names the souls not enqueued for longest, never-enqueued first, up to a limit', async () => {
+    const wm = createWatermarks(redis, prefix);
+    await wm.markEnqueued([{ soul: 'old:1', version: 1 }], 1_000);
+    await wm.markEnqueued([{ soul: 'older:1', version: 1 }], 500);
+    await wm.markEnqueued([{ soul: 'fresh:1', version: 1 }], 9_000);
+    const entries = ['fresh:1', 'old:1', 'never:1', 'older:1'].map((soul) => ({
+      soul,
+      version: 1,
+    }));
+    expect((await wm.stale(entries, 5_000, 10)).map((e) => e.soul)).toEqual([
+      'never:1',
+      'older:1',
+      'old:1',
+    ]);
+    expect((await wm.stale(entries, 5_000, 2)).map((e) => e.soul)).toEqual(['never:1', 'older:1']);
+    expect(await wm.stale(entries, 5_000, 0)).toEqual([]);
+  });
+
+  it('drops the enqueued marks once when the sync policy changes', async () => {
+    const wm = createWatermarks(redis, prefix);
+    expect(await wm.adoptPolicy('p1')).toBe(false);
+    await wm.markEnqueued([{ soul: 'a:1', version: 5 }], 1_000);
+    expect(await wm.adoptPolicy('p1')).toBe(false);
+    expect(await wm.changed([{ soul: 'a:1', version: 5 }])).toEqual([]);
+    expect(await wm.adoptPolicy('p2')).toBe(true);
+    expect(await wm.changed([{ soul: 'a:1', version: 5 }])).toHaveLength(1);
+    expect(await wm.adoptPolicy('p2')).toBe(false);
   });
 
   it('keeps the newest tombstone per DID', async () => {

@@ -257,7 +257,7 @@ describe('api against real Redis and GUN', () => {
     const soul = aPublisher().soul('broken-1');
     const deadLetters = createDeadLetters(redis, prefix);
     const watermarks = createWatermarks(redis, prefix);
-    await watermarks.markEnqueued([{ soul, version: 5 }]);
+    await watermarks.markEnqueued([{ soul, version: 5 }], Date.now());
     await deadLetters.record({
       soul,
       stage: 'transform',

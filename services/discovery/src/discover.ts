@@ -26,6 +26,20 @@ export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
   scanMarks?: ScanMarks;
   /** Longest time between two full scans of a type (GUN_REGISTRY_FULL_SCAN_MS); 0 = always full. */
   fullScanIntervalMs?: number;
+  /**
+   * Unchanged entries are read again after `everyMs` (GUN_SYNC_RECHECK_MS; 0 = never), spread
+   * over the full scans that come every `scanIntervalMs`.
+   */
+  recheck?: { everyMs: number; scanIntervalMs: number };
+}
+
+/** How many unchanged entries of a type one full scan rechecks: its share of one recheck period. */
+export function recheckLimit(
+  entries: number,
+  { everyMs, scanIntervalMs }: { everyMs: number; scanIntervalMs: number },
+): number {
+  if (everyMs <= 0 || entries === 0) return 0;
+  return Math.ceil((entries * Math.min(scanIntervalMs, everyMs)) / everyMs);
 }
 
 interface TypeRead {
@@ -162,9 +176,17 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
           return decision === 'accept';
         });
         if (full) for (const entry of entries) seen.add(entry.soul);
+        const recheck =
+          full && typeFull && deps.recheck
+            ? {
+                before: startedAt - deps.recheck.everyMs,
+                limit: recheckLimit(accepted.length, deps.recheck),
+              }
+            : undefined;
         const enqueued = await enqueueEntries(deps, accepted, {
           force: input.force,
           trigger: input.force ? 'force' : 'scan',
+          ...(recheck ? { recheck } : {}),
         });
         summary.enqueued += enqueued;
         await commit();

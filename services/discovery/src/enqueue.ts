@@ -18,19 +18,39 @@ export interface EnqueueDeps {
 
 export type Trigger = 'scan' | 'live' | 'force';
 
+/** Unchanged entries a full scan reads again: those not enqueued since `before`, at most `limit`. */
+export interface Recheck {
+  before: number;
+  limit: number;
+}
+
 export function entryVersion(entry: Pick<IndexEntry, 'timestamp'>): number {
   return entry.timestamp ?? 0;
 }
 
-/** Returns how many entries were enqueued (the rest were unchanged). */
+/**
+ * Returns how many entries were enqueued: the changed ones (every one when forced), and with
+ * `recheck` also unchanged ones not enqueued for a long time, as trigger 'recheck' (a record
+ * edited without a new registration is found that way; transform skips it when the indexed
+ * version is already the record's).
+ */
 export async function enqueueEntries(
   deps: EnqueueDeps,
   entries: readonly IndexEntry[],
-  { force, trigger }: { force: boolean; trigger: Trigger },
+  { force, trigger, recheck }: { force: boolean; trigger: Trigger; recheck?: Recheck },
 ): Promise<number> {
   const versioned = entries.map((entry) => ({ ...entry, version: entryVersion(entry) }));
-  const changed = force ? versioned : await deps.watermarks.changed(versioned);
-  const discoveredAt = deps.now().toISOString();
+  const changed: ((typeof versioned)[number] & { trigger: Trigger | 'recheck' })[] = (
+    force ? versioned : await deps.watermarks.changed(versioned)
+  ).map((entry) => ({ ...entry, trigger }));
+  if (recheck && !force && recheck.limit > 0) {
+    const changedSouls = new Set(changed.map((entry) => entry.soul));
+    const unchanged = versioned.filter((entry) => !changedSouls.has(entry.soul));
+    for (const entry of await deps.watermarks.stale(unchanged, recheck.before, recheck.limit))
+      changed.push({ ...entry, trigger: 'recheck' });
+  }
+  const now = deps.now();
+  const discoveredAt = now.toISOString();
   for (let i = 0; i < changed.length; i += deps.chunkSize) {
     const chunk = changed.slice(i, i + deps.chunkSize);
     await deps.transform.addBulk(
@@ -41,7 +61,7 @@ export async function enqueueEntries(
           recordType: entry.recordType,
           nodeId: entry.nodeId ?? 'unknown',
           ...(entry.timestamp !== null ? { registryTimestamp: entry.timestamp } : {}),
-          trigger,
+          trigger: entry.trigger,
           discoveredAt,
         },
         opts: {
@@ -49,7 +69,7 @@ export async function enqueueEntries(
         },
       })),
     );
-    await deps.watermarks.markEnqueued(chunk);
+    await deps.watermarks.markEnqueued(chunk, now.getTime());
   }
   return changed.length;
 }

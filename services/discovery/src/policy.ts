@@ -2,6 +2,7 @@
  * Which registry entries this node syncs: pure rules over the entry and the sync settings.
  * Order matters for the counters: own entries first, then trust, then the type filter.
  */
+import { createHash } from 'node:crypto';
 import type { IndexEntry } from '@sync/gun-client';
 
 export interface SyncPolicy {
@@ -49,4 +50,27 @@ export function decideEntry(
  */
 export function typesToScan(candidates: readonly string[], filter: TypeFilter): string[] {
   return [...new Set(candidates)].filter((t) => typeAllowed(t, filter)).sort();
+}
+
+/**
+ * A fingerprint of every setting that decides whether a registry entry ends in the index: the
+ * entry rules above, the configured types and whether private records are synced. The enqueued
+ * watermarks belong to one fingerprint; a changed one sees every entry again once.
+ */
+export function toPolicyFingerprint(
+  policy: SyncPolicy,
+  settings: { recordTypes: readonly string[]; privateRecords: boolean },
+): string {
+  const canonical = JSON.stringify({
+    self: policy.selfNodeId,
+    trusted: [...policy.trustedNodes].sort(),
+    filter: {
+      mode: policy.typeFilter.mode,
+      whitelist: [...policy.typeFilter.whitelist].sort(),
+      blacklist: [...policy.typeFilter.blacklist].sort(),
+    },
+    types: [...settings.recordTypes].sort(),
+    private: settings.privateRecords,
+  });
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

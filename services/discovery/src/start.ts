@@ -19,7 +19,7 @@ import type { DiscoveryConfig } from './config.js';
 import type { DiscoverDeps } from './discover.js';
 import { startLiveSync, type LiveSync } from './live.js';
 import { oipDefaultRecordTypes } from './oip-record-types.js';
-import { typesToScan, type SyncPolicy } from './policy.js';
+import { toPolicyFingerprint, typesToScan, type SyncPolicy } from './policy.js';
 import { findOrphans } from './reconcile.js';
 import { createDiscoveryWorker } from './worker.js';
 
@@ -76,18 +76,30 @@ export async function startDiscovery(
     trustedNodes: config.sync.trustedNodes,
     typeFilter: config.sync.typeFilter,
   };
+  const watermarks = createWatermarks(producer, prefix);
+  const scanMarks = createScanMarks(producer, prefix);
+  const policyFingerprint = toPolicyFingerprint(policy, config.sync);
+  if (await watermarks.adoptPolicy(policyFingerprint)) {
+    // Entries skipped or enqueued under the old rules are looked at again by the next full scan.
+    await scanMarks.clear();
+    log.info(
+      { policy: policyFingerprint },
+      'sync policy changed (trust, types or private records): the next scan reads every registry entry again',
+    );
+  }
   const deps: DiscoverDeps = {
     gun,
     transform,
     index,
-    watermarks: createWatermarks(producer, prefix),
+    watermarks,
     tombstones: createTombstones(producer, prefix),
     stats,
     policy,
     chunkSize: config.discovery.chunkSize,
     now: () => new Date(),
-    scanMarks: createScanMarks(producer, prefix),
+    scanMarks,
     fullScanIntervalMs: config.gun.fullScanIntervalMs,
+    recheck: { everyMs: config.sync.recheckMs, scanIntervalMs: config.sync.intervalMs },
     onScanned: async ({ souls }) => {
       try {
         const result = await findOrphans({ es, index: config.elasticsearch.index, log }, souls);

@@ -67,6 +67,71 @@ describe('discovery against a real Redis', () => {
     return jobs.map((j) => (j.data as { soul: string }).soul).sort();
   };
 
+  const waitingJobs = async () => {
+    const queue = new Queue(QueueName.transform, { connection, prefix });
+    const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
+    await queue.drain(true);
+    await queue.close();
+    return jobs
+      .map((j) => {
+        const data = j.data as { soul: string; trigger: string; registryTimestamp?: number };
+        return `${data.soul}@${data.registryTimestamp ?? '-'}:${data.trigger}`;
+      })
+      .sort();
+  };
+  const scan = (discover: ReturnType<typeof makeDiscover>) =>
+    discover(
+      {
+        scope: 'all',
+        force: false,
+        requestedBy: 'scheduler',
+        requestedAt: new Date().toISOString(),
+      },
+      job,
+    );
+
+  it('enqueues a re-registration with a lower timestamp (a node whose clock is behind)', async () => {
+    const registry = { post: [entry('a:1', 'node-a', 500)] };
+    const discover = makeDiscover(deps(memoryRegistry(registry)), createSilentLogger());
+    expect((await scan(discover)).enqueued).toBe(1);
+    expect(await waitingJobs()).toEqual(['a:1@500:scan']);
+    registry.post[0] = entry('a:1', 'node-c', 400);
+    expect((await scan(discover)).enqueued).toBe(1);
+    expect(await waitingJobs()).toEqual(['a:1@400:scan']);
+    expect((await scan(discover)).enqueued).toBe(0);
+  });
+
+  it('rechecks unchanged entries after GUN_SYNC_RECHECK_MS, oldest first, a share per full scan', async () => {
+    const registry = {
+      post: Array.from({ length: 10 }, (_, i) => entry(`a:${i}`, 'node-a', 100 + i)),
+    };
+    let now = Date.parse('2026-11-21T12:00:00.000Z');
+    const discover = makeDiscover(
+      deps(memoryRegistry(registry), {
+        now: () => new Date(now),
+        // Every entry once a day, with a full scan every 6 hours: a quarter (3 of 10) per scan.
+        recheck: { everyMs: 24 * 3_600_000, scanIntervalMs: 6 * 3_600_000 },
+      }),
+      createSilentLogger(),
+    );
+    expect((await scan(discover)).enqueued).toBe(10);
+    await waitingJobs();
+    now += 3_600_000;
+    expect((await scan(discover)).enqueued).toBe(0);
+    now += 24 * 3_600_000;
+    const due = await scan(discover);
+    expect(due.enqueued).toBe(3);
+    const rechecked = await waitingJobs();
+    expect(rechecked).toHaveLength(3);
+    expect(rechecked.every((j) => j.endsWith(':recheck'))).toBe(true);
+    // The next scan rechecks three others: the ones just read are no longer the oldest.
+    now += 60_000;
+    const next = await waitingJobs().then(() => scan(discover));
+    expect(next.enqueued).toBe(3);
+    const again = await waitingJobs();
+    expect(again.filter((j) => rechecked.includes(j))).toEqual([]);
+  });
+
   it('enqueues accepted entries once, skipping own and untrusted nodes, and again only when they change', async () => {
     const registry = {
       post: [

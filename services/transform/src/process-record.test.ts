@@ -44,7 +44,11 @@ const documentOk: TransformResult = {
   },
 };
 
-function setup(read: ReadResult<RecordGraph>, result: TransformResult = documentOk) {
+function setup(
+  read: ReadResult<RecordGraph>,
+  result: TransformResult = documentOk,
+  indexed?: number,
+) {
   const transformRecord = vi.fn<TransformRecord>(async () => result);
   const deps = {
     gun: { readRecord: vi.fn(async () => read) },
@@ -56,11 +60,37 @@ function setup(read: ReadResult<RecordGraph>, result: TransformResult = document
     selfNodeId: 'node-b',
     now: () => new Date('2026-11-21T12:00:00.000Z'),
     missingAttempts: 3,
+    watermarks: { indexed: vi.fn(async () => indexed) },
   } satisfies ProcessRecordDeps;
   return { deps, process: makeProcessRecord(deps) };
 }
 
 describe(makeProcessRecord.name, () => {
+  it('ends a recheck of a record whose version is already indexed as unchanged', async () => {
+    const { deps, process } = setup({ status: 'found', value: graph }, documentOk, 1700);
+    await expect(
+      process({ ...input, trigger: 'recheck' }, { log, attemptsMade: 0 }),
+    ).resolves.toEqual({ outcome: 'skipped', reason: 'unchanged' });
+    expect(deps.index.add).not.toHaveBeenCalled();
+    expect(deps.stats.count).toHaveBeenCalledWith('skipped', 1, 'unchanged');
+  });
+
+  it('indexes a recheck of a record edited without a new registration (newer version)', async () => {
+    const { deps, process } = setup({ status: 'found', value: graph }, documentOk, 1600);
+    await expect(
+      process({ ...input, trigger: 'recheck' }, { log, attemptsMade: 0 }),
+    ).resolves.toMatchObject({ outcome: 'queued', version: 1700 });
+    expect(deps.index.add).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not consult the indexed mark for a scan: the indexer decides by version', async () => {
+    const { deps, process } = setup({ status: 'found', value: graph }, documentOk, 1700);
+    await expect(process(input, { log, attemptsMade: 0 })).resolves.toMatchObject({
+      outcome: 'queued',
+    });
+    expect(deps.watermarks.indexed).not.toHaveBeenCalled();
+  });
+
   it('seals the document and enqueues it with a (soul, version) job id', async () => {
     const { deps, process } = setup({ status: 'found', value: graph });
     await expect(process(input, { log, attemptsMade: 0 })).resolves.toEqual({

@@ -14,7 +14,7 @@ import type { Logger } from '@sync/logging';
 import { JobName, jobIdFor, type Producer, type TransformRecordJob } from '@sync/queues';
 import type { SkipReason, TransformRecord } from '@sync/records';
 import { SyncError } from '@sync/runtime/errors';
-import type { DeadLetters, Stats } from '@sync/state';
+import type { DeadLetters, Stats, Watermarks } from '@sync/state';
 
 export interface ProcessRecordDeps {
   gun: Pick<GunRegistry, 'readRecord'>;
@@ -28,10 +28,13 @@ export interface ProcessRecordDeps {
   now: () => Date;
   /** A record missing from GUN is re-read this many times before it is dead-lettered. */
   missingAttempts: number;
+  /** The version last indexed per soul: a recheck of a record already indexed ends there. */
+  watermarks: Pick<Watermarks, 'indexed'>;
 }
 
 export type ProcessRecordResult =
-  { outcome: 'queued'; did: string; version: number } | { outcome: 'skipped'; reason: SkipReason };
+  | { outcome: 'queued'; did: string; version: number }
+  | { outcome: 'skipped'; reason: SkipReason | 'unchanged' };
 
 /** Policy switches: counted, not failures. */
 const policySkips: ReadonlySet<SkipReason> = new Set([
@@ -115,6 +118,14 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
     }
 
     const { document } = result;
+    if (input.trigger === 'recheck') {
+      const indexed = await deps.watermarks.indexed(input.soul);
+      if (indexed !== undefined && indexed >= document.version) {
+        await deps.stats.count('skipped', 1, 'unchanged');
+        log.debug({ version: document.version, indexed }, 'recheck: record unchanged');
+        return { outcome: 'skipped', reason: 'unchanged' };
+      }
+    }
     const plain = JSON.stringify(document);
     await deps.index.add(
       JobName.indexDocument,

@@ -9,7 +9,7 @@ import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-cl
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { makeTransformRecord } from '@sync/records';
-import { createDeadLetters, createStats, stateKeys } from '@sync/state';
+import { createDeadLetters, createStats, createWatermarks, stateKeys } from '@sync/state';
 import type { TransformConfig } from './config.js';
 import { createTransformMetrics } from './metrics.js';
 import { createTransformWorker } from './worker.js';
@@ -69,6 +69,7 @@ export async function startTransform(
       selfNodeId: nodeId,
       now: () => new Date(),
       missingAttempts: config.worker.missingAttempts,
+      watermarks: createWatermarks(producer, prefix),
     },
     { connection: workerConnection, prefix, concurrency: config.worker.concurrency },
     log,
