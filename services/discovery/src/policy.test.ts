@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideEntry, typeAllowed, typesToScan, type SyncPolicy } from './policy.js';
+import {
+  decideEntry,
+  toPolicyFingerprint,
+  typeAllowed,
+  typesToScan,
+  type SyncPolicy,
+} from './policy.js';
 
 const policy = (over: Partial<SyncPolicy> = {}): SyncPolicy => ({
   selfNodeId: 'node-b',
@@ -53,5 +59,35 @@ describe(typesToScan.name, () => {
         blacklist: ['notes'],
       }),
     ).toEqual(['image', 'post']);
+  });
+});
+
+describe(toPolicyFingerprint.name, () => {
+  const settings = { recordTypes: ['post', 'image'], privateRecords: true };
+  const base = toPolicyFingerprint(policy({ trustedNodes: ['a', 'b'] }), settings);
+
+  it('does not depend on the order of lists', () => {
+    expect(
+      toPolicyFingerprint(policy({ trustedNodes: ['b', 'a'] }), {
+        ...settings,
+        recordTypes: ['image', 'post'],
+      }),
+    ).toBe(base);
+  });
+
+  it.each([
+    ['trust', policy({ trustedNodes: ['a', 'b', 'c'] }), settings],
+    ['types', policy({ trustedNodes: ['a', 'b'] }), { ...settings, recordTypes: ['post'] }],
+    ['private sync', policy({ trustedNodes: ['a', 'b'] }), { ...settings, privateRecords: false }],
+    [
+      'the type filter',
+      policy({
+        trustedNodes: ['a', 'b'],
+        typeFilter: { mode: 'blacklist', whitelist: [], blacklist: ['image'] },
+      }),
+      settings,
+    ],
+  ])('changes with %s', (_what, changed, changedSettings) => {
+    expect(toPolicyFingerprint(changed, changedSettings)).not.toBe(base);
   });
 });
