@@ -457,6 +457,15 @@ export const indexerVars = {
     max: 60_000,
     unit: 'milliseconds',
   }),
+  INDEXER_QUIET_REFRESH_MS: intVar({
+    description:
+      'When the indexer is quiet (a batch of at most a quarter of its job slots), it asks Elasticsearch to make that batch searchable at once, at most once per this many ms; under a backlog the index refresh interval applies as usual. 0 = never',
+    example: '250',
+    default: '250',
+    min: 0,
+    max: 60_000,
+    unit: 'milliseconds',
+  }),
   INDEXER_RATE_LIMIT_MS: intVar({
     description:
       'First pause of the whole sync.index queue when Elasticsearch is unavailable or overloaded (429, 5xx, no connection); doubles per failed batch up to 60 s, with jitter',

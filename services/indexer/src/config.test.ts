@@ -8,7 +8,12 @@ describe(loadIndexerConfig.name, () => {
   it('uses the defaults and parses the seal key', () => {
     const config = loadIndexerConfig({ SYNC_SEAL_KEY: key });
     expect(config.worker).toEqual({ concurrency: 64, rateLimitMs: 1_000 });
-    expect(config.batch).toEqual({ maxDocs: 500, maxBytes: 5_242_880, flushMs: 200 });
+    expect(config.batch).toEqual({
+      maxDocs: 500,
+      maxBytes: 5_242_880,
+      flushMs: 200,
+      quietRefreshMs: 250,
+    });
     expect(config.elasticsearch).toMatchObject({ url: 'http://127.0.0.1:9200', index: 'records' });
     expect(config.sealKey).toEqual(Buffer.from(key, 'hex'));
   });

@@ -41,6 +41,7 @@ export function loadIndexerConfig(source: EnvSource) {
       maxDocs: env.INDEXER_BATCH_MAX_DOCS,
       maxBytes: env.INDEXER_BATCH_MAX_BYTES,
       flushMs: env.INDEXER_FLUSH_MS,
+      quietRefreshMs: env.INDEXER_QUIET_REFRESH_MS,
     },
     fingerprint: configFingerprint(vars, env),
   } as const;

@@ -3,6 +3,7 @@
  * order of creation: the batcher sends what it still holds, then the queue handle, the
  * Elasticsearch client and the Redis connection go.
  */
+import { makeQuietRefresh, quietBatchSize } from './refresh-policy.js';
 import { Queue } from 'bullmq';
 import type { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
@@ -46,7 +47,7 @@ export interface IndexerDeps {
 
 export interface CreateDepsOptions {
   registry: Registry;
-  /** `refresh` of every bulk request; tests use `wait_for`, production leaves it to the index. */
+  /** `refresh` of every bulk request (tests use `wait_for`); unset: quiet batches refresh (INDEXER_QUIET_REFRESH_MS). */
   refresh?: boolean | 'wait_for';
   scheduler?: Scheduler;
 }
@@ -76,6 +77,11 @@ export function createDeps(
     onLift: (pausedForMs) =>
       log.info({ pausedForMs }, 'elasticsearch answers again, index queue resumed'),
   });
+  const quietRefresh = makeQuietRefresh({
+    quietUpTo: quietBatchSize(worker.concurrency),
+    minGapMs: batch.quietRefreshMs,
+    now: () => Date.now(),
+  });
   const batcher = createMicroBatcher<BulkOp, BulkResult>({
     maxItems: batch.maxDocs,
     maxBytes: batch.maxBytes,
@@ -87,7 +93,9 @@ export function createDeps(
     // Once every job slot waits on a batch, no other document can come: send without waiting.
     maxCallers: worker.concurrency,
     send: makeSendBulk({
-      write: (ops) => bulkWrite(es, ops, refresh !== undefined ? { refresh } : {}),
+      // A fixed refresh (tests) wins; else a quiet indexer makes its small batches searchable at once.
+      write: (ops) =>
+        bulkWrite(es, ops, { refresh: refresh !== undefined ? refresh : quietRefresh(ops.length) }),
       throttle,
       metrics,
       log,

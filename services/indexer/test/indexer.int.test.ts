@@ -178,6 +178,21 @@ describe('indexer against a real Redis and Elasticsearch', () => {
     });
   });
 
+  it.each([
+    ['quiet: a lone document is searchable as soon as its job is done', '250', 1],
+    ['INDEXER_QUIET_REFRESH_MS=0: it waits for the index refresh', '0', 0],
+  ])('%s', async (_what, quietRefreshMs, hits) => {
+    h = await startHarness({ INDEXER_QUIET_REFRESH_MS: quietRefreshMs }, { run: false });
+    // No periodic refresh at all: only a refresh the indexer asks for makes a document searchable.
+    await h.es.indices.putSettings({ index: h.index, settings: { refresh_interval: '-1' } });
+    void h.indexer.run();
+    const soul = 'hash7:lonely';
+    const job = await enqueueIndex(h, soul, 1_000);
+    expect(await finished(h, job)).toMatchObject({ outcome: 'indexed' });
+    const found = await h.es.search({ index: h.index, query: { ids: { values: [didOf(soul)] } } });
+    expect(found.hits.hits).toHaveLength(hits);
+  });
+
   it('puts many concurrent jobs into few _bulk requests', async () => {
     h = await startHarness(
       { INDEXER_CONCURRENCY: '64', INDEXER_BATCH_MAX_DOCS: '64', INDEXER_FLUSH_MS: '100' },
