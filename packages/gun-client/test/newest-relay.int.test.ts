@@ -133,6 +133,9 @@ describe('reads take the newest version across relays', () => {
         root,
         recordTypes: ['post'],
         readTimeoutMs: 5_000,
+        // The bound on waiting for a relay that has not answered: far above the proxy's delay,
+        // so a busy machine cannot make relay 2 miss it. Reads end when both relays answered.
+        peerWaitMs: 3_000,
         concurrency: 4,
         log,
       });
