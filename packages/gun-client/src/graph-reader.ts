@@ -3,6 +3,7 @@
  * with every link resolved, and the deletion index.
  */
 import { mapLimited } from './limiter.js';
+import { keepNewest } from './newest.js';
 import { isLink } from './souls.js';
 import { found, notFound, readError } from './read-result.js';
 import type { NodeReadOptions, NodeSource } from './node-source.js';
@@ -126,12 +127,11 @@ export async function readIndexEntries(
   const results = await mapLimited(keys, options.concurrency, (key) =>
     resolveIndexEntry(source, recordType, key, index.value[key], options.signal),
   );
-  // One entry per record: a key garbled by a storage layer can repeat a record's link.
+  // One entry per record, the newest: a key garbled by a storage layer can repeat a record's link.
   const entries = new Map<string, IndexEntry>();
   for (const result of results) {
     if (result.status === 'error') return readError(result.error);
-    if (result.status === 'found' && !entries.has(result.value.soul))
-      entries.set(result.value.soul, result.value);
+    if (result.status === 'found') keepNewest(entries, result.value);
   }
   return found([...entries.values()]);
 }

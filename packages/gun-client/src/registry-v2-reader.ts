@@ -3,9 +3,16 @@
  * buckets at or after the scan's mark with bounded concurrency. Bucket fields carry the entry
  * itself, so v2 discovery costs one read per bucket, not one per entry. Falls back to the
  * legacy index where the type has no bucket list.
+ *
+ * Newest wins (issue 15): a soul registered again (in a newer bucket, or by a legacy-only
+ * writer) keeps the entry with the greatest registration timestamp across every bucket read
+ * and, in a merged full scan, the legacy index (`newerEntry`, ties by node id), whatever the
+ * order the buckets were read in. An incremental scan that reads the bucket holding a
+ * re-registration therefore reports the re-registration, never the first registration.
  */
 import { readIndexEntries, resolveIndexEntry, toIndexKeys } from './graph-reader.js';
 import { mapLimited } from './limiter.js';
+import { keepNewest } from './newest.js';
 import type { NodeSource } from './node-source.js';
 import { found, readError } from './read-result.js';
 import {
@@ -35,14 +42,15 @@ async function mergeLegacy(
   const index = await source.readNode(toIndexSoul(root, recordType), { signal });
   if (index.status === 'error') return index;
   if (index.status === 'not-found') return found(undefined);
-  const missing = toIndexKeys(index.value).filter((key) => !entries.has(key));
-  const results = await mapLimited(missing, concurrency, (key) =>
+  // Every legacy entry is resolved, also those v2 lists: a legacy-only writer (OIP) may have
+  // registered the soul again after our v2 entry, and only the child holds its timestamp.
+  const keys = toIndexKeys(index.value);
+  const results = await mapLimited(keys, concurrency, (key) =>
     resolveIndexEntry(source, recordType, key, index.value[key], signal),
   );
   for (const result of results) {
     if (result.status === 'error') return readError(result.error);
-    if (result.status === 'found' && !entries.has(result.value.soul))
-      entries.set(result.value.soul, result.value);
+    if (result.status === 'found') keepNewest(entries, result.value);
   }
   return found(undefined);
 }
@@ -80,7 +88,7 @@ export async function scanTypeIndex(
     if (bucket.status !== 'found') continue;
     for (const [key, value] of Object.entries(bucket.value)) {
       const entry = decodeEntryValue(recordType, key, value);
-      if (entry && !entries.has(entry.soul)) entries.set(entry.soul, entry);
+      if (entry) keepNewest(entries, entry);
     }
   }
   if (merge) {

@@ -1,13 +1,17 @@
 /**
  * Discovery over a real relay and a real Redis with registry v2 marks: the first scan is full,
  * the next ones read only the buckets since the stored mark until a full scan is due, and a
- * full scan also finds records an OIP-style writer listed in the legacy index only.
+ * full scan also finds records an OIP-style writer listed in the legacy index only, and a
+ * soul re-registered in a newer bucket is enqueued with its newest registration.
  */
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import {
   createGunRegistry,
   createGunRegistryWriter,
+  toBucketListSoul,
+  toBucketSoul,
   type GunRegistry,
   type RegistryWriter,
 } from '@sync/gun-client';
@@ -15,7 +19,7 @@ import { createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer, type Producer } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import { createScanMarks, type ScanMarks } from '@sync/state';
-import { startTestRelay, type TestRelay } from '../../gun-relay/test/support.js';
+import { call, startTestRelay, type TestRelay } from '../../gun-relay/test/support.js';
 import { makeDiscover } from '../src/discover.js';
 import { serviceUrls } from '../../../test/services.js';
 import { discoverDeps } from './support.js';
@@ -77,7 +81,7 @@ describe('discovery with registry v2 marks', () => {
     await relay?.close();
   });
 
-  const discover = (fullScanIntervalMs: number, force = false) => {
+  const discover = (fullScanIntervalMs: number, force = false, recordType = 'post') => {
     const deps = discoverDeps(
       { connection, prefix, gun, transform, index },
       { chunkSize: 50, now: () => new Date(clock), scanMarks: marks, fullScanIntervalMs },
@@ -85,7 +89,7 @@ describe('discovery with registry v2 marks', () => {
     return makeDiscover(deps, log)(
       {
         scope: 'type',
-        recordType: 'post',
+        recordType,
         force,
         requestedBy: 'scheduler',
         requestedAt: new Date(clock).toISOString(),
@@ -133,5 +137,44 @@ describe('discovery with registry v2 marks', () => {
     expect(full.discovered).toBe(27);
     expect(full.enqueued).toBe(1);
     expect((await marks.get('post'))?.fullScanAt).toBe(clock);
+  });
+
+  it('enqueues the re-registration in a newer bucket, also once the mark has passed that bucket', async () => {
+    // Bucket nodes written as docs/registry-v2.md lays them out, with chosen keys.
+    const put = async (key: string, soul: string, nodeId: string, timestamp: number) => {
+      const bucket = toBucketSoul(root, 'note', key);
+      const entry = JSON.stringify({ soul, nodeId, timestamp });
+      expect(
+        (await call('POST', `${relay.url}/put`, { soul: bucket, data: { [soul]: entry } })).status,
+      ).toBe(200);
+      const list = { soul: toBucketListSoul(root, 'note'), data: { [key]: { '#': bucket } } };
+      expect((await call('POST', `${relay.url}/put`, list)).status).toBe(200);
+    };
+    await put('1000_0', 'pub:n-1', 'node-a', 1761991200000);
+    await put('2000_0', 'pub:n-1', 'node-a', 1761991260000); // re-registered
+    await put('3000_0', 'pub:n-2', 'node-a', 1761991320000);
+    const registryTimestamp = async (soul: string) => {
+      const queue = new Queue<{ soul: string; registryTimestamp?: number }>(QueueName.transform, {
+        connection,
+        prefix,
+      });
+      try {
+        const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
+        return jobs.find((job) => job.data.soul === soul)?.data.registryTimestamp;
+      } finally {
+        await queue.close();
+      }
+    };
+
+    const full = await discover(3_600_000, false, 'note');
+    expect(full.enqueued).toBe(2);
+    expect(await registryTimestamp('pub:n-1')).toBe(1761991260000);
+    expect((await marks.get('note'))?.mark).toBe('3000_0');
+
+    // The mark has passed the re-registration's bucket: incremental scans read 3000_0 onwards.
+    const incremental = await discover(3_600_000, false, 'note');
+    expect(incremental.discovered).toBe(1);
+    expect(incremental.enqueued).toBe(0);
+    expect(await registryTimestamp('pub:n-1')).toBe(1761991260000);
   });
 });

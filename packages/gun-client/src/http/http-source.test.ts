@@ -51,16 +51,49 @@ describe(createHttpSource.name, () => {
     expect(await source.readNode('idx')).toEqual(found({ a: 1, b: 2 }));
   });
 
-  it('takes a record from the first peer that has it', async () => {
-    const second = scriptedPeer([found({ data: 'x', oip: 'y' })]);
+  it('takes the newest whole answer from every peer, not the first peer that has one', async () => {
+    const stale = scriptedPeer([found({ soul: 's', nodeId: 'a', timestamp: 1 })]);
+    const newer = scriptedPeer([found({ soul: 's', nodeId: 'a', timestamp: 2 })]);
+    const whole = { complete: (n: GunNode) => 'timestamp' in n };
+    for (const peers of [
+      [scriptedPeer([notFound()]), stale, newer],
+      [newer, stale],
+    ])
+      expect(await createHttpSource(peers).readNode('s', whole)).toEqual(
+        found({ soul: 's', nodeId: 'a', timestamp: 2 }),
+      );
+    expect(stale.gets).toBe(2);
+  });
+
+  it('prefers a whole answer to a newer part, and any answer to a peer that failed', async () => {
+    const error = new UpstreamError('SYNC_GUN_TIMEOUT', 'slow');
     const source = createHttpSource([
-      scriptedPeer([notFound()]),
-      second,
-      scriptedPeer([found({ data: 'other', oip: 'z' })]),
+      scriptedPeer([readError(error)]),
+      scriptedPeer([found({ data: 'x', oip: '{"indexedAt":"2026-01-01T00:00:00Z"}' })]),
+      scriptedPeer([found({ oip: '{"indexedAt":"2026-02-01T00:00:00Z"}' })]),
     ]);
-    expect(await source.readNode('s', { complete: () => true })).toEqual(
-      found({ data: 'x', oip: 'y' }),
+    expect(await source.readNode('s', { complete: (n) => 'data' in n && 'oip' in n })).toEqual(
+      found({ data: 'x', oip: '{"indexedAt":"2026-01-01T00:00:00Z"}' }),
     );
+  });
+
+  it('merges answers without a version field by field, whatever the order of the peers', async () => {
+    const a = () => scriptedPeer([found({ iv: 'a', tag: 'b' })]);
+    const b = () => scriptedPeer([found({ iv: 'c', tag: 'a', extra: 1 })]);
+    const complete = () => true;
+    const expected = found({ iv: 'c', tag: 'b', extra: 1 });
+    expect(await createHttpSource([a(), b()]).readNode('s', { complete })).toEqual(expected);
+    expect(await createHttpSource([b(), a()]).readNode('s', { complete })).toEqual(expected);
+  });
+
+  it('keeps the newer value of an index field several peers hold', async () => {
+    const entry = (nodeId: string, timestamp: number) =>
+      JSON.stringify({ soul: 'p', nodeId, timestamp });
+    const stale = () => scriptedPeer([found({ p: entry('z-node', 1), q: entry('a', 1) })]);
+    const newer = () => scriptedPeer([found({ p: entry('a-node', 2) })]);
+    const expected = found({ p: entry('a-node', 2), q: entry('a', 1) });
+    expect(await createHttpSource([stale(), newer()]).readNode('idx')).toEqual(expected);
+    expect(await createHttpSource([newer(), stale()]).readNode('idx')).toEqual(expected);
   });
 
   it('is not-found only when every peer says so, an error when one failed', async () => {

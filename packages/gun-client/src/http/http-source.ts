@@ -1,14 +1,18 @@
 /**
- * A NodeSource over several relay HTTP APIs. Nodes known to be whole when complete (record
- * parts) are read from the peers in order until one has them. Nodes that grow by one field
- * per registration (indexes) are read from every peer and merged, and each peer is asked
- * again while its answer keeps growing: OIP's relay answers `/get` from the first GUN
- * callback and can return part of a node (spec §1.3).
+ * A NodeSource over several relay HTTP APIs. Every read asks every peer at once (each request
+ * bounded by the peer's timeout, so a relay that errors or hangs delays nothing past it) and
+ * the newest answer wins (`newest.ts`): the relay API drops GUN's states, so a node known
+ * whole (a record part, an index entry) is taken from the peer whose answer carries the newest
+ * version of its own, and a node that grows by one field per registration (an index, a bucket)
+ * is the union of every peer's fields, a field several hold taking the newer value. Each peer
+ * is asked again while its answer is not whole or keeps growing: OIP's relay answers `/get`
+ * from the first GUN callback and can return part of a node (spec §1.3).
  */
 import type { NodeReadOptions, NodeSink, NodeSource } from '../node-source.js';
 import { found, notFound, readError } from '../read-result.js';
 import type { GunNode, ReadResult } from '../types.js';
 import type { HttpPeer } from './http-peer.js';
+import { mergeFields, newestNode } from '../newest.js';
 
 /** Reads of one peer per node when its answer keeps growing. */
 const maxReads = 3;
@@ -32,26 +36,30 @@ async function readFromPeer(
   return found(node);
 }
 
+/** Found when any peer found the node; else the first peer's error; else not-found. */
+function combine(
+  results: readonly ReadResult<GunNode>[],
+  choose: (nodes: GunNode[]) => GunNode | undefined,
+): ReadResult<GunNode> {
+  const nodes = results.flatMap((r) => (r.status === 'found' ? [r.value] : []));
+  const chosen = choose(nodes);
+  if (chosen) return found(chosen);
+  const failed = results.find((r) => r.status === 'error');
+  return failed && failed.status === 'error' ? readError(failed.error) : notFound();
+}
+
 export function createHttpSource(peers: readonly HttpPeer[]): NodeSource & NodeSink {
   return {
     async readNode(soul, options = {}) {
-      if (options.complete) {
-        let firstError: ReadResult<GunNode> | undefined;
-        for (const peer of peers) {
-          const result = await readFromPeer(peer, soul, options);
-          if (result.status === 'found') return result;
-          if (result.status === 'error') firstError ??= result;
-        }
-        return firstError ?? notFound();
-      }
       const results = await Promise.all(peers.map((peer) => readFromPeer(peer, soul, options)));
-      let merged: GunNode | undefined;
-      for (const result of results) {
-        if (result.status === 'found') merged = { ...result.value, ...merged };
-      }
-      if (merged) return found(merged);
-      const failed = results.find((r) => r.status === 'error');
-      return failed && failed.status === 'error' ? readError(failed.error) : notFound();
+      const { complete } = options;
+      if (!complete)
+        return combine(results, (nodes) => (nodes.length ? mergeFields(nodes) : undefined));
+      // A whole answer beats a part of one; of the whole ones, the newest.
+      return combine(results, (nodes) => {
+        const whole = nodes.filter((node) => complete(node));
+        return newestNode(whole.length > 0 ? whole : nodes);
+      });
     },
     async putNode(soul, node, options = {}) {
       for (const peer of peers) await peer.putNode(soul, node, options.signal);

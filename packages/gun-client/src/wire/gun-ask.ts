@@ -4,10 +4,17 @@
  * merges them into its graph, so reads leave no trace in memory. A client sends the `get` out
  * to its peers; a relay injects it as if a peer had asked, so its memory, its disk and its own
  * peers all answer.
+ *
+ * Newest wins (issue 15): the parts of every answer are merged field by field with GUN's HAM
+ * (`hamPrefers`: higher state, then the lexically larger value), never "first answer wins". A
+ * client waits for an answer from every connected peer before it finishes, even when the
+ * first answer is already whole (a local relay may hold a stale copy); a peer that stays
+ * silent is waited on until `peerWaitMs` after the read began, and never past `readTimeoutMs`.
  */
 import { randomBytes } from 'node:crypto';
 import { UpstreamError } from '../errors.js';
 import { toCleanNode } from '../node-source.js';
+import { hamPrefers } from '../newest.js';
 import { found, notFound, readError } from '../read-result.js';
 import type { GunNode, ReadResult } from '../types.js';
 import { countOpenPeers, type GunRoot } from './gun-instance.js';
@@ -52,6 +59,8 @@ export interface AskOptions extends AskTimings {
 }
 
 interface GunAnswer {
+  /** GUN's per-message metadata: `via` is the peer the answer came from. */
+  _?: { via?: unknown };
   put?: Record<string, Record<string, unknown> & { _?: { '>'?: Record<string, number> } }>;
   /** Set when more parts of this answer follow. */
   '%'?: unknown;
@@ -67,6 +76,12 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
     let emptyAnswers = 0;
     let done = false;
     let settle: ReturnType<typeof setTimeout> | undefined;
+    // A client's read ends once every connected peer answered or `peerWaitMs` passed. Bounded:
+    // at most one entry per peer, dropped with the read.
+    const answered = new Set<unknown>();
+    let peerWaitOver = options.direction !== 'out';
+    let waitingForPeers = false;
+    const everyPeerAnswered = () => peerWaitOver || answered.size >= countOpenPeers(root);
 
     const node = () =>
       toCleanNode(Object.fromEntries([...fields].map(([field, entry]) => [field, entry.value])));
@@ -90,8 +105,15 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
         readError(new UpstreamError('SYNC_GUN_TIMEOUT', 'read aborted', { cause: signal?.reason })),
       );
 
+    /** The parts stopped coming: finish, unless a connected peer has not answered yet. */
+    const settled = () => {
+      if (everyPeerAnswered()) return finishWithData();
+      waitingForPeers = true;
+    };
+
     const listener = root.on(id, function (answer: GunAnswer) {
       if (done) return;
+      if (answer._?.via !== undefined) answered.add(answer._.via);
       const part = answer.put?.[soul];
       if (!part) {
         emptyAnswers += 1;
@@ -103,21 +125,25 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
           clearTimeout(settle);
           settle = setTimeout(finishWithData, options.settleMs);
         }
+        if (fields.size > 0 && waitingForPeers && everyPeerAnswered()) finishWithData();
         return;
       }
       const states = part._?.['>'] ?? {};
       for (const [field, value] of Object.entries(part)) {
         if (field === '_' || (key !== undefined && field !== key)) continue;
-        const state = states[field] ?? 0;
+        const incoming = { value, state: states[field] ?? 0 };
         const known = fields.get(field);
-        if (!known || state >= known.state) fields.set(field, { value, state });
+        if (!known || hamPrefers(incoming, known)) fields.set(field, incoming);
       }
-      if (complete?.(node())) return finishWithData();
+      if (complete?.(node()) && !answer['%'] && everyPeerAnswered()) return finishWithData();
       clearTimeout(settle);
-      settle = setTimeout(finishWithData, answer['%'] ? streamGapMs : options.settleMs);
+      waitingForPeers = false;
+      settle = setTimeout(settled, answer['%'] ? streamGapMs : options.settleMs);
     });
     const peerWait = setTimeout(() => {
+      peerWaitOver = true;
       if (fields.size === 0 && emptyAnswers > 0) finish(notFound());
+      else if (waitingForPeers) finishWithData();
     }, options.peerWaitMs);
     let streamLimit: ReturnType<typeof setTimeout> | undefined;
     const deadline = setTimeout(() => {
