@@ -1,18 +1,15 @@
 /**
  * Consumes `delete-document` on sync.index: deletes through the micro-batcher with
- * `version_type: external_gte` (the version is the deletion's `deletedAt`), and writes the
- * DID's tombstone (Redis, only ever raised) once Elasticsearch has answered for the delete:
- * - deleted, or nothing to delete (404): done, tombstoned;
- * - 409: a version newer than the deletion is indexed (a republish): done, tombstoned too,
- *   which keeps older versions out and lets the newer one stand;
- * - a failure (retried, throttled, dead-lettered): no tombstone, so a delete that never
- *   happened is not final: the job retries, and once it has given up discovery enqueues the
- *   deletion again on its next scan (it re-enqueues every listed deletion without a tombstone
- *   as new as its version).
- * An index job for an older version running at the same time either lands before the delete
- * (and is deleted) or after it, where Elasticsearch still holds the delete's version for
- * `index.gc_deletes` (60 s, far longer than the step from its answer to the tombstone) and
- * answers 409.
+ * `version_type: external_gte` (the version is the deletion's `deletedAt`). The DID's
+ * tombstone (Redis, only ever raised) is written in two steps:
+ * - pending, before the delete is sent: an index job of an older version running at the same
+ *   time sees it and skips, whatever Elasticsearch's `index.gc_deletes`;
+ * - confirmed, once Elasticsearch answered deleted, nothing to delete (404) or 409 (a version
+ *   newer than the deletion is indexed, a republish: it stands, older ones stay out).
+ * A delete that failed (retried, throttled, dead-lettered) leaves no confirmed tombstone, so it
+ * is not final: the job retries, and once it has given up discovery enqueues the deletion
+ * again on its next scan (it re-enqueues every listed deletion without a confirmed tombstone
+ * as new as its version).
  */
 import type { DeleteDocumentJob, ProcessorContext } from '@sync/queues';
 import { settle, type IndexJobResult, type JobDeps, type Target } from './settle.js';
@@ -30,6 +27,7 @@ export function makeDeleteDocument(deps: JobDeps) {
       soul: data.soul,
       version: data.version,
     };
+    await deps.tombstones.markPending(data.did, data.version);
     const bytes = data.did.length + deps.index.length + DELETE_LINE_BYTES;
     const result = await deps.submit(
       { action: 'delete', index: deps.index, id: data.did, version: data.version },

@@ -37,6 +37,7 @@ function fakes(result: BulkResult | ((op: BulkOp) => BulkResult), tombstone?: nu
     tombstones: {
       get: async () => tombstone,
       put: async (d, v) => void calls.push(`tombstone:${d}:${v}`),
+      markPending: async (d, v) => void calls.push(`pending:${d}:${v}`),
     },
     watermarks: { markIndexed: async (s, v) => void marks.push([s, v]) },
     deadLetters: {
@@ -197,7 +198,7 @@ describe(makeDeleteDocument.name, () => {
     expect(await makeDeleteDocument(f.deps)({ did, soul, version: 9 }, job())).toEqual({
       outcome: 'deleted',
     });
-    expect(f.calls).toEqual(['submit:delete', `tombstone:${did}:9`]);
+    expect(f.calls).toEqual([`pending:${did}:9`, 'submit:delete', `tombstone:${did}:9`]);
     expect(f.submitted).toEqual([{ action: 'delete', index: 'records', id: did, version: 9 }]);
     expect(f.counted).toEqual([['deleted', 1, undefined]]);
   });
@@ -212,7 +213,7 @@ describe(makeDeleteDocument.name, () => {
   it('writes the tombstone of a delete that found nothing to delete (404 is done)', async () => {
     const f = fakes({ outcome: 'ok', result: 'not_found' });
     await makeDeleteDocument(f.deps)({ did, soul, version: 9 }, job());
-    expect(f.calls).toEqual(['submit:delete', `tombstone:${did}:9`]);
+    expect(f.calls).toEqual([`pending:${did}:9`, 'submit:delete', `tombstone:${did}:9`]);
   });
 
   it.each([
@@ -227,7 +228,7 @@ describe(makeDeleteDocument.name, () => {
       await expect(
         makeDeleteDocument(f.deps)({ did, soul, version: 9 }, job(attemptsMade)),
       ).rejects.toThrow();
-      expect(f.calls).toEqual(['submit:delete']);
+      expect(f.calls).toEqual([`pending:${did}:9`, 'submit:delete']);
     },
   );
 });
