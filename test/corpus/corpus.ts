@@ -347,6 +347,28 @@ export function buildCorpus(a: Publisher, other: Publisher): CorpusCase[] {
       withOip('c-sig-key', { signature: signData(dataString, other.privateKey) }),
       parked('bad-signature'),
     ),
+    record(
+      'valid-signature-under-another-publishers-soul',
+      'c-sig-soul',
+      {
+        soul: `${other.publisherHash}:c-sig-soul`,
+        data: {
+          data: dataString,
+          oip: JSON.stringify(
+            oipHeader('c-sig-soul', { did: `did:gun:${other.publisherHash}:c-sig-soul` }),
+          ),
+          meta: { created: 1, localId: 'c-sig-soul' },
+        },
+      },
+      parked('bad-signature'),
+    ),
+    // Versions: `oip.indexedAt` is not signed; one far in the future would win for good.
+    record(
+      'version-from-the-future',
+      'c-future',
+      withOip('c-future', { indexedAt: '2999-01-01T00:00:00.000Z' }),
+      parked('future-version'),
+    ),
     // Pipeline-level failures.
     {
       kind: 'registered-but-missing',

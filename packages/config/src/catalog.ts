@@ -291,6 +291,15 @@ export const syncVars = {
     example: 'conversationSession',
     default: '',
   }),
+  GUN_SYNC_MAX_CLOCK_SKEW_MS: intVar({
+    description:
+      "How far past this node's clock a record or deletion version may be; later ones are skipped with reason future-version (anyone can write a GUN soul, and a far-future version would win for good)",
+    example: '300000',
+    default: '300000',
+    min: 0,
+    max: 7 * 24 * 3_600_000,
+    unit: 'milliseconds',
+  }),
 } satisfies Record<string, EnvVar>;
 
 export const discoveryVars = {

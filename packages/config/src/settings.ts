@@ -67,6 +67,7 @@ export function syncSettings(env: EnvValues<typeof syncVars>) {
     privateRecords: env.GUN_SYNC_PRIVATE_RECORDS,
     trustedNodes: env.GUN_SYNC_TRUSTED_NODES,
     recordTypes: env.GUN_SYNC_RECORD_TYPES,
+    maxClockSkewMs: env.GUN_SYNC_MAX_CLOCK_SKEW_MS,
     typeFilter: {
       mode: env.RECORD_TYPE_INDEX_MODE,
       whitelist: env.RECORD_TYPE_INDEX_WHITELIST,

@@ -4,7 +4,13 @@
  */
 import { readDeletedDids, readIndexEntries, readRecordGraph } from './graph-reader.js';
 import type { NodeSource } from './node-source.js';
-import { toDeletedIndexSoul, toIndexSoul, toIndexType, toRelayIndexSoul } from './souls.js';
+import {
+  toDeletedEntrySoul,
+  toDeletedIndexSoul,
+  toIndexSoul,
+  toIndexType,
+  toRelayIndexSoul,
+} from './souls.js';
 import { scanTypeIndex } from './registry-v2-reader.js';
 import { toBucketListType } from './registry-v2.js';
 import type {
@@ -84,6 +90,12 @@ export function createRegistryReader({
     },
     readDeleted(options: ReadOptions = {}) {
       return readDeletedDids(source, toDeletedIndexSoul(deletedRoot), options.signal);
+    },
+    readDeletion(did: string, options: ReadOptions = {}) {
+      return source.readNode(toDeletedEntrySoul(deletedRoot, did), {
+        signal: options.signal,
+        complete: (node) => 'deletedAt' in node,
+      });
     },
   };
 }

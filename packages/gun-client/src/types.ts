@@ -87,6 +87,11 @@ export interface GunRegistry {
   readRecord(soul: string, options?: ReadOptions): Promise<ReadResult<RecordGraph>>;
   /** DIDs marked deleted in the deletion registry (spec §5). */
   readDeleted(options?: ReadOptions): Promise<ReadResult<string[]>>;
+  /**
+   * One DID's deletion entry node `${deletedRoot}:${did}` (spec §5:
+   * `{deletedAt, deletedBy, timestamp, did}`), as stored: the caller validates it.
+   */
+  readDeletion(did: string, options?: ReadOptions): Promise<ReadResult<GunNode>>;
   /** Calls `onEntry` for entries added (or, over the wire, changed) after the call. */
   subscribe(recordTypes: readonly string[], onEntry: (entry: IndexEntry) => void): Unsubscribe;
   close(): Promise<void>;

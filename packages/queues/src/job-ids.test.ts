@@ -24,6 +24,7 @@ describe(jobIdFor.name, () => {
 
   it('separates stages', () => {
     expect(dedupIdFor('transform', 's')).not.toBe(dedupIdFor('index', 's'));
+    expect(dedupIdFor('delete', 's')).not.toBe(dedupIdFor('index', 's'));
     expect(soulKey('s')).toMatch(/^[0-9a-f]{32}$/);
   });
 });

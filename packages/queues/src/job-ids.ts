@@ -10,7 +10,7 @@ export function soulKey(soul: string): string {
 }
 
 /** Deduplication id: one job per soul per stage is waiting at a time, and one active. */
-export function dedupIdFor(stage: 'transform' | 'index', soul: string): string {
+export function dedupIdFor(stage: 'transform' | 'index' | 'delete', soul: string): string {
   return `${stage}-${soulKey(soul)}`;
 }
 

@@ -18,6 +18,8 @@ export {
 } from './to-elasticsearch-document.js';
 export {
   makeTransformRecord,
+  maxAcceptedVersion,
+  publisherHash,
   skipReasons,
   type SkipReason,
   type TransformContext,

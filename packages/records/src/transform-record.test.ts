@@ -30,12 +30,13 @@ const decrypt = makeDecrypt({
 
 function transform(
   policy: SignaturePolicy = 'warn',
-  overrides: { decrypt?: typeof decrypt; maxBytes?: number } = {},
+  overrides: { decrypt?: typeof decrypt; maxBytes?: number; maxClockSkewMs?: number } = {},
 ) {
   return makeTransformRecord({
     decrypt: overrides.decrypt ?? decrypt,
     signaturePolicy: policy,
     maxBytes: overrides.maxBytes ?? 5_000_000,
+    maxClockSkewMs: overrides.maxClockSkewMs ?? 300_000,
   });
 }
 
@@ -140,6 +141,33 @@ describe('makeTransformRecord bookkeeping and versions', () => {
   });
 });
 
+describe('makeTransformRecord version cap', () => {
+  const publicPost = () => structuredClone(cases.find((c) => c.name.includes('public post'))!);
+  /** The public post with `oip.indexedAt` (not covered by the signature) set to `indexedAt`. */
+  function publishedAt(indexedAt: string): RecordGraph {
+    const c = publicPost();
+    const root = c.nodes[c.soul]!;
+    root.oip = (root.oip as string).replace('2026-11-01T10:00:00.000Z', indexedAt);
+    return graphOf(c);
+  }
+
+  it('rejects a version beyond now + the allowed clock skew with reason future-version', async () => {
+    const result = await transform('warn', { maxClockSkewMs: 60_000 })(
+      publishedAt('2999-01-01T00:00:00.000Z'),
+      { syncedAt, foreign: true },
+    );
+    expect(result).toMatchObject({ ok: false, reason: 'future-version' });
+  });
+
+  it('accepts a version within the allowed clock skew', async () => {
+    const result = await transform('warn', { maxClockSkewMs: 60_000 })(
+      publishedAt(new Date(syncedAt.getTime() + 59_000).toISOString()),
+      { syncedAt, foreign: true },
+    );
+    expect(ok(result).document.version).toBe(syncedAt.getTime() + 59_000);
+  });
+});
+
 describe('makeTransformRecord policies', () => {
   const byName = (part: string) => cases.find((c) => c.name.includes(part))!;
 
@@ -173,6 +201,23 @@ describe('makeTransformRecord policies', () => {
     expect(await transform('warn')(graphOf(c), { syncedAt, foreign: true })).toMatchObject({
       ok: true,
       signature: 'invalid',
+    });
+  });
+
+  it('enforce rejects a record whose soul prefix is not the hash of its signing key (spec §2.2)', async () => {
+    // Anyone can write to any soul: a validly signed record copied under another publisher's
+    // prefix must not pass as that publisher's record.
+    const c = byName('public post');
+    const moved: RecordGraph = JSON.parse(
+      JSON.stringify(graphOf(c)).replaceAll('82d1ad726425:', '000000000000:'),
+    ) as RecordGraph;
+    expect(await transform('enforce')(moved, { syncedAt, foreign: true })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+      detail: expect.stringContaining('soul prefix'),
+    });
+    expect(await transform('warn')(moved, { syncedAt, foreign: true })).toMatchObject({
+      ok: true,
     });
   });
 

@@ -1,9 +1,16 @@
 /**
- * One record through the whole pure pipeline: parse the graph → decrypt (if encrypted) →
- * check the creator signature per policy → build the Elasticsearch document. Every way a
- * record can be skipped is a reason, never an exception; the caller counts reasons and seals
- * the document before it goes anywhere near Redis.
+ * One record through the whole pure pipeline: parse the graph → cap the version → decrypt (if
+ * encrypted) → check the creator signature per policy → build the Elasticsearch document.
+ * Every way a record can be skipped is a reason, never an exception; the caller counts reasons
+ * and seals the document before it goes anywhere near Redis.
+ *
+ * The version (`oip.indexedAt`, else `meta.created`, else the registry time) is not covered by
+ * the signature and anyone can write to a GUN soul: a version later than now + the allowed
+ * clock skew would win every last-writer-wins comparison for good, so it is `future-version`.
+ * Under `enforce` the soul's prefix must also be the signing key's hash (spec §2.2), so a
+ * validly signed record cannot be replayed under another publisher's souls.
  */
+import { createHash } from 'node:crypto';
 import {
   checkSignature,
   type Decrypt,
@@ -14,6 +21,7 @@ import {
 } from '@sync/crypto';
 import type { PlainRecord } from './oip-record.js';
 import type { RecordGraph } from './record-graph.js';
+import { recordVersion } from './record-version.js';
 import type { RecordRejectionReason } from './rejection.js';
 import {
   toElasticsearchDocument,
@@ -21,7 +29,8 @@ import {
 } from './to-elasticsearch-document.js';
 import { toOipRecord, withDecryptedData, type ParseOptions } from './to-oip-record.js';
 
-export type SkipReason = RecordRejectionReason | DecryptFailureReason | 'bad-signature';
+export type SkipReason =
+  RecordRejectionReason | DecryptFailureReason | 'bad-signature' | 'future-version';
 
 export const skipReasons: readonly SkipReason[] = [
   'invalid-record',
@@ -34,6 +43,7 @@ export const skipReasons: readonly SkipReason[] = [
   'private-sync-disabled',
   'foreign-decrypt-disabled',
   'bad-signature',
+  'future-version',
 ];
 
 export interface TransformRecordDeps extends ParseOptions {
@@ -43,6 +53,18 @@ export interface TransformRecordDeps extends ParseOptions {
   signaturePolicy: SignaturePolicy;
   /** ELASTICSEARCH_INDEX */
   index?: string;
+  /** GUN_SYNC_MAX_CLOCK_SKEW_MS: how far past now a version may be. */
+  maxClockSkewMs: number;
+}
+
+/** `pubKeyHash` of spec §2.2: the first 12 hex of SHA-256 over the UTF-8 public key string. */
+export function publisherHash(publicKey: string): string {
+  return createHash('sha256').update(publicKey, 'utf8').digest('hex').slice(0, 12);
+}
+
+/** The largest version accepted at `now` (ms). */
+export function maxAcceptedVersion(now: Date, maxClockSkewMs: number): number {
+  return now.getTime() + maxClockSkewMs;
 }
 
 export interface TransformContext {
@@ -71,6 +93,13 @@ export function makeTransformRecord(deps: TransformRecordDeps): TransformRecord 
   return async function transformRecord(graph, { syncedAt, foreign }) {
     const parsed = toOipRecord(graph, deps);
     if (!parsed.ok) return parsed;
+    const { version, source } = recordVersion(parsed.record);
+    if (version > maxAcceptedVersion(syncedAt, deps.maxClockSkewMs))
+      return {
+        ok: false,
+        reason: 'future-version',
+        detail: `version from ${source} is ${version - syncedAt.getTime()} ms ahead of this node's clock (allowed ${deps.maxClockSkewMs})`,
+      };
     let record: PlainRecord;
     let decrypted: { mode: DecryptMode; keyId: string } | undefined;
     if (parsed.record.encrypted) {
@@ -100,6 +129,16 @@ export function makeTransformRecord(deps: TransformRecordDeps): TransformRecord 
         reason: 'bad-signature',
         detail: `creator signature ${signature.outcome}`,
       };
+
+    if (deps.signaturePolicy === 'enforce') {
+      const prefix = record.soul.split(':', 1)[0];
+      if (prefix !== publisherHash(record.oip.creator.publicKey))
+        return {
+          ok: false,
+          reason: 'bad-signature',
+          detail: 'soul prefix is not the hash of the signing key',
+        };
+    }
 
     const document = toElasticsearchDocument(record, {
       syncedAt,

@@ -9,6 +9,8 @@ export function stateKeys(prefix: string) {
     syncPolicy: `${base}:wm:policy`,
     indexed: `${base}:wm:indexed`,
     tombstones: `${base}:tombstones`,
+    /** Deletions started but not yet confirmed by Elasticsearch (they block older versions too). */
+    tombstonesPending: `${base}:tombstones:pending`,
     deadLetters: `${base}:dlq`,
     deadLettersByTime: `${base}:dlq:by-time`,
     deadLettersFirst: `${base}:dlq:first`,

@@ -90,6 +90,26 @@ describe('Redis state', () => {
     expect(await tombs.count()).toBe(1);
   });
 
+  it('lists every tombstoned DID page by page and forgets an undone one', async () => {
+    const tombs = createTombstones(redis, prefix);
+    const dids = Array.from({ length: 25 }, (_, i) => `did:gun:a:${i}`);
+    for (const did of dids) await tombs.put(did, 7);
+    const listed: string[] = [];
+    for await (const page of tombs.dids(10)) listed.push(...page);
+    expect(listed.sort()).toEqual([...dids].sort());
+    await tombs.markPending('did:gun:p:1', 9);
+    expect(await tombs.get('did:gun:p:1')).toBe(9); // holds back indexing
+    expect(await tombs.getMany(['did:gun:p:1'])).toEqual([undefined]); // not applied yet
+    const withPending: string[] = [];
+    for await (const page of tombs.dids(10)) withPending.push(...page);
+    expect(withPending).toContain('did:gun:p:1');
+    await tombs.remove('did:gun:p:1');
+    expect(await tombs.get('did:gun:p:1')).toBeUndefined();
+    await tombs.remove('did:gun:a:3');
+    expect(await tombs.get('did:gun:a:3')).toBeUndefined();
+    expect(await tombs.count()).toBe(24);
+  });
+
   it('counts every failure of a dead letter and keeps the first time', async () => {
     const dlq = createDeadLetters(redis, prefix);
     await Promise.all(

@@ -45,7 +45,13 @@ export interface ScanResult {
   discovered?: number;
   enqueued?: number;
   skipped?: Record<string, number>;
-  deletions?: { listed: number; enqueued: number } | null;
+  deletions?: {
+    listed: number;
+    enqueued: number;
+    rejected?: number;
+    pending?: number;
+    undeleted?: number;
+  } | null;
   errors?: string[];
   durationMs?: number;
 }

@@ -108,6 +108,9 @@ describe('api against real Redis and GUN', () => {
         index,
         watermarks: createWatermarks(redis, prefix),
         tombstones: createTombstones(redis, prefix),
+        deadLetters: createDeadLetters(redis, prefix),
+        indexedVersions: async () => new Map(),
+        maxClockSkewMs: 300_000,
         stats: createStats(redis, prefix),
         policy: {
           selfNodeId: 'node-b',

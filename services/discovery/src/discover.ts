@@ -9,7 +9,7 @@ import type { GunRegistry, IndexEntry, ReadResult } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { JobName, type DiscoverJob } from '@sync/queues';
 import type { ScanMarks, Stats } from '@sync/state';
-import { scanDeletions, type DeletionDeps } from './deletions.js';
+import { scanDeletions, type DeletionDeps, type DeletionScan } from './deletions.js';
 import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
 import { decideEntry, typesToScan, type EntryDecision, type SyncPolicy } from './policy.js';
 
@@ -100,7 +100,7 @@ export interface DiscoverSummary {
   discovered: number;
   enqueued: number;
   skipped: Record<Exclude<EntryDecision, 'accept'>, number>;
-  deletions: { listed: number; enqueued: number } | null;
+  deletions: Omit<Extract<DeletionScan, { status: 'ok' }>, 'status'> | null;
   errors: string[];
   durationMs: number;
 }
@@ -216,12 +216,13 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
     }
 
     if (input.scope === 'all' || input.scope === 'deletions') {
-      const deletions = await scanDeletions(deps, signal ? { signal } : {});
+      const deletions = await scanDeletions(deps, { ...(signal ? { signal } : {}), log });
       if (deletions.status === 'error') {
         summary.errors.push(`deletions: ${deletions.message}`);
         await deps.stats.count('error', 1, 'registry-read');
       } else {
-        summary.deletions = { listed: deletions.listed, enqueued: deletions.enqueued };
+        const { listed, enqueued, rejected, pending, undeleted } = deletions;
+        summary.deletions = { listed, enqueued, rejected, pending, undeleted };
       }
     }
 

@@ -9,6 +9,7 @@ import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-cl
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import {
+  createDeadLetters,
   createScanMarks,
   createStats,
   createTombstones,
@@ -20,6 +21,7 @@ import type { DiscoverDeps } from './discover.js';
 import { startLiveSync, type LiveSync } from './live.js';
 import { oipDefaultRecordTypes } from './oip-record-types.js';
 import { toPolicyFingerprint, typesToScan, type SyncPolicy } from './policy.js';
+import { makeIndexedVersions } from './indexed-versions.js';
 import { findOrphans } from './reconcile.js';
 import { createDiscoveryWorker } from './worker.js';
 
@@ -93,6 +95,9 @@ export async function startDiscovery(
     index,
     watermarks,
     tombstones: createTombstones(producer, prefix),
+    deadLetters: createDeadLetters(producer, prefix),
+    indexedVersions: makeIndexedVersions(es, config.elasticsearch.index),
+    maxClockSkewMs: config.sync.maxClockSkewMs,
     stats,
     policy,
     chunkSize: config.discovery.chunkSize,

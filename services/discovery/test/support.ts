@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { GunRegistry } from '@sync/gun-client';
 import type { Producer } from '@sync/queues';
-import { createStats, createTombstones, createWatermarks } from '@sync/state';
+import { createDeadLetters, createStats, createTombstones, createWatermarks } from '@sync/state';
 import type { DiscoverDeps } from '../src/discover.js';
 import type { SyncPolicy } from '../src/policy.js';
 
@@ -36,7 +36,11 @@ export function discoverDeps(
     index,
     watermarks: createWatermarks(connection, prefix),
     tombstones: createTombstones(connection, prefix),
+    deadLetters: createDeadLetters(connection, prefix),
     stats: createStats(connection, prefix),
+    // No Elasticsearch by default: no document is indexed.
+    indexedVersions: async () => new Map(),
+    maxClockSkewMs: 300_000,
     policy: testPolicy(),
     chunkSize: 2,
     now: () => new Date('2026-11-21T12:00:00.000Z'),

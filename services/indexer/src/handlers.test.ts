@@ -37,6 +37,7 @@ function fakes(result: BulkResult | ((op: BulkOp) => BulkResult), tombstone?: nu
     tombstones: {
       get: async () => tombstone,
       put: async (d, v) => void calls.push(`tombstone:${d}:${v}`),
+      markPending: async (d, v) => void calls.push(`pending:${d}:${v}`),
     },
     watermarks: { markIndexed: async (s, v) => void marks.push([s, v]) },
     deadLetters: {
@@ -192,12 +193,12 @@ describe(makeIndexDocument.name, () => {
 });
 
 describe(makeDeleteDocument.name, () => {
-  it('writes the tombstone before it deletes, with the deletion time as version', async () => {
+  it('writes the tombstone once Elasticsearch confirmed the delete, with the deletion time as version', async () => {
     const f = fakes({ outcome: 'ok', result: 'deleted' });
     expect(await makeDeleteDocument(f.deps)({ did, soul, version: 9 }, job())).toEqual({
       outcome: 'deleted',
     });
-    expect(f.calls).toEqual([`tombstone:${did}:9`, 'submit:delete']);
+    expect(f.calls).toEqual([`pending:${did}:9`, 'submit:delete', `tombstone:${did}:9`]);
     expect(f.submitted).toEqual([{ action: 'delete', index: 'records', id: did, version: 9 }]);
     expect(f.counted).toEqual([['deleted', 1, undefined]]);
   });
@@ -208,4 +209,26 @@ describe(makeDeleteDocument.name, () => {
       outcome: 'conflict',
     });
   });
+
+  it('writes the tombstone of a delete that found nothing to delete (404 is done)', async () => {
+    const f = fakes({ outcome: 'ok', result: 'not_found' });
+    await makeDeleteDocument(f.deps)({ did, soul, version: 9 }, job());
+    expect(f.calls).toEqual([`pending:${did}:9`, 'submit:delete', `tombstone:${did}:9`]);
+  });
+
+  it.each([
+    ['a retryable failure', { outcome: 'retry', throttle: false, type: 'x', reason: 'y' }, 0],
+    ['an outage (throttled)', { outcome: 'retry', throttle: true, type: 'x', reason: 'y' }, 0],
+    ['the last failed attempt', { outcome: 'retry', throttle: false, type: 'x', reason: 'y' }, 9],
+    ['a rejection', { outcome: 'rejected', type: 'x', reason: 'y' }, 0],
+  ] as const)(
+    'writes no tombstone when the delete did not happen (%s), so discovery retries it',
+    async (_name, result, attemptsMade) => {
+      const f = fakes(result);
+      await expect(
+        makeDeleteDocument(f.deps)({ did, soul, version: 9 }, job(attemptsMade)),
+      ).rejects.toThrow();
+      expect(f.calls).toEqual([`pending:${did}:9`, 'submit:delete']);
+    },
+  );
 });

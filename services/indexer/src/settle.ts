@@ -22,7 +22,7 @@ export interface JobDeps {
   sealKey: Buffer;
   /** Hands one operation to the micro-batcher and resolves with its own result. */
   submit: (op: BulkOp, bytes: number) => Promise<BulkResult>;
-  tombstones: Pick<Tombstones, 'get' | 'put'>;
+  tombstones: Pick<Tombstones, 'get' | 'put' | 'markPending'>;
   watermarks: Pick<Watermarks, 'markIndexed'>;
   deadLetters: Pick<DeadLetters, 'record'>;
   stats: Pick<Stats, 'count'>;

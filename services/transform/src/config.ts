@@ -41,6 +41,7 @@ export function loadTransformConfig(source: EnvSource) {
     records: {
       maxBytes: env.GUN_MAX_RECORD_BYTES,
       signaturePolicy: env.GUN_SYNC_VERIFY_SIGNATURES,
+      maxClockSkewMs: env.GUN_SYNC_MAX_CLOCK_SKEW_MS,
     },
     decrypt: {
       policy: {

@@ -55,6 +55,7 @@ export async function startTransform(
     }),
     signaturePolicy: config.records.signaturePolicy,
     maxBytes: config.records.maxBytes,
+    maxClockSkewMs: config.records.maxClockSkewMs,
     index: config.index,
   });
   const worker = createTransformWorker(

@@ -62,7 +62,20 @@ const ScanResult = Type.Object({
   discovered: Type.Optional(Count),
   enqueued: Type.Optional(Count),
   skipped: Type.Optional(Type.Record(Type.String(), Count)),
-  deletions: Type.Optional(Nullable(Type.Object({ listed: Count, enqueued: Count }))),
+  deletions: Type.Optional(
+    Nullable(
+      Type.Object({
+        listed: Count,
+        enqueued: Count,
+        /** Parked with reason future-version or invalid-deletion. */
+        rejected: Type.Optional(Count),
+        /** Entry node not readable yet: tried again on the next scan. */
+        pending: Type.Optional(Count),
+        /** Tombstones cleared because the deletion was undone. */
+        undeleted: Type.Optional(Count),
+      }),
+    ),
+  ),
   errors: Type.Optional(Type.Array(Type.String())),
   durationMs: Type.Optional(Count),
 });
