@@ -8,7 +8,14 @@
 import type { IndexDocumentJob, ProcessorContext } from '@sync/queues';
 import { SyncError } from '@sync/runtime/errors';
 import { openDocument } from './open-document.js';
-import { deadLetter, settle, type IndexJobResult, type JobDeps, type Target } from './settle.js';
+import {
+  deadLetter,
+  resolveDeadLetter,
+  settle,
+  type IndexJobResult,
+  type JobDeps,
+  type Target,
+} from './settle.js';
 
 /** Bytes of a `_bulk` action line around the document. */
 export const ACTION_LINE_BYTES = 160;
@@ -26,6 +33,7 @@ export function makeIndexDocument(deps: JobDeps) {
     };
     const tombstone = await deps.tombstones.get(data.did);
     if (tombstone !== undefined && tombstone >= data.version) {
+      await resolveDeadLetter(deps, { ...target, version: tombstone });
       await deps.stats.count('skipped');
       deps.metrics.documents.inc({ outcome: 'tombstoned' });
       log.debug(

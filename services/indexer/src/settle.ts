@@ -2,6 +2,8 @@
  * What a job does with its operation's bulk result, shared by index and delete:
  * - ok: raise the soul's indexed watermark, count synced/deleted;
  * - conflict (409): an equal or newer version is already there; done, counted as skipped;
+ *   both resolve the soul's index-stage dead letter of this version or an older one, which a
+ *   retry left in place until now;
  * - rejected (400, mapping): dead-letter with Elasticsearch's type and reason (never the
  *   document), then UnrecoverableError so no attempt is wasted;
  * - retry with throttle: the queue is already paused (send-bulk), the job goes back to wait
@@ -24,7 +26,7 @@ export interface JobDeps {
   submit: (op: BulkOp, bytes: number) => Promise<BulkResult>;
   tombstones: Pick<Tombstones, 'get' | 'put'>;
   watermarks: Pick<Watermarks, 'markIndexed'>;
-  deadLetters: Pick<DeadLetters, 'record'>;
+  deadLetters: Pick<DeadLetters, 'record' | 'resolve'>;
   stats: Pick<Stats, 'count'>;
   metrics: Pick<IndexerMetrics, 'documents'>;
   now: () => number;
@@ -57,6 +59,7 @@ export async function deadLetter(
     soul: target.soul,
     did: target.did,
     stage: 'index',
+    version: target.version,
     reason,
     detail,
     at: deps.now(),
@@ -70,6 +73,14 @@ export async function deadLetter(
   return new UnrecoverableError(`${reason}: ${detail}`);
 }
 
+/** This version, or a newer one, is in Elasticsearch (or deleted): an older failure is over. */
+export async function resolveDeadLetter(
+  deps: Pick<JobDeps, 'deadLetters'>,
+  target: Target,
+): Promise<void> {
+  await deps.deadLetters.resolve(target.soul, { stage: 'index', version: target.version });
+}
+
 export async function settle(
   deps: JobDeps,
   job: Pick<Job, 'attemptsMade' | 'opts'>,
@@ -80,6 +91,7 @@ export async function settle(
   switch (result.outcome) {
     case 'ok': {
       await deps.watermarks.markIndexed(target.soul, target.version);
+      await resolveDeadLetter(deps, target);
       await deps.stats.count(target.action === 'index' ? 'synced' : 'deleted');
       const outcome = target.action === 'index' ? 'indexed' : 'deleted';
       deps.metrics.documents.inc({ outcome });
@@ -90,6 +102,7 @@ export async function settle(
       return { outcome };
     }
     case 'conflict':
+      await resolveDeadLetter(deps, target);
       await deps.stats.count('skipped');
       deps.metrics.documents.inc({ outcome: 'conflict' });
       log.debug({ did: target.did, version: target.version }, 'newer version already indexed');
