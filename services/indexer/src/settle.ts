@@ -46,20 +46,26 @@ export function isLastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean 
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
+/** What a dead letter names; the version is left out when the payload had none to trust. */
+export type DeadLetterTarget = Omit<Target, 'version'> & { version?: number };
+
+/** The job's failure is already in the dead-letter set: the worker's failed handler leaves it. */
+export class DeadLetteredError extends UnrecoverableError {}
+
 /** Records a dead letter and returns the UnrecoverableError to throw. */
 export async function deadLetter(
   deps: Pick<JobDeps, 'deadLetters' | 'stats' | 'metrics' | 'now'>,
-  target: Target,
+  target: DeadLetterTarget,
   reason: string,
   detail: string,
   outcome: 'rejected' | 'failed' | 'unreadable',
   log: Logger,
-): Promise<UnrecoverableError> {
+): Promise<DeadLetteredError> {
   await deps.deadLetters.record({
     soul: target.soul,
     did: target.did,
     stage: 'index',
-    version: target.version,
+    ...(target.version !== undefined ? { version: target.version } : {}),
     reason,
     detail,
     at: deps.now(),
@@ -70,7 +76,7 @@ export async function deadLetter(
     { did: target.did, soul: target.soul, version: target.version, reason, detail },
     'document dead-lettered',
   );
-  return new UnrecoverableError(`${reason}: ${detail}`);
+  return new DeadLetteredError(`${reason}: ${detail}`);
 }
 
 /** This version, or a newer one, is in Elasticsearch (or deleted): an older failure is over. */
