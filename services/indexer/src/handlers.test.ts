@@ -95,7 +95,7 @@ describe(makeIndexDocument.name, () => {
     expect(await makeIndexDocument(f.deps)(indexData(5), job())).toEqual({ outcome: 'tombstoned' });
     expect(f.submitted).toEqual([]);
     expect(f.counted).toEqual([['skipped', 1, undefined]]);
-    expect(f.resolved).toEqual([[soul, { stage: 'index', version: tombstone }]]);
+    expect(f.resolved).toEqual([[soul, { stage: 'index', version: 5 }]]);
   });
 
   it('indexes a version newer than the tombstone', async () => {

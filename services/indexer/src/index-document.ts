@@ -33,7 +33,9 @@ export function makeIndexDocument(deps: JobDeps) {
     };
     const tombstone = await deps.tombstones.get(data.did);
     if (tombstone !== undefined && tombstone >= data.version) {
-      await resolveDeadLetter(deps, { ...target, version: tombstone });
+      // This version is accounted for (deleted after it); a failed delete's own entry, at the
+      // tombstone's version, stays: the document may still be in Elasticsearch.
+      await resolveDeadLetter(deps, target);
       await deps.stats.count('skipped');
       deps.metrics.documents.inc({ outcome: 'tombstoned' });
       log.debug(
