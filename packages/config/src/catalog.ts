@@ -343,7 +343,7 @@ export const transformVars = {
   }),
   TRANSFORM_MISSING_ATTEMPTS: intVar({
     description:
-      'Reads of a record that is missing or partial in GUN before it is parked in the dead-letter set',
+      'Reads of a record that is missing or partial in GUN before it is parked in the dead-letter set; at most the attempts of a sync.transform job (the error names them)',
     example: '3',
     default: '3',
     min: 1,

@@ -38,6 +38,34 @@ describe(classifyEsError.name, () => {
     expect(c).toMatchObject({ kind, status, type: 'some_exception', reason: 'why' });
   });
 
+  it.each([
+    [400, 'index_closed_exception', 'closed'],
+    [
+      403,
+      'cluster_block_exception',
+      'index [records] blocked by: [FORBIDDEN/8/index write (api)];',
+    ],
+    [
+      400,
+      'illegal_argument_exception',
+      'no write index is defined for alias [records]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index',
+    ],
+  ] as const)(
+    'classifies a %i %s (the cluster, not the document) as retryable',
+    (status, type, reason) => {
+      expect(classifyStatus(status, { type, reason })).toMatchObject({ kind: 'retryable', type });
+    },
+  );
+
+  it('keeps any other illegal_argument_exception permanent', () => {
+    expect(
+      classifyStatus(400, {
+        type: 'illegal_argument_exception',
+        reason: 'Limit of total fields [1000] has been exceeded',
+      }),
+    ).toMatchObject({ kind: 'permanent' });
+  });
+
   it('classifies connection, timeout and no-living-connection errors as retryable', () => {
     for (const err of [
       new errors.ConnectionError('connect ECONNREFUSED 127.0.0.1:1'),

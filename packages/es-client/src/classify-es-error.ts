@@ -4,14 +4,19 @@
  *
  * | kind        | when                                                                 | the caller            |
  * | ----------- | -------------------------------------------------------------------- | --------------------- |
- * | `retryable` | 429, 502, 503, 504; connection, timeout, no living node; 401/403/404 | slows the whole queue |
+ * | `retryable` | 429, 502, 503, 504; connection, timeout, no living node; 401/403/404; | slows the whole queue |
+ * |             | any status caused by the cluster's state (closed index, no write index) |                     |
  * | `permanent` | 400 and the other 4xx (mapping or parse errors: the document itself)  | dead-letters it       |
  * | `conflict`  | 409 (an equal or newer version is already there)                     | counts it as done     |
  * | `unknown`   | 500 and anything else                                                | bounded job retries   |
  *
  * 401/403/404 are `retryable` on purpose: wrong credentials, a missing role or a deleted index
  * (with auto-creation off) are the operator's to fix, never the record's fault, so nothing may
- * be dead-lettered for them; the queue waits instead. A 500 is kept apart from the overload
+ * be dead-lettered for them; the queue waits instead. For the same reason a 4xx that describes
+ * the cluster rather than the document is an outage too: a closed index
+ * (`index_closed_exception`), a write block (`cluster_block_exception`), a missing index, and an
+ * alias with no write index (Elasticsearch says `illegal_argument_exception`, "no write index is
+ * defined for alias"); every document would fail the same way until an operator acts. A 500 is kept apart from the overload
  * statuses because one odd document could otherwise stall the whole queue for ever.
  *
  * Reasons never carry document content: Elasticsearch's "Preview of field's value" is cut and
@@ -40,6 +45,23 @@ export interface EsErrorCause {
 }
 
 const retryableStatuses = new Set([401, 403, 404, 408, 429, 502, 503, 504]);
+
+/** Error types that describe the cluster's state, whatever the status: outages, not bad documents. */
+const clusterStateTypes = new Set([
+  'index_closed_exception',
+  'cluster_block_exception',
+  'index_not_found_exception',
+]);
+
+/** True when the failure is the cluster's state (an index or alias to fix), not the document's. */
+export function isClusterStateError(cause: EsErrorCause | undefined): boolean {
+  if (!cause?.type) return false;
+  if (clusterStateTypes.has(cause.type)) return true;
+  return (
+    cause.type === 'illegal_argument_exception' &&
+    /^no write index is defined for alias/.test(cause.reason ?? '')
+  );
+}
 const maxReason = 500;
 
 /** Cuts the value previews Elasticsearch appends to parse errors, and bounds the length. */
@@ -63,7 +85,8 @@ export function describeCause(
 export function classifyStatus(status: number, cause?: EsErrorCause): EsErrorClass {
   const { type, reason } = describeCause(cause, `http_${status}`);
   if (status === 409) return { kind: 'conflict', status, type, reason };
-  if (retryableStatuses.has(status)) return { kind: 'retryable', status, type, reason };
+  if (retryableStatuses.has(status) || isClusterStateError(cause))
+    return { kind: 'retryable', status, type, reason };
   if (status >= 400 && status < 500) return { kind: 'permanent', status, type, reason };
   return { kind: 'unknown', status, type, reason };
 }

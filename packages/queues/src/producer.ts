@@ -1,6 +1,11 @@
 /**
  * Typed producers: the payload is validated against the catalog before it reaches Redis, so a
  * bad job never enters a queue.
+ *
+ * `add` with a `jobId` is a no-op while a job with that id exists, also a failed one kept for
+ * inspection (`removeOnFail`): right for replays, wrong when the work must run again (a retried
+ * dead letter, a forced re-sync). `rerun` is for that: it removes a finished job with the id
+ * first, and only leaves alone one that is still waiting, delayed or running.
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -19,6 +24,16 @@ export interface Producer<Q extends keyof QueueCatalog> {
     data: PayloadOf<Q, N>,
     opts?: JobsOptions,
   ): Promise<{ id: string }>;
+  /**
+   * Adds the job so that it really runs: a finished (failed or completed) job with the same id
+   * is removed first. A job with that id still waiting, delayed or running is kept, since it
+   * does the same work; `added` is false then.
+   */
+  rerun<N extends keyof JobsOf<Q> & string>(
+    name: N,
+    data: PayloadOf<Q, N>,
+    opts: JobsOptions & { jobId: string },
+  ): Promise<{ id: string; added: boolean }>;
   addBulk<N extends keyof JobsOf<Q> & string>(
     jobs: { name: N; data: PayloadOf<Q, N>; opts?: JobsOptions }[],
   ): Promise<{ id: string }[]>;
@@ -51,6 +66,14 @@ export function createProducer<Q extends keyof QueueCatalog>(
     async add(name, data, opts) {
       const job = await queue.add(name, validate(queueName, name, data), opts);
       return { id: job.id ?? '' };
+    },
+    async rerun(name, data, opts) {
+      const valid = validate(queueName, name, data);
+      const state = await queue.getJobState(opts.jobId);
+      if (state === 'failed' || state === 'completed') await queue.remove(opts.jobId);
+      else if (state !== 'unknown') return { id: opts.jobId, added: false };
+      const job = await queue.add(name, valid, opts);
+      return { id: job.id ?? opts.jobId, added: true };
     },
     async addBulk(jobs) {
       const added = await queue.addBulk(

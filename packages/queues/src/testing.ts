@@ -1,7 +1,8 @@
 /** Helpers for integration tests against a real Redis. */
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createRedisConnection } from './connection.js';
 import { QueueName } from './names.js';
 
 /** A BullMQ prefix no other test uses. */
@@ -22,4 +23,44 @@ export async function obliterateAll(connection: Redis, prefix: string): Promise<
     if (keys.length > 0) await connection.del(...keys);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/**
+ * Makes BullMQ fail the next waiting job of `queueName` for stalling, as when the process holding
+ * it dies: the job is taken into `active` under a lock nobody renews, and BullMQ's own stalled
+ * check (with `maxStalledCount: 0`, the first stall is one too many) sends it back to wait with
+ * its failure deferred. The next worker to fetch it fails it ("job stalled more than allowable
+ * limit"). Returns the job's id once it waits again.
+ */
+export async function stallNextJob(
+  redisUrl: string,
+  queueName: string,
+  prefix: string,
+  timeoutMs = 15_000,
+): Promise<string> {
+  const connection = createRedisConnection(redisUrl, 'worker');
+  const crashed = new Worker(queueName, undefined, {
+    connection,
+    prefix,
+    autorun: false,
+    lockDuration: 200,
+    stalledInterval: 100,
+    maxStalledCount: 0,
+  });
+  try {
+    const job = (await crashed.getNextJob(`crashed-${randomUUID()}`)) as Job | undefined;
+    if (!job?.id) throw new Error(`no waiting job on ${queueName} to stall`);
+    void crashed.startStalledCheckTimer();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const back = await Job.fromId(crashed, job.id);
+      if (back?.deferredFailure) return job.id;
+      if (Date.now() > deadline)
+        throw new Error(`job ${job.id} did not stall within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await crashed.close();
+    connection.disconnect();
+  }
 }

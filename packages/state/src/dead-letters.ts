@@ -2,7 +2,10 @@
  * The dead-letter set: records that failed for a reason no retry can fix (invalid record,
  * decrypt failure, bad signature under enforce, an Elasticsearch mapping rejection). One entry
  * per soul with its reason, detail (never record content), first and last failure and attempts.
- * Retrying re-runs discovery for the soul; the entry stays until it succeeds or is dropped.
+ * Retrying re-runs discovery for the soul; the entry stays until it succeeds or is dropped:
+ * `resolve` removes it only when the stage that recorded it has since succeeded for the same or
+ * a newer version (the transform stage for its entries, the indexer for its own), so a retry
+ * that is swallowed or fails again can never make an entry vanish.
  *
  * Counting and listing by reason never read the whole set: each soul's reason, a count per
  * reason and a time-ordered set per reason are kept beside the entries, changed in the same
@@ -18,6 +21,8 @@ export const DeadLetter = z.object({
   soul: z.string(),
   did: z.string().optional(),
   stage: z.enum(['discover', 'transform', 'index']),
+  /** The version that failed, where the stage knows it (the indexer does). */
+  version: z.number().int().nonnegative().optional(),
   reason: z.string(),
   detail: z.string(),
   firstFailedAt: z.number().int(),
@@ -30,9 +35,16 @@ export interface DeadLetterInput {
   soul: string;
   did?: string;
   stage: DeadLetter['stage'];
+  version?: number;
   reason: string;
   detail: string;
   at: number;
+}
+
+/** What succeeded: `stage` for `version` (any version when left out). */
+export interface Resolution {
+  stage: DeadLetter['stage'];
+  version?: number;
 }
 
 export interface DeadLetters {
@@ -44,6 +56,11 @@ export interface DeadLetters {
     limit?: number;
   }): Promise<{ total: number; items: DeadLetter[] }>;
   remove(soul: string): Promise<boolean>;
+  /**
+   * Removes the soul's entry if `stage` recorded it for a version not newer than `version`;
+   * an entry of another stage, or of a newer version, stays. True when one was removed.
+   */
+  resolve(soul: string, resolution: Resolution): Promise<boolean>;
   count(): Promise<number>;
   countByReason(): Promise<Record<string, number>>;
 }
@@ -78,20 +95,41 @@ redis.call('ZADD', KEYS[6], at, soul)
 return {attempts, redis.call('HGET', KEYS[4], soul)}
 `;
 
-/** KEYS: reason-of, counts, letters, first, attempts, by-time. ARGV: soul, prefix. */
-const removeScript = `
-local soul = ARGV[1]
-local old = redis.call('HGET', KEYS[1], soul)
-if old then
-  redis.call('ZREM', ARGV[2] .. old, soul)
-  if redis.call('HINCRBY', KEYS[2], old, -1) <= 0 then redis.call('HDEL', KEYS[2], old) end
-  redis.call('HDEL', KEYS[1], soul)
+/** Drops `soul`'s entry and its bookkeeping (KEYS: reason-of, counts, letters, first, attempts, by-time). */
+const dropLua = `
+local function drop(soul, prefix)
+  local old = redis.call('HGET', KEYS[1], soul)
+  if old then
+    redis.call('ZREM', prefix .. old, soul)
+    if redis.call('HINCRBY', KEYS[2], old, -1) <= 0 then redis.call('HDEL', KEYS[2], old) end
+    redis.call('HDEL', KEYS[1], soul)
+  end
+  local removed = redis.call('HDEL', KEYS[3], soul)
+  redis.call('HDEL', KEYS[4], soul)
+  redis.call('HDEL', KEYS[5], soul)
+  redis.call('ZREM', KEYS[6], soul)
+  return removed
 end
-local removed = redis.call('HDEL', KEYS[3], soul)
-redis.call('HDEL', KEYS[4], soul)
-redis.call('HDEL', KEYS[5], soul)
-redis.call('ZREM', KEYS[6], soul)
-return removed
+`;
+
+/** KEYS: as dropLua. ARGV: soul, prefix. */
+const removeScript = `${dropLua}
+return drop(ARGV[1], ARGV[2])
+`;
+
+/**
+ * KEYS: as dropLua. ARGV: soul, prefix, stage, version ('' = any). Drops the entry only when
+ * that stage recorded it, for a version not newer than the given one (or for no version).
+ */
+const resolveScript = `${dropLua}
+local raw = redis.call('HGET', KEYS[3], ARGV[1])
+if not raw then return 0 end
+local ok, entry = pcall(cjson.decode, raw)
+if not ok or type(entry) ~= 'table' or entry.stage ~= ARGV[3] then return 0 end
+if ARGV[4] ~= '' and type(entry.version) == 'number' and entry.version > tonumber(ARGV[4]) then
+  return 0
+end
+return drop(ARGV[1], ARGV[2])
 `;
 
 /** Adds the reason bookkeeping of an entry recorded before it existed (KEYS: reason-of, counts). */
@@ -164,11 +202,12 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
     }
   };
   return {
-    async record({ soul, did, stage, reason, detail, at }) {
+    async record({ soul, did, stage, version, reason, detail, at }) {
       const last = {
         soul,
         ...(did ? { did } : {}),
         stage,
+        ...(version !== undefined ? { version } : {}),
         reason,
         detail: detail.slice(0, maxDetail),
         lastFailedAt: at,
@@ -205,6 +244,18 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
         ...scriptKeys,
         soul,
         keys.deadLettersByReasonPrefix,
+      );
+      return Number(removed) > 0;
+    },
+    async resolve(soul, { stage, version }) {
+      const removed = await redis.eval(
+        resolveScript,
+        scriptKeys.length,
+        ...scriptKeys,
+        soul,
+        keys.deadLettersByReasonPrefix,
+        stage,
+        version === undefined ? '' : String(version),
       );
       return Number(removed) > 0;
     },

@@ -7,6 +7,7 @@ export {
   createDeadLetters,
   type DeadLetterInput,
   type DeadLetters,
+  type Resolution,
 } from './dead-letters.js';
 export {
   createStats,

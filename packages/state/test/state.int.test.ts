@@ -141,6 +141,25 @@ describe('Redis state', () => {
     expect(await dlq.count()).toBe(1);
   });
 
+  it('resolves an entry only for the stage that recorded it and a version at least as new', async () => {
+    const dlq = createDeadLetters(redis, prefix);
+    const at = { detail: 'x', at: 1 };
+    await dlq.record({ soul: 'i:1', stage: 'index', version: 200, reason: 'es-rejected', ...at });
+    await dlq.record({ soul: 't:1', stage: 'transform', reason: 'not-found', ...at });
+    expect(await dlq.get('i:1')).toMatchObject({ version: 200 });
+
+    expect(await dlq.resolve('i:1', { stage: 'transform' })).toBe(false);
+    expect(await dlq.resolve('i:1', { stage: 'index', version: 100 })).toBe(false);
+    expect(await dlq.resolve('t:1', { stage: 'index', version: 999 })).toBe(false);
+    expect(await dlq.countByReason()).toEqual({ 'es-rejected': 1, 'not-found': 1 });
+
+    expect(await dlq.resolve('i:1', { stage: 'index', version: 200 })).toBe(true);
+    expect(await dlq.resolve('t:1', { stage: 'transform' })).toBe(true);
+    expect(await dlq.resolve('gone', { stage: 'index', version: 1 })).toBe(false);
+    expect(await dlq.count()).toBe(0);
+    expect(await dlq.countByReason()).toEqual({});
+  });
+
   it('keeps counts and lists per reason without reading the set, as reasons change and entries go', async () => {
     const dlq = createDeadLetters(redis, prefix);
     const at = (n: number) => 1_000 + n;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { seal } from '@sync/crypto';
 import type { BulkOp, BulkResult } from '@sync/es-client';
 import { createSilentLogger } from '@sync/logging';
-import type { DeadLetterInput } from '@sync/state';
+import type { DeadLetterInput, Resolution } from '@sync/state';
 import { makeDeleteDocument } from './delete-document.js';
 import { makeIndexDocument } from './index-document.js';
 import { createIndexerMetrics } from './metrics.js';
@@ -25,6 +25,7 @@ function fakes(result: BulkResult | ((op: BulkOp) => BulkResult), tombstone?: nu
   const deadLetters: DeadLetterInput[] = [];
   const counted: [string, number, string | undefined][] = [];
   const marks: [string, number][] = [];
+  const resolved: [string, Resolution][] = [];
   const metrics = createIndexerMetrics(new Registry());
   const deps: JobDeps = {
     index: 'records',
@@ -45,12 +46,16 @@ function fakes(result: BulkResult | ((op: BulkOp) => BulkResult), tombstone?: nu
         deadLetters.push(input);
         return { ...input, firstFailedAt: input.at, lastFailedAt: input.at, attempts: 1 };
       },
+      resolve: async (soul, resolution) => {
+        resolved.push([soul, resolution]);
+        return true;
+      },
     },
     stats: { count: async (outcome, n = 1, reason) => void counted.push([outcome, n, reason]) },
     metrics,
     now: () => 1_700_000_000_000,
   };
-  return { deps, calls, submitted, deadLetters, counted, marks, metrics };
+  return { deps, calls, submitted, deadLetters, resolved, counted, marks, metrics };
 }
 
 const job = (attemptsMade = 0, attempts = 10) => ({
@@ -71,6 +76,7 @@ describe(makeIndexDocument.name, () => {
     ]);
     expect(f.marks).toEqual([[soul, 5]]);
     expect(f.counted).toEqual([['synced', 1, undefined]]);
+    expect(f.resolved).toEqual([[soul, { stage: 'index', version: 5 }]]);
   });
 
   it('accepts a payload sealed as a JSON string', async () => {
@@ -90,6 +96,7 @@ describe(makeIndexDocument.name, () => {
     expect(await makeIndexDocument(f.deps)(indexData(5), job())).toEqual({ outcome: 'tombstoned' });
     expect(f.submitted).toEqual([]);
     expect(f.counted).toEqual([['skipped', 1, undefined]]);
+    expect(f.resolved).toEqual([[soul, { stage: 'index', version: 5 }]]);
   });
 
   it('indexes a version newer than the tombstone', async () => {
@@ -102,6 +109,7 @@ describe(makeIndexDocument.name, () => {
     expect(await makeIndexDocument(f.deps)(indexData(), job())).toEqual({ outcome: 'conflict' });
     expect(f.marks).toEqual([]);
     expect(f.counted).toEqual([['skipped', 1, undefined]]);
+    expect(f.resolved).toEqual([[soul, { stage: 'index', version: 5 }]]);
   });
 
   it("dead-letters a rejection with Elasticsearch's type and reason and fails without retry", async () => {
@@ -121,6 +129,7 @@ describe(makeIndexDocument.name, () => {
         soul,
         did,
         stage: 'index',
+        version: 5,
         reason: 'es-rejected',
         detail: 'document_parsing_exception: failed to parse field [oip.indexedAt]',
         at: 1_700_000_000_000,
@@ -160,6 +169,7 @@ describe(makeIndexDocument.name, () => {
       UnrecoverableError,
     );
     expect(f.deadLetters).toMatchObject([{ reason: 'es-failed', detail: 'exception: odd' }]);
+    expect(f.resolved).toEqual([]);
   });
 
   it('dead-letters a payload sealed with another key, or for another DID', async () => {

@@ -8,7 +8,14 @@
 import type { IndexDocumentJob, ProcessorContext } from '@sync/queues';
 import { SyncError } from '@sync/runtime/errors';
 import { openDocument } from './open-document.js';
-import { deadLetter, settle, type IndexJobResult, type JobDeps, type Target } from './settle.js';
+import {
+  deadLetter,
+  resolveDeadLetter,
+  settle,
+  type IndexJobResult,
+  type JobDeps,
+  type Target,
+} from './settle.js';
 
 /** Bytes of a `_bulk` action line around the document. */
 export const ACTION_LINE_BYTES = 160;
@@ -26,6 +33,9 @@ export function makeIndexDocument(deps: JobDeps) {
     };
     const tombstone = await deps.tombstones.get(data.did);
     if (tombstone !== undefined && tombstone >= data.version) {
+      // This version is accounted for (deleted after it); a failed delete's own entry, at the
+      // tombstone's version, stays: the document may still be in Elasticsearch.
+      await resolveDeadLetter(deps, target);
       await deps.stats.count('skipped');
       deps.metrics.documents.inc({ outcome: 'tombstoned' });
       log.debug(

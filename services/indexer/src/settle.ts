@@ -2,6 +2,8 @@
  * What a job does with its operation's bulk result, shared by index and delete:
  * - ok: raise the soul's indexed watermark, count synced/deleted;
  * - conflict (409): an equal or newer version is already there; done, counted as skipped;
+ *   both resolve the soul's index-stage dead letter of this version or an older one, which a
+ *   retry left in place until now;
  * - rejected (400, mapping): dead-letter with Elasticsearch's type and reason (never the
  *   document), then UnrecoverableError so no attempt is wasted;
  * - retry with throttle: the queue is already paused (send-bulk), the job goes back to wait
@@ -24,7 +26,7 @@ export interface JobDeps {
   submit: (op: BulkOp, bytes: number) => Promise<BulkResult>;
   tombstones: Pick<Tombstones, 'get' | 'put' | 'markPending'>;
   watermarks: Pick<Watermarks, 'markIndexed'>;
-  deadLetters: Pick<DeadLetters, 'record'>;
+  deadLetters: Pick<DeadLetters, 'record' | 'resolve'>;
   stats: Pick<Stats, 'count'>;
   metrics: Pick<IndexerMetrics, 'documents'>;
   now: () => number;
@@ -44,19 +46,26 @@ export function isLastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean 
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
+/** What a dead letter names; the version is left out when the payload had none to trust. */
+export type DeadLetterTarget = Omit<Target, 'version'> & { version?: number };
+
+/** The job's failure is already in the dead-letter set: the worker's failed handler leaves it. */
+export class DeadLetteredError extends UnrecoverableError {}
+
 /** Records a dead letter and returns the UnrecoverableError to throw. */
 export async function deadLetter(
   deps: Pick<JobDeps, 'deadLetters' | 'stats' | 'metrics' | 'now'>,
-  target: Target,
+  target: DeadLetterTarget,
   reason: string,
   detail: string,
   outcome: 'rejected' | 'failed' | 'unreadable',
   log: Logger,
-): Promise<UnrecoverableError> {
+): Promise<DeadLetteredError> {
   await deps.deadLetters.record({
     soul: target.soul,
     did: target.did,
     stage: 'index',
+    ...(target.version !== undefined ? { version: target.version } : {}),
     reason,
     detail,
     at: deps.now(),
@@ -67,7 +76,15 @@ export async function deadLetter(
     { did: target.did, soul: target.soul, version: target.version, reason, detail },
     'document dead-lettered',
   );
-  return new UnrecoverableError(`${reason}: ${detail}`);
+  return new DeadLetteredError(`${reason}: ${detail}`);
+}
+
+/** This version, or a newer one, is in Elasticsearch (or deleted): an older failure is over. */
+export async function resolveDeadLetter(
+  deps: Pick<JobDeps, 'deadLetters'>,
+  target: Target,
+): Promise<void> {
+  await deps.deadLetters.resolve(target.soul, { stage: 'index', version: target.version });
 }
 
 export async function settle(
@@ -80,6 +97,7 @@ export async function settle(
   switch (result.outcome) {
     case 'ok': {
       await deps.watermarks.markIndexed(target.soul, target.version);
+      await resolveDeadLetter(deps, target);
       await deps.stats.count(target.action === 'index' ? 'synced' : 'deleted');
       const outcome = target.action === 'index' ? 'indexed' : 'deleted';
       deps.metrics.documents.inc({ outcome });
@@ -90,6 +108,7 @@ export async function settle(
       return { outcome };
     }
     case 'conflict':
+      await resolveDeadLetter(deps, target);
       await deps.stats.count('skipped');
       deps.metrics.documents.inc({ outcome: 'conflict' });
       log.debug({ did: target.did, version: target.version }, 'newer version already indexed');

@@ -5,7 +5,7 @@
  * manual rate limit (Queue#rateLimit, set while Elasticsearch is down) for workers that have
  * one, and then every replica of the queue pauses, not just this process.
  */
-import { UnrecoverableError, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Logger } from '@sync/logging';
@@ -16,17 +16,42 @@ import {
   QueueName,
   assertHandlers,
   defineProcessor,
+  finalFailure,
   queueCatalog,
   type Handler,
 } from '@sync/queues';
 import { makeDeleteDocument } from './delete-document.js';
 import { makeIndexDocument } from './index-document.js';
-import type { IndexJobResult, JobDeps } from './settle.js';
+import {
+  DeadLetteredError,
+  deadLetter,
+  type IndexJobResult,
+  type JobDeps,
+  type DeadLetterTarget,
+} from './settle.js';
 
 export interface IndexerWorkerOptions {
   connection: Redis;
   prefix: string;
   concurrency: number;
+}
+
+/** What a failed job was about, read leniently: its payload may be the reason it failed. */
+function targetOf(name: string, data: unknown): DeadLetterTarget | undefined {
+  const { soul, did, version } = (data ?? {}) as {
+    soul?: unknown;
+    did?: unknown;
+    version?: unknown;
+  };
+  if (typeof soul !== 'string' || soul.length === 0) return undefined;
+  return {
+    action: name === JobName.deleteDocument ? 'delete' : 'index',
+    soul,
+    did: typeof did === 'string' ? did : `did:gun:${soul}`,
+    ...(typeof version === 'number' && Number.isSafeInteger(version) && version >= 0
+      ? { version }
+      : {}),
+  };
 }
 
 /** A ceiling on jobs per second that only exists to enable the manual rate limit. */
@@ -62,14 +87,33 @@ export function createIndexerWorker(
   });
   worker.on('error', (err) => log.error({ err }, 'index worker error'));
   worker.on('failed', (job, err) => {
-    if (err instanceof UnrecoverableError || err.name === 'UnrecoverableError') {
+    if (err instanceof DeadLetteredError) {
       log.error({ err, jobId: job?.id, job: job?.name }, 'index job failed permanently');
-    } else {
+      return;
+    }
+    if (!job) return;
+    const reason = finalFailure(job, err);
+    if (!reason) {
       log.warn(
-        { err, jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade },
+        { err, jobId: job.id, job: job.name, attemptsMade: job.attemptsMade },
         'index job failed, will retry',
       );
+      return;
     }
+    const target = targetOf(job.name, job.data);
+    if (!target) {
+      deps.metrics.documents.inc({ outcome: 'failed' });
+      log.error({ err, jobId: job.id, job: job.name, reason }, 'index job failed, no soul to park');
+      return;
+    }
+    void deadLetter(
+      deps,
+      target,
+      reason,
+      err.message,
+      'failed',
+      log.child({ jobId: job.id }),
+    ).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'dead letter not recorded'));
   });
   return worker;
 }

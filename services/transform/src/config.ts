@@ -14,7 +14,9 @@ import {
   syncVars,
   transformVars,
   type EnvSource,
+  type EnvValues,
 } from '@sync/config';
+import { QueueName, queueCatalog } from '@sync/queues';
 
 const vars = {
   ...baseVars,
@@ -27,8 +29,20 @@ const vars = {
   ELASTICSEARCH_INDEX: elasticsearchVars.ELASTICSEARCH_INDEX,
 };
 
+/** A transform job's attempts: the missing-record reads must fit in them, or `not-found` is never reached. */
+const jobAttempts = queueCatalog[QueueName.transform].defaults.attempts;
+
+function transformRules(env: EnvValues<typeof vars>): string[] {
+  const missing = env.TRANSFORM_MISSING_ATTEMPTS;
+  return missing > jobAttempts
+    ? [
+        `TRANSFORM_MISSING_ATTEMPTS: must be at most ${jobAttempts}, the attempts of a sync.transform job (a record would never be parked as not-found); got "${missing}" (example: TRANSFORM_MISSING_ATTEMPTS=${transformVars.TRANSFORM_MISSING_ATTEMPTS.example})`,
+      ]
+    : [];
+}
+
 export function loadTransformConfig(source: EnvSource) {
-  const env = loadEnv(vars, source);
+  const env = loadEnv(vars, source, { rules: transformRules });
   return {
     ...baseSettings(env),
     redis: redisSettings(env),

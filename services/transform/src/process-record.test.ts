@@ -54,8 +54,8 @@ function setup(
     gun: { readRecord: vi.fn(async () => read) },
     transformRecord,
     seal: (doc: unknown, soul: string) => `sealed(${(doc as { _id: string })._id}@${soul})`,
-    index: { add: vi.fn(async () => ({ id: 'x' })) },
-    deadLetters: { record: vi.fn(async () => ({}) as never), remove: vi.fn(async () => true) },
+    index: { rerun: vi.fn(async () => ({ id: 'x', added: true })) },
+    deadLetters: { record: vi.fn(async () => ({}) as never), resolve: vi.fn(async () => true) },
     stats: { count: vi.fn(async () => {}) },
     selfNodeId: 'node-b',
     now: () => new Date('2026-11-21T12:00:00.000Z'),
@@ -102,7 +102,7 @@ describe(makeProcessRecord.name, () => {
       { ...graph, registry: { nodeId: 'node-a', timestamp: 5 } },
       { syncedAt: new Date('2026-11-21T12:00:00.000Z'), foreign: true },
     );
-    const [name, data, opts] = deps.index.add.mock.calls[0] as unknown as [
+    const [name, data, opts] = deps.index.rerun.mock.calls[0] as unknown as [
       string,
       Record<string, unknown>,
       { jobId: string },
@@ -116,7 +116,7 @@ describe(makeProcessRecord.name, () => {
     });
     expect(JSON.stringify(data)).not.toContain('"_source"');
     expect(opts.jobId).toMatch(/^index-[0-9a-f]{32}-1700$/);
-    expect(deps.deadLetters.remove).toHaveBeenCalledWith('a:1');
+    expect(deps.deadLetters.resolve).toHaveBeenCalledWith('a:1', { stage: 'transform' });
   });
 
   it('retries a GUN error', async () => {
@@ -148,7 +148,7 @@ describe(makeProcessRecord.name, () => {
     expect(err).toBeInstanceOf(RecordRejectedError);
     expect((err as RecordRejectedError).retryable).toBe(false);
     expect(deps.stats.count).toHaveBeenCalledWith('error', 1, 'decrypt-failed');
-    expect(deps.index.add).not.toHaveBeenCalled();
+    expect(deps.index.rerun).not.toHaveBeenCalled();
   });
 
   it('re-reads a partial record before parking it', async () => {

@@ -2,12 +2,16 @@
  * Consumes sync.transform: fetches one record's graph from GUN, parses, decrypts, checks the
  * signature and converts it (all pure, in @sync/records), then hands the document to the
  * indexer sealed with the service key, so no record content is ever in Redis in clear.
- * Idempotent per (soul, version): the index job id derives from both, so a replay is dropped.
+ * Idempotent per (soul, version): the index job id derives from both, so a replay is dropped
+ * while that job waits or runs; once it has finished (a failed job is kept a day), the same
+ * (soul, version) runs again, so a retried dead letter or a forced re-sync really reaches
+ * Elasticsearch.
  *
  * Outcomes: a transient GUN failure is retried with backoff; a record that stays missing, or is
  * invalid, undecryptable or badly signed (under enforce) is parked in the dead-letter set and
  * fails without retries; the two policy switches (private sync off, foreign decrypt off) are
- * counted skips.
+ * counted skips. A success resolves this stage's dead letter for the soul; an index-stage one
+ * stays until the indexer has written that version (or a newer one).
  */
 import type { GunRegistry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
@@ -21,8 +25,8 @@ export interface ProcessRecordDeps {
   transformRecord: TransformRecord;
   /** Seals the document for Redis, bound to the soul (the indexer opens it with the same). */
   seal: (document: unknown, soul: string) => string;
-  index: Pick<Producer<'sync.index'>, 'add'>;
-  deadLetters: Pick<DeadLetters, 'record' | 'remove'>;
+  index: Pick<Producer<'sync.index'>, 'rerun'>;
+  deadLetters: Pick<DeadLetters, 'record' | 'resolve'>;
   stats: Pick<Stats, 'count'>;
   selfNodeId: string;
   now: () => Date;
@@ -127,7 +131,7 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
       }
     }
     const plain = JSON.stringify(document);
-    await deps.index.add(
+    const queued = await deps.index.rerun(
       JobName.indexDocument,
       {
         did: document._id,
@@ -138,11 +142,12 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
       },
       { jobId: jobIdFor('index', input.soul, document.version) },
     );
-    await deps.deadLetters.remove(input.soul);
+    await deps.deadLetters.resolve(input.soul, { stage: 'transform' });
     log.debug(
       {
         did: document._id,
         version: document.version,
+        added: queued.added,
         bytes: plain.length,
         decrypted: result.decrypted?.mode,
       },

@@ -1,7 +1,8 @@
 /**
  * The transform worker pool: a BullMQ Worker on sync.transform running `processRecord` with
- * configurable concurrency. A job that fails for good (rejected record, or retries exhausted on
- * a transient error) is in the dead-letter set with its reason.
+ * configurable concurrency. A job that fails for good is in the dead-letter set with its reason:
+ * a rejected record with the processor's own, anything else with `finalFailure`'s (retries
+ * exhausted on a transient error, stalled too often, a payload the catalog refuses).
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -12,6 +13,7 @@ import {
   TransformRecordJob,
   assertHandlers,
   defineProcessor,
+  finalFailure,
   queueCatalog,
 } from '@sync/queues';
 import type { DeadLetters, Stats } from '@sync/state';
@@ -87,25 +89,21 @@ export function createTransformWorker(
       deps.metrics.records.inc({ outcome: 'rejected', reason: rejected.reason });
       return;
     }
-    const exhausted =
-      err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (!exhausted) {
+    const reason = finalFailure(job, err);
+    if (!reason) {
       log.warn({ err, jobId: job.id, attempt: job.attemptsMade }, 'transform failed, will retry');
       return;
     }
-    deps.metrics.records.inc({ outcome: 'failed', reason: 'retries-exhausted' });
-    const soul = (job.data as { soul?: unknown }).soul;
-    if (typeof soul !== 'string') return;
-    log.error({ err, jobId: job.id, soul }, 'transform failed for good');
+    deps.metrics.records.inc({ outcome: 'failed', reason });
+    const soul = (job.data as { soul?: unknown } | undefined)?.soul;
+    if (typeof soul !== 'string' || soul.length === 0) {
+      log.error({ err, jobId: job.id, reason }, 'transform failed for good, no soul to park');
+      return;
+    }
+    log.error({ err, jobId: job.id, soul, reason }, 'transform failed for good');
     void deps.deadLetters
-      .record({
-        soul,
-        stage: 'transform',
-        reason: 'retries-exhausted',
-        detail: err.message,
-        at: deps.now().getTime(),
-      })
-      .then(() => deps.stats.count('error', 1, 'retries-exhausted'))
+      .record({ soul, stage: 'transform', reason, detail: err.message, at: deps.now().getTime() })
+      .then(() => deps.stats.count('error', 1, reason))
       .catch((e: unknown) => log.error({ err: e, soul }, 'dead letter not recorded'));
   });
   return worker;

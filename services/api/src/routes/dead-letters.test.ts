@@ -48,6 +48,18 @@ describe('GET /api/dead-letters', () => {
     ]);
   });
 
+  it('shows the version that failed where the stage recorded one', async () => {
+    await t.build({
+      deadLetters: memoryDeadLetters([
+        aDeadLetter('aaaaaaaaaaaa:4', 'es-rejected', { stage: 'index', version: 1_700 }),
+      ]),
+    });
+    const res = await list();
+    expect(res.json()).toMatchObject({
+      items: [{ soul: 'aaaaaaaaaaaa:4', stage: 'index', version: 1_700 }],
+    });
+  });
+
   it('filters by reason', async () => {
     await t.build({ deadLetters: letters() });
     const res = await list('?reason=decrypt-failed');

@@ -22,6 +22,9 @@ export const DeadLetterEntry = Type.Object({
   soul: Type.String(),
   did: Type.Optional(Type.String()),
   stage: Type.String({ description: 'discover, transform or index' }),
+  version: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'The version that failed, where the stage knows it' }),
+  ),
   reason: Type.String(),
   detail: Type.String({ description: 'What went wrong (never record content)' }),
   firstFailedAt: Type.String({ format: 'date-time' }),
