@@ -71,7 +71,7 @@ describe(makeProcessRecord.name, () => {
     await expect(
       process({ ...input, trigger: 'recheck' }, { log, attemptsMade: 0 }),
     ).resolves.toEqual({ outcome: 'skipped', reason: 'unchanged' });
-    expect(deps.index.add).not.toHaveBeenCalled();
+    expect(deps.index.rerun).not.toHaveBeenCalled();
     expect(deps.stats.count).toHaveBeenCalledWith('skipped', 1, 'unchanged');
   });
 
@@ -80,7 +80,7 @@ describe(makeProcessRecord.name, () => {
     await expect(
       process({ ...input, trigger: 'recheck' }, { log, attemptsMade: 0 }),
     ).resolves.toMatchObject({ outcome: 'queued', version: 1700 });
-    expect(deps.index.add).toHaveBeenCalledTimes(1);
+    expect(deps.index.rerun).toHaveBeenCalledTimes(1);
   });
 
   it('does not consult the indexed mark for a scan: the indexer decides by version', async () => {
