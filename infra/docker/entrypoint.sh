@@ -1,27 +1,41 @@
 #!/bin/sh
-# Starts one gun-sync service in the image. The first argument names it: api, discovery,
-# transform, indexer, gun-relay or standalone (any folder of services/ with a src/main.ts).
+# Starts one gun-sync service in the image, or runs the operator CLI. The first argument names it:
+#   api, discovery, transform, indexer, gun-relay, standalone: a long-running service, the
+#     src/main.ts of that folder of services/ (every folder with one is accepted);
+#   cli <command> [options]: the operator CLI `gun-sync` (docs/cli.md), for example
+#     `docker run --rm <image> cli migrate --dry-run`; its exit code is the container's.
+# Anything else is refused with exit code 64 and the list of names.
 # exec: node becomes the container's main process and gets SIGTERM itself (graceful shutdown).
+# GUN_SYNC_APP_DIR (default /app, the image's) is where the app lives; tests point it at a checkout.
 set -eu
 
-usage() {
-  names=""
-  for main in /app/services/*/src/main.ts; do
-    name="${main#/app/services/}"
-    names="$names ${name%%/*}"
+app="${GUN_SYNC_APP_DIR:-/app}"
+
+names() {
+  list=""
+  for main in "$app"/services/*/src/main.ts; do
+    name="${main#"$app"/services/}"
+    list="$list ${name%%/*}"
   done
-  echo "usage: <service> [args...]; services:$names" >&2
+  echo "${list# }"
+}
+
+refuse() {
+  echo "entrypoint.sh: $1; run one of: $(names)" >&2
   exit 64
 }
 
-[ "$#" -ge 1 ] || usage
+[ "$#" -ge 1 ] || refuse "no service given"
 service="$1"
 shift
 case "$service" in
-  '' | *[!a-z-]*) usage ;;
+  '' | *[!a-z-]*) refuse "unknown service \"$service\"" ;;
+  # The bin shim calls the CLI's main() (src/main.ts only exports it) and keeps GUN's
+  # import-time welcome line off stdout, where it would corrupt --json.
+  cli) main="services/cli/bin/gun-sync.js" ;;
+  *) main="services/$service/src/main.ts" ;;
 esac
-main="services/$service/src/main.ts"
 
-cd /app
-[ -f "$main" ] || usage
+cd "$app"
+[ -f "$main" ] || refuse "unknown service \"$service\""
 exec node --import tsx "$main" "$@"

@@ -4,6 +4,7 @@
  */
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
@@ -12,6 +13,9 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { isRecord } from './yaml.js';
 
 export type Workload = IDeployment | IStatefulSet;
+
+/** Anything with a pod template: the services' workloads and the CLI's Jobs. */
+export type PodOwner = Workload | IJob;
 
 export interface K8sIndex {
   objects: Record<string, unknown>[];
@@ -40,7 +44,7 @@ export function nameOf(obj: unknown): string {
   return isRecord(obj) && isRecord(obj.metadata) ? String(obj.metadata.name) : '?';
 }
 
-export function podSpecOf(w: Workload): IPodSpec | undefined {
+export function podSpecOf(w: PodOwner): IPodSpec | undefined {
   return w.spec?.template.spec;
 }
 

@@ -3,6 +3,7 @@
  * period longer than the shutdown timeout, a locked-down pod, and the relay's volume and peers.
  */
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { Catalog } from './catalog.js';
 import {
   nameOf,
@@ -10,6 +11,7 @@ import {
   selects,
   templateLabels,
   type K8sIndex,
+  type PodOwner,
   type Workload,
 } from './k8s-index.js';
 import type { Report } from './report.js';
@@ -61,7 +63,7 @@ export interface RuleContext {
   envOf: (w: Workload) => ReadonlyMap<string, string>;
 }
 
-export function roleOf(w: Workload): string {
+export function roleOf(w: PodOwner): string {
   return podSpecOf(w)?.containers[0]?.args?.[0] ?? '';
 }
 
@@ -141,6 +143,12 @@ export function checkWorkload(w: Workload, ctx: RuleContext): void {
       `${where}: terminationGracePeriodSeconds (${graceMs / 1000}) must exceed SHUTDOWN_TIMEOUT_MS${preStopSeconds(c) ? ' plus the preStop pause' : ''} (${needed / 1000} s)`,
     );
   }
+  checkLockedDown(where, pod, c, report);
+  if (role === 'gun-relay') checkRelay(w, c, env, ctx, where);
+}
+
+/** Every gun-sync pod, service or Job: non-root, no escalation, read-only root, a tagged image. */
+export function checkLockedDown(where: string, pod: IPodSpec, c: IContainer, report: Report): void {
   if (pod.securityContext?.runAsNonRoot !== true)
     report.error(`${where}: pod must set runAsNonRoot: true`);
   const sc = c.securityContext;
@@ -156,7 +164,6 @@ export function checkWorkload(w: Workload, ctx: RuleContext): void {
   if (!c.image || !/:[\w][\w.-]*$/.test(c.image) || c.image.endsWith(':latest')) {
     report.error(`${where}: image ${JSON.stringify(c.image)} must carry a tag other than latest`);
   }
-  if (role === 'gun-relay') checkRelay(w, c, env, ctx, where);
 }
 
 function checkRelay(

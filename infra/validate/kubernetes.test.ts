@@ -59,6 +59,9 @@ describe('infra/k8s', { timeout: 120_000 }, () => {
     expect(report.counts.get('dev objects')).toBeGreaterThan(15);
     expect(report.counts.get('prod objects')).toBeGreaterThan(15);
     expect(report.counts.get('prod autoscaled workloads')).toBe(2);
+    // overlays/<name>/migrate: the `gun-sync migrate --dry-run` Job, checked like the services.
+    expect(report.counts.get('dev jobs')).toBe(1);
+    expect(report.counts.get('prod jobs')).toBe(1);
   });
 
   describe('a deliberately broken prod overlay', () => {
@@ -144,6 +147,71 @@ describe('infra/k8s', { timeout: 120_000 }, () => {
     ])('reports %s', (_what, message) => {
       expect(text()).toContain(message);
     });
+  });
+
+  describe('a deliberately broken migrate Job', () => {
+    let text: string;
+
+    beforeAll(async () => {
+      const dir = brokenCopy([
+        ['overlays/prod/migrate/kustomization.yaml', 'newTag: 0.1.0', 'newTag: 0.0.9'],
+        ['jobs/migrate/job.yaml', "'--dry-run'", "'--dryrun'"],
+        ['jobs/migrate/job.yaml', '  ttlSecondsAfterFinished: 604800\n', ''],
+        ['jobs/migrate/job.yaml', 'readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'],
+        [
+          'jobs/migrate/job.yaml',
+          '                name: gun-sync-config\n',
+          '                name: gun-sync-config\n          env:\n            - name: GUN_READ_TIMEOUT_MS\n              value: soon\n',
+        ],
+      ]);
+      text = (await check(dir, { only: prod })).errors.join('\n');
+    });
+
+    it.each([
+      [
+        'an image other than the services’',
+        'prod: Job/migrate: image registry.example.org/gun-sync:0.0.9 is not the image of the overlay’s services (registry.example.org/gun-sync:0.1.0)',
+      ],
+      [
+        'arguments the CLI rejects',
+        "prod: Job/migrate: args cli migrate --dryrun: gun-sync rejects them: Unknown option '--dryrun'",
+      ],
+      [
+        'a Job that is never cleaned up',
+        'prod: Job/migrate: no ttlSecondsAfterFinished (a finished Job and its pod would stay forever)',
+      ],
+      ['a writable root', 'prod: Job/migrate: readOnlyRootFilesystem must be true'],
+      [
+        'a value the CLI config rejects',
+        'prod: Job/migrate: the cli config rejects it: GUN_READ_TIMEOUT_MS',
+      ],
+    ])('reports %s', (_what, message) => {
+      expect(text).toContain(message);
+    });
+  });
+
+  it('fails when an overlay has no migrate Job, or renders more than the Job there', async () => {
+    const missing = brokenCopy([]);
+    rmSync(join(missing, 'overlays/prod/migrate'), { recursive: true });
+    expect((await check(missing, { only: prod })).errors.join('\n')).toContain(
+      'prod: migrate: kustomize build failed',
+    );
+    const more = brokenCopy(
+      [
+        [
+          'overlays/prod/migrate/kustomization.yaml',
+          '  - ../../../jobs/migrate\n',
+          '  - ../../../jobs/migrate\n  - config.yaml\n',
+        ],
+      ],
+      {
+        'overlays/prod/migrate/config.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gun-sync-config\ndata:\n  LOG_LEVEL: debug\n',
+      },
+    );
+    expect((await check(more, { only: prod })).errors.join('\n')).toContain(
+      'prod: migrate: renders ConfigMap/gun-sync-config; it may render only Job/migrate',
+    );
   });
 
   it('fails when an overlay does not render', async () => {

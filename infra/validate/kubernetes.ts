@@ -2,23 +2,17 @@
  * Checks infra/k8s: renders every overlay with kustomize (and `kubectl kustomize` where kubectl
  * is installed, which must agree), validates every object against the Kubernetes OpenAPI schemas
  * offline and strictly, then checks references, probes, shutdown, budgets, network policy,
- * ingress, autoscaling and each service's environment (config catalog and config loader).
+ * ingress, autoscaling and each service's environment (config catalog and config loader); and
+ * each overlay's one-off Jobs (overlays/<name>/<job>, k8s-jobs.ts).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog } from './catalog.js';
 import type { LoaderLookup } from './env-rules.js';
-import { checkServiceEnvironment } from './env-rules.js';
-import {
-  containerEnv,
-  indexObjects,
-  nameOf,
-  podSpecOf,
-  secretFileAt,
-  type K8sIndex,
-  type Workload,
-} from './k8s-index.js';
+import { checkPodEnvironment } from './k8s-env.js';
+import { indexObjects, nameOf, type K8sIndex, type Workload } from './k8s-index.js';
+import { checkJobKustomization } from './k8s-jobs.js';
 import {
   checkAutoscaling,
   checkDisruptionBudgets,
@@ -27,8 +21,8 @@ import {
   checkServices,
 } from './k8s-rules.js';
 import { checkWorkload, roleOf } from './k8s-workload-rules.js';
-import { objectId, strictUnknownFields, validateObject } from './k8s-schema.js';
-import { kubectlKustomize, kubectlVersion, kustomizeBuild, kustomizeVersion } from './kustomize.js';
+import { renderValidated } from './k8s-render.js';
+import { kubectlVersion, kustomizeVersion } from './kustomize.js';
 import type { Report } from './report.js';
 import { isRecord } from './yaml.js';
 
@@ -38,11 +32,18 @@ export interface OverlayExpectation {
   externalSecrets: string[];
   /** Deployments an autoscaler must own. */
   autoscaled: string[];
+  /** One-off Jobs, each rendered by its own kustomization overlays/<name>/<job> (infra/k8s/jobs). */
+  jobs: string[];
 }
 
 export const overlays: OverlayExpectation[] = [
-  { name: 'dev', externalSecrets: [], autoscaled: [] },
-  { name: 'prod', externalSecrets: ['gun-sync-secrets'], autoscaled: ['transform', 'indexer'] },
+  { name: 'dev', externalSecrets: [], autoscaled: [], jobs: ['migrate'] },
+  {
+    name: 'prod',
+    externalSecrets: ['gun-sync-secrets'],
+    autoscaled: ['transform', 'indexer'],
+    jobs: ['migrate'],
+  },
 ];
 
 const requiredWorkloads: [string, string][] = [
@@ -89,40 +90,20 @@ async function checkOverlay(
   secretsDir: string,
   report: Report,
 ): Promise<void> {
-  const dir = join(input.k8sDir, 'overlays', overlay.name);
-  const rendered = kustomizeBuild(dir);
-  if (!rendered.ok) {
-    report.error(`${overlay.name}: kustomize build failed: ${rendered.error}`);
-    return;
-  }
-  const objects = rendered.objects;
-  report.count(`${overlay.name} objects`, objects.length);
-  if (kubectl) {
-    const other = kubectlKustomize(dir);
-    if (!other.ok) report.error(`${overlay.name}: kubectl kustomize failed: ${other.error}`);
-    else if (JSON.stringify(other.objects) !== JSON.stringify(objects)) {
-      report.error(`${overlay.name}: kubectl kustomize renders different objects than kustomize`);
-    }
-  }
-  const kinds = new Map<string, number>();
-  objects.forEach((obj) => {
-    const id = objectId(obj);
-    kinds.set(
-      String(isRecord(obj) ? obj.kind : '?'),
-      (kinds.get(String(isRecord(obj) ? obj.kind : '?')) ?? 0) + 1,
-    );
-    for (const problem of validateObject(obj)) report.error(`${overlay.name}: ${id}: ${problem}`);
-  });
-  for (const [i, problems] of strictUnknownFields(objects)) {
-    for (const p of problems) report.error(`${overlay.name}: ${objectId(objects[i])}: ${p}`);
-  }
-  report.note(`${overlay.name}: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  const objects = renderValidated(
+    join(input.k8sDir, 'overlays', overlay.name),
+    overlay.name,
+    kubectl,
+    report,
+  );
+  if (!objects) return;
   const index = indexObjects(objects);
   checkInventory(overlay, index, input.catalog, report);
 
   const envs = new Map<Workload, ReadonlyMap<string, string>>();
+  const envInput = { overlay, index, catalog: input.catalog, loaders: input.loaders, secretsDir };
   for (const w of index.workloads) {
-    envs.set(w, await checkWorkloadEnvironment(overlay, w, index, input, secretsDir, report));
+    envs.set(w, await checkPodEnvironment(w, envInput, report));
   }
   const ctx = {
     overlay: overlay.name,
@@ -155,6 +136,16 @@ async function checkOverlay(
       )
     ) {
       report.error(`${overlay.name}: ${name} has no autoscaler`);
+    }
+  }
+  for (const job of overlay.jobs) {
+    const dir = join(input.k8sDir, 'overlays', overlay.name, job);
+    const objects = renderValidated(dir, `${overlay.name}: ${job}`, kubectl, report);
+    if (objects) {
+      await checkJobKustomization(
+        { job, objects, namespace: namespaceOf(index), runnable: input.runnable, ...envInput },
+        report,
+      );
     }
   }
 }
@@ -215,51 +206,4 @@ function checkInventory(
       }
     }
   }
-}
-
-/** The environment of a workload's container, checked; returns it for the other rules. */
-async function checkWorkloadEnvironment(
-  overlay: OverlayExpectation,
-  w: Workload,
-  index: K8sIndex,
-  input: KubernetesInput,
-  secretsDir: string,
-  report: Report,
-): Promise<ReadonlyMap<string, string>> {
-  const where = `${overlay.name}: ${w.kind}/${nameOf(w)}`;
-  const pod = podSpecOf(w);
-  const c = pod?.containers[0];
-  if (!pod || !c) return new Map();
-  const env = containerEnv(c, index, overlay.externalSecrets);
-  for (const p of env.problems) report.error(`${where}: ${p}`);
-  const literalSecrets: string[] = [];
-  const loaderEnv = new Map(env.values);
-  for (const [name, value] of env.values) {
-    const known = input.catalog.resolve(name);
-    if (!known) continue;
-    if (known.kind !== 'file' && known.variable.spec.secret && env.sources.get(name) !== 'secret') {
-      literalSecrets.push(name);
-    }
-    if (known.kind === 'file') {
-      const file = secretFileAt(value, c, pod, index);
-      if (!file) {
-        report.error(
-          `${where}: ${name}=${value} is not a key of a Secret mounted in the container`,
-        );
-        continue;
-      }
-      // A Secret operators create is not in the manifests: the catalog's example stands in.
-      const content = file.value ?? known.variable.spec.example;
-      const path = join(secretsDir, `${overlay.name}-${nameOf(w)}-${file.key}`);
-      writeFileSync(path, content);
-      loaderEnv.set(name, path);
-      report.count(`${overlay.name} secret files`);
-    }
-  }
-  await checkServiceEnvironment(
-    { where, role: roleOf(w), environment: loaderEnv, literalSecrets, coverage: false },
-    { catalog: input.catalog, loaders: input.loaders },
-    report,
-  );
-  return env.values;
 }

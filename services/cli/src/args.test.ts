@@ -90,6 +90,10 @@ describe(parseCommand.name, () => {
     });
   });
 
+  it('parses --version', () => {
+    expect(parseCommand(['--version'])).toEqual({ kind: 'version' });
+  });
+
   it('answers help without a command', () => {
     expect(parseCommand([])).toEqual({ kind: 'help' });
     expect(parseCommand(['help', 'registry'])).toEqual({ kind: 'help', topic: 'registry' });
@@ -110,6 +114,7 @@ describe(parseCommand.name, () => {
     [['dlq', 'retry'], /exactly one of --soul/],
     [['dlq', 'retry', '--soul', 'a', '--reason', 'b'], /exactly one of --soul/],
     [['dlq', 'drop'], /unknown dlq command/],
+    [['--version', 'migrate'], /--version takes no arguments/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError);
     expect(() => parseCommand(argv)).toThrow(message);

@@ -36,7 +36,11 @@ export type DlqCommand =
   | { kind: 'dlq-retry'; soul?: string; reason?: string; json: boolean };
 
 export type Command =
-  { kind: 'help'; topic?: string } | MigrateCommand | RegistryCommand | DlqCommand;
+  | { kind: 'help'; topic?: string }
+  | { kind: 'version' }
+  | MigrateCommand
+  | RegistryCommand
+  | DlqCommand;
 
 const typePattern = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
@@ -201,6 +205,10 @@ export function parseCommand(argv: readonly string[], invokedAs = 'gun-sync'): C
     case '--help':
     case '-h':
       return rest[0] === undefined ? { kind: 'help' } : { kind: 'help', topic: rest[0] };
+    case '--version':
+      if (rest.length > 0)
+        throw new UsageError(`--version takes no arguments, got ${JSON.stringify(rest[0])}`);
+      return { kind: 'version' };
     case 'migrate':
     case 'migrate-existing-gun-records':
       return parseMigrate(rest);

@@ -9,6 +9,7 @@ Usage:
   gun-sync dlq list [--reason R]      dead-lettered records (through the API)
   gun-sync dlq retry --soul S | --reason R
   migrate-existing-gun-records [options]   same as gun-sync migrate (OIP's script name)
+  gun-sync --version                  the version of the CLI (services/cli/package.json)
 
 Every command reads the services' environment (GUN_*, ELASTICSEARCH_*, REDIS_URL, QUEUE_PREFIX,
 GUN_NODE_ID_OVERRIDE, API_URL, API_ADMIN_TOKEN). --json prints one JSON document instead of tables.

@@ -21,6 +21,7 @@ import { helpText } from './help.js';
 import { migrateRecords } from './migrate-records.js';
 import { migrateUsers } from './migrate-users.js';
 import { toErrorLine } from './output.js';
+import { cliVersion } from './version.js';
 import { formatDeadLetters, formatDiff, formatMigrate, formatRetry, formatStats } from './print.js';
 import {
   readElasticsearchSouls,
@@ -163,7 +164,7 @@ async function runDlq(
 }
 
 async function dispatch(
-  command: Exclude<Command, { kind: 'help' }>,
+  command: Exclude<Command, { kind: 'help' | 'version' }>,
   config: CliConfig,
   reporter: Reporter,
 ): Promise<number> {
@@ -195,6 +196,10 @@ export async function runCli(
     io.stdout.write(
       `${helpText(command.topic ?? (invokedAs === 'migrate-existing-gun-records' ? 'migrate' : undefined))}\n`,
     );
+    return ExitCode.ok;
+  }
+  if (command.kind === 'version') {
+    io.stdout.write(`${cliVersion}\n`);
     return ExitCode.ok;
   }
   let config: CliConfig;
