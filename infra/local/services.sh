@@ -51,9 +51,10 @@ ES_CACHED_HOME="$ES_CACHE/elasticsearch-$ES_VERSION"
 ES_URL="http://127.0.0.1:$ES_PORT"
 ES_START_TIMEOUT="${LOCAL_ES_START_TIMEOUT:-180}"
 ES_CLUSTER="gun-sync-local"
-# On the server's command line (ES_JAVA_OPTS), so `up` knows this script's node after its pid
-# file is gone. Nodes started before it carried this are known by their home under .cache/.
-ES_MARKER="-Dgun_sync.local_services=true"
+# On the server's command line (ES_JAVA_OPTS), so `up` knows this script's node for this port
+# after its pid file is gone, even before it listens. Nodes started before this marker existed
+# are known by their home under .cache/.
+ES_MARKER="-Dgun_sync.local_es_port=$ES_PORT"
 ES_USER="${LOCAL_ES_USER:-gunsync-es}"
 if is_root; then
   # The repo may sit where ES_USER cannot go (/root is 0700): it runs from its own folder.
@@ -171,6 +172,12 @@ adopt() { # adopt <folder> <pid file> <port> <pid>: makes an earlier run's proce
 # where_from <pid>: the folder it was started from, for the log ("" when not visible).
 where_from() { readlink "/proc/$1/cwd" 2>/dev/null || true; }
 
+# procs_with <cmdline|environ> <entry>: pids whose argument list or environment has exactly that
+# entry (candidates only: grep itself is one when it is an argument).
+procs_with() {
+  grep -lxzF -e "$2" /proc/[0-9]*/"$1" 2>/dev/null | sed 's|^/proc/\([0-9]*\)/.*|\1|' || true
+}
+
 # ---- Redis ----------------------------------------------------------------------------------
 
 # Patterns match the program, not the port: after a port change `down` still finds the process.
@@ -206,7 +213,9 @@ redis_up() {
   fi
   if port_owner "$REDIS_PORT" redis_is_ours; then
     adopt "$REDIS_DIR" "$REDIS_PID" "$REDIS_PORT" "$OWNER_PID"
-    log "reusing redis (pid $OWNER_PID) at $REDIS_URL: this script started it earlier in $(dirname "$(dirname "$(redis_config dir)")") and its pid file was gone"
+    local from
+    from="$(redis_config pidfile)"
+    log "reusing redis (pid $OWNER_PID) at $REDIS_URL: this script started it earlier in ${from%/.local/redis/redis.pid} and its pid file was gone"
     return 0
   fi
   mkdir -p "$REDIS_DIR"
@@ -270,6 +279,11 @@ es_health() { es_health_json | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p'; }
 
 es_answers() { local s; s="$(es_health)"; [ "$s" = green ] || [ "$s" = yellow ]; }
 
+# The pid of the node that answers on ES_URL (the integ-test-zip serves _nodes).
+es_node_pid() {
+  es_get '/_nodes/_local/process?filter_path=nodes.*.process.id' | sed -n 's/.*"id":\([0-9]*\).*/\1/p' || true
+}
+
 es_version() {
   local v
   v="$(es_get / | sed -n 's/.*"number" *: *"\([^"]*\)".*/\1/p' || true)"
@@ -284,9 +298,31 @@ es_is_ours() { # es_is_ours <pid>
   local cmd cluster
   cmd="$(cmdline_of "$1")"
   case "$cmd" in *org.elasticsearch.bootstrap.Elasticsearch*) ;; *) return 1 ;; esac
-  case "$cmd" in *" $ES_MARKER "* | *"-Des.path.home="*"/.cache/elasticsearch/elasticsearch-"*) ;; *) return 1 ;; esac
+  case "$cmd" in *" -Dgun_sync.local_es_port="* | *" -Des.path.home="*"/.cache/elasticsearch/elasticsearch-"*) ;; *) return 1 ;; esac
   cluster="$(es_health_json | sed -n 's/.*"cluster_name":"\([^"]*\)".*/\1/p')"
   [ -z "$cluster" ] || [ "$cluster" = "$ES_CLUSTER" ]
+}
+
+es_where_from() { # es_where_from <pid>: the clone that started the node, from its home
+  local home
+  home="$(tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | sed -n 's/^-Des\.path\.home=//p' || true)"
+  case "$home" in
+    */.cache/elasticsearch/*) printf '%s' "${home%/.cache/elasticsearch/*}" ;;
+    *) cat "$(dirname "$home")/repo" 2>/dev/null || printf '%s' "$home" ;;
+  esac
+}
+
+# This script's node for this port that does not listen yet (an earlier `up` stopped while it
+# started): ES_MARKER names the port.
+es_starting_pid() {
+  local pid
+  for pid in $(procs_with cmdline "$ES_MARKER"); do
+    if es_is_ours "$pid"; then
+      printf '%s' "$pid"
+      return 0
+    fi
+  done
+  return 1
 }
 
 es_install() { # the unpacked distribution in the download cache
@@ -367,15 +403,22 @@ EOF
   fi
 }
 
-es_wait() { # es_wait <pid of the launcher or server>
-  local launcher="$1" start=$SECONDS last=-1 status
+# es_wait <pid of the launcher or server> [adopted]: until the node whose pid file is ES_PID
+# answers healthy on ES_URL (not some other node that holds the port). When it exits first:
+# fails, or, for a node of an earlier run (adopted), returns 1 so that a new one is started.
+es_wait() {
+  local launcher="$1" mode="${2:-}" start=$SECONDS last=-1 status pid
   while :; do
     status="$(es_health || true)"
     if [ "$status" = green ] || [ "$status" = yellow ]; then
-      log "elasticsearch ready ($status) at $ES_URL after $((SECONDS - start))s, version $(es_version)"
-      return 0
+      if pid="$(es_pid)" && [ "$(es_node_pid)" = "$pid" ]; then
+        log "elasticsearch ready ($status, pid $pid) at $ES_URL after $((SECONDS - start))s, version $(es_version)"
+        return 0
+      fi
+      status="answered by another node"
     fi
     if ! kill -0 "$launcher" 2>/dev/null && ! es_pid >/dev/null; then
+      [ "$mode" != adopted ] || return 1
       tail -n 30 "$ES_DIR/startup.log" >&2 2>/dev/null || true
       die "elasticsearch exited during startup (logs: $ES_DIR/startup.log, $ES_DIR/logs/)"
     fi
@@ -398,8 +441,7 @@ es_reuse() {
   adopt "$ES_DIR" "$ES_PID" "$ES_PORT" "$pid"
   if ! es_answers; then
     log "elasticsearch (pid $pid), started earlier by this script, is not healthy yet: waiting for it"
-    es_wait "$pid"
-    ES_REUSED=1
+    if es_wait "$pid" adopted; then ES_REUSED=1; fi
     return 0
   fi
   version="$(es_version)"
@@ -408,7 +450,7 @@ es_reuse() {
     es_down
     return 0
   fi
-  log "reusing elasticsearch (pid $pid) at $ES_URL: this script started it earlier and its pid file was gone"
+  log "reusing elasticsearch (pid $pid) at $ES_URL: this script started it earlier in $(es_where_from "$pid") and its pid file was gone"
   ES_REUSED=1
 }
 
@@ -428,6 +470,11 @@ es_up() {
   if port_owner "$ES_PORT" es_is_ours; then
     es_reuse
     [ "$ES_REUSED" = 0 ] || return 0
+  elif pid="$(es_starting_pid)"; then
+    adopt "$ES_DIR" "$ES_PID" "$ES_PORT" "$pid"
+    log "elasticsearch (pid $pid), started earlier by this script in $(es_where_from "$pid"), is still starting: waiting for it"
+    if es_wait "$pid" adopted; then return 0; fi
+    log "elasticsearch (pid $pid) of the earlier run exited while starting: starting a new one"
   fi
   if port_owner "$ES_TRANSPORT_PORT" es_is_ours; then
     die "port $ES_TRANSPORT_PORT is taken by an elasticsearch this script started with another HTTP port (pid $OWNER_PID)"
@@ -482,6 +529,39 @@ gun_is_ours() { # gun_is_ours <pid>
   case "$(cmdline_of "$1")" in "node --import tsx services/gun-relay/src/main.ts "*) return 0 ;; *) return 1 ;; esac
 }
 
+# The relay's pid when it runs for this port but does not listen yet (an earlier `up` stopped
+# while it started): the port is in its environment.
+gun_starting_pid() {
+  local pid
+  for pid in $(procs_with environ "GUN_RELAY_PORT=$GUN_PORT"); do
+    if gun_is_ours "$pid"; then
+      printf '%s' "$pid"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# gun_wait <pid> [adopted]: until the relay answers. When it exits first: fails, or, for a
+# relay of an earlier run (adopted), returns 1 so that a new one is started.
+gun_wait() {
+  local pid="$1" mode="${2:-}" i
+  for i in $(seq 1 300); do
+    if gun_answers; then
+      log "gun relay ready (pid $pid) at $GUN_RELAY_URL"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$GUN_PID"
+      [ "$mode" != adopted ] || return 1
+      tail -n 20 "$GUN_LOG" >&2 2>/dev/null || true
+      die "gun relay exited during startup (log: $GUN_LOG)"
+    fi
+    sleep 0.2
+  done
+  die "gun relay did not answer $GUN_RELAY_URL/health within 60s (log: $GUN_LOG)"
+}
+
 gun_up() {
   need_cmd curl curl
   command -v node >/dev/null 2>&1 || die "node is not installed (Node 20 is required)"
@@ -489,8 +569,12 @@ gun_up() {
   local pid
   if pid="$(gun_pid)"; then
     check_port gun "$GUN_DIR" "$GUN_PORT" "$pid"
-    gun_answers || die "gun relay (pid $pid) runs but $GUN_RELAY_URL/health does not answer"
-    log "gun relay already running (pid $pid) at $GUN_RELAY_URL"
+    if gun_answers; then
+      log "gun relay already running (pid $pid) at $GUN_RELAY_URL"
+      return 0
+    fi
+    log "gun relay (pid $pid) is running but does not answer yet: waiting for it"
+    gun_wait "$pid"
     return 0
   fi
   if port_owner "$GUN_PORT" gun_is_ours; then
@@ -502,6 +586,11 @@ gun_up() {
     fi
     log "gun relay (pid $pid), started earlier by this script, does not answer $GUN_RELAY_URL/health: restarting it"
     gun_down
+  elif pid="$(gun_starting_pid)"; then
+    adopt "$GUN_DIR" "$GUN_PID" "$GUN_PORT" "$pid"
+    log "gun relay (pid $pid), started earlier by this script in $(where_from "$pid"), is still starting: waiting for it"
+    if gun_wait "$pid" adopted; then return 0; fi
+    log "gun relay (pid $pid) of the earlier run exited while starting: starting a new one"
   fi
   mkdir -p "$GUN_DIR/data"
   printf '%s\n' "$GUN_PORT" >"$GUN_DIR/port"
@@ -518,20 +607,7 @@ gun_up() {
   pid=$!
   STARTED+=(gun)
   printf '%s\n' "$pid" >"$GUN_PID"
-  local i
-  for i in $(seq 1 300); do
-    if gun_answers; then
-      log "gun relay ready (pid $pid) at $GUN_RELAY_URL"
-      return 0
-    fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 20 "$GUN_LOG" >&2 || true
-      rm -f "$GUN_PID"
-      die "gun relay exited during startup (log: $GUN_LOG)"
-    fi
-    sleep 0.2
-  done
-  die "gun relay did not answer $GUN_RELAY_URL/health within 60s (log: $GUN_LOG)"
+  gun_wait "$pid"
 }
 
 gun_down() {

@@ -7,11 +7,12 @@
  *
  * Promises: an `up` that fails part-way stops what it started in that call and nothing else; a
  * later `up`, even from another clone, recognises the Redis and the relay this script started
- * (by port and command line, after their pid files are gone), reuses them, and its `down` stops
- * them; a port held by anything else still fails clearly and is left alone.
+ * (by port and command line, after their pid files are gone; a relay still starting too),
+ * reuses them, and its `down` stops them; a port held by anything else still fails clearly and
+ * is left alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, symlink } from 'node:fs/promises';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +90,17 @@ async function waitForListening(port: number, timeoutMs: number): Promise<void> 
   while (!(await listening(port))) {
     if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The trimmed content of a file once it exists and is not empty. */
+async function waitForFile(path: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const content = (await readFile(path, 'utf8').catch(() => '')).trim();
+    if (content !== '') return content;
+    if (Date.now() > deadline) throw new Error(`${path} not written after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -178,6 +190,27 @@ describe('infra/local/services.sh', () => {
     await services(cloneB, ports, 'down', 'redis');
     expect(await listening(redisPort)).toBe(false);
     expect(await listening(gunPort)).toBe(false);
+  });
+
+  it('waits for the relay a killed up was starting instead of starting a second one', async () => {
+    const crashed = spawn('bash', [join(cloneA, 'infra/local/services.sh'), 'up', 'gun'], {
+      cwd: cloneA,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...ports },
+      stdio: 'ignore',
+    });
+    children.push(crashed);
+    const pidFile = join(cloneA, '.local/gun-relay/relay.pid');
+    const startedPid = await waitForFile(pidFile, 30_000);
+    // The relay leads its own session and keeps starting; the next `up` runs in a fresh clone.
+    crashed.kill('SIGKILL');
+
+    const up = await services(cloneB, ports, 'up', 'gun');
+
+    expect(up.code, up.stderr).toBe(0);
+    expect((await readFile(join(cloneB, '.local/gun-relay/relay.pid'), 'utf8')).trim()).toBe(
+      startedPid,
+    );
+    expect(await listening(gunPort)).toBe(true);
   });
 
   it('refuses a redis-server on its port that was not started with its flags', async () => {
