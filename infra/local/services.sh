@@ -143,7 +143,7 @@ listener_pid() { # prints the pid listening on TCP port $1 (any address), when t
   return 1
 }
 
-cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
+cmdline_of() { tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" || true; }
 
 describe_pid() { # "pid 123, redis-server": the program's name only (command lines can hold secrets)
   printf 'pid %s, %s' "$1" "$(cat "/proc/$1/comm" 2>/dev/null || echo '?')"
@@ -303,25 +303,47 @@ es_is_ours() { # es_is_ours <pid>
   [ -z "$cluster" ] || [ "$cluster" = "$ES_CLUSTER" ]
 }
 
-es_where_from() { # es_where_from <pid>: the clone that started the node, from its home
-  local home
-  home="$(tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | sed -n 's/^-Des\.path\.home=//p' || true)"
-  case "$home" in
-    */.cache/elasticsearch/*) printf '%s' "${home%/.cache/elasticsearch/*}" ;;
-    *) cat "$(dirname "$home")/repo" 2>/dev/null || printf '%s' "$home" ;;
-  esac
+es_where_from() { # es_where_from <pid>: the clone that started the node, for the log
+  local conf home
+  conf="$(tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | sed -n 's/^ES_PATH_CONF=//p' || true)"
+  home="$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | sed -n 's/^-Des\.path\.home=//p' || true)"
+  if [ -n "$conf" ] && [ -f "$(dirname "$conf")/repo" ]; then
+    cat "$(dirname "$conf")/repo"
+  elif [ -n "$conf" ]; then
+    printf '%s' "${conf%/.local/elasticsearch/config}"
+  elif [ -n "$home" ]; then
+    printf '%s' "${home%/.cache/elasticsearch/*}"
+  else
+    printf 'another clone'
+  fi
 }
 
-# This script's node for this port that does not listen yet (an earlier `up` stopped while it
-# started): ES_MARKER names the port.
+# A process of this script's node for this port that does not answer yet (an earlier `up`
+# stopped while it started): the server carries ES_MARKER on its command line, and the processes
+# that launch it (runuser, bin/elasticsearch, the launcher JVM) in ES_JAVA_OPTS.
 es_starting_pid() {
   local pid
-  for pid in $(procs_with cmdline "$ES_MARKER"); do
-    if es_is_ours "$pid"; then
-      printf '%s' "$pid"
-      return 0
-    fi
+  for pid in $(procs_with cmdline "$ES_MARKER") $(procs_with environ "ES_JAVA_OPTS=$ES_MARKER"); do
+    case "$(cmdline_of "$pid")" in
+      *elasticsearch*)
+        printf '%s' "$pid"
+        return 0
+        ;;
+    esac
   done
+  return 1
+}
+
+# The pid of the healthy node answering on ES_URL when it is ours: the one in ES_PID, or one
+# whose command line carries ES_MARKER (an earlier run's node for this port).
+es_ready_pid() {
+  local node
+  node="$(es_node_pid)"
+  [ -n "$node" ] || return 1
+  if [ "$node" = "$(es_pid || true)" ] || [[ "$(cmdline_of "$node")" == *" $ES_MARKER "* ]]; then
+    printf '%s' "$node"
+    return 0
+  fi
   return 1
 }
 
@@ -403,21 +425,23 @@ EOF
   fi
 }
 
-# es_wait <pid of the launcher or server> [adopted]: until the node whose pid file is ES_PID
-# answers healthy on ES_URL (not some other node that holds the port). When it exits first:
-# fails, or, for a node of an earlier run (adopted), returns 1 so that a new one is started.
+# es_wait <pid of a launcher or server> [adopted]: until a node of ours (es_ready_pid) answers
+# healthy on ES_URL, not some other node that holds the port; its pid goes into ES_PID. When
+# the node exits first: fails, or, for a node of an earlier run (adopted), returns 1 so that a
+# new one is started.
 es_wait() {
   local launcher="$1" mode="${2:-}" start=$SECONDS last=-1 status pid
   while :; do
     status="$(es_health || true)"
     if [ "$status" = green ] || [ "$status" = yellow ]; then
-      if pid="$(es_pid)" && [ "$(es_node_pid)" = "$pid" ]; then
+      if pid="$(es_ready_pid)"; then
+        adopt "$ES_DIR" "$ES_PID" "$ES_PORT" "$pid"
         log "elasticsearch ready ($status, pid $pid) at $ES_URL after $((SECONDS - start))s, version $(es_version)"
         return 0
       fi
       status="answered by another node"
     fi
-    if ! kill -0 "$launcher" 2>/dev/null && ! es_pid >/dev/null; then
+    if ! kill -0 "$launcher" 2>/dev/null && ! es_pid >/dev/null && ! es_starting_pid >/dev/null; then
       [ "$mode" != adopted ] || return 1
       tail -n 30 "$ES_DIR/startup.log" >&2 2>/dev/null || true
       die "elasticsearch exited during startup (logs: $ES_DIR/startup.log, $ES_DIR/logs/)"
@@ -471,7 +495,6 @@ es_up() {
     es_reuse
     [ "$ES_REUSED" = 0 ] || return 0
   elif pid="$(es_starting_pid)"; then
-    adopt "$ES_DIR" "$ES_PID" "$ES_PORT" "$pid"
     log "elasticsearch (pid $pid), started earlier by this script in $(es_where_from "$pid"), is still starting: waiting for it"
     if es_wait "$pid" adopted; then return 0; fi
     log "elasticsearch (pid $pid) of the earlier run exited while starting: starting a new one"
