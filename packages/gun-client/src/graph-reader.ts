@@ -6,6 +6,7 @@ import { mapLimited } from './limiter.js';
 import { isLink } from './souls.js';
 import { found, notFound, readError } from './read-result.js';
 import type { NodeReadOptions, NodeSource } from './node-source.js';
+import type { UpstreamError } from './errors.js';
 import type { GunNode, IndexEntry, ReadResult, RecordGraph } from './types.js';
 
 /** Bounds on one record's graph: OIP's deepest legacy layout is 3 levels. */
@@ -114,6 +115,68 @@ export async function resolveIndexEntry(
   return found(toEntry(recordType, key, null));
 }
 
+/** Index keys resolved into entries: children that could not be read are counted, not fatal. */
+export interface IndexKeysRead {
+  unreadable: number;
+  /** The first read error, when `unreadable` > 0. */
+  firstError?: UpstreamError;
+}
+
+/**
+ * Resolves `keys` of an index node into `entries` (one per record: a key garbled by a storage
+ * layer can repeat a record's link, and entries already there win). A child that cannot be read
+ * (a timeout, an error) leaves its entry out and is counted, so one of thousands cannot fail the
+ * rest of the type.
+ */
+export async function resolveIndexKeys(
+  source: NodeSource,
+  recordType: string,
+  index: GunNode,
+  keys: readonly string[],
+  entries: Map<string, IndexEntry>,
+  options: { signal?: AbortSignal | undefined; concurrency: number },
+): Promise<IndexKeysRead> {
+  const results = await mapLimited(keys, options.concurrency, (key) =>
+    resolveIndexEntry(source, recordType, key, index[key], options.signal),
+  );
+  const read: IndexKeysRead = { unreadable: 0 };
+  for (const result of results) {
+    if (result.status === 'error') {
+      read.unreadable += 1;
+      read.firstError ??= result.error;
+    } else if (result.status === 'found' && !entries.has(result.value.soul))
+      entries.set(result.value.soul, result.value);
+  }
+  return read;
+}
+
+/** A type index read with the count of children that could not be read. */
+export interface IndexRead {
+  entries: IndexEntry[];
+  unreadable: number;
+}
+
+export async function readIndexInPart(
+  source: NodeSource,
+  indexSoul: string,
+  recordType: string,
+  options: { signal?: AbortSignal | undefined; concurrency: number },
+): Promise<ReadResult<IndexRead>> {
+  const index = await source.readNode(indexSoul, { signal: options.signal });
+  if (index.status !== 'found') return index;
+  const entries = new Map<string, IndexEntry>();
+  const { unreadable } = await resolveIndexKeys(
+    source,
+    recordType,
+    index.value,
+    toIndexKeys(index.value),
+    entries,
+    options,
+  );
+  return found({ entries: [...entries.values()], unreadable });
+}
+
+/** Every entry of a type index, or the first error when any child could not be read. */
 export async function readIndexEntries(
   source: NodeSource,
   indexSoul: string,
@@ -122,17 +185,16 @@ export async function readIndexEntries(
 ): Promise<ReadResult<IndexEntry[]>> {
   const index = await source.readNode(indexSoul, { signal: options.signal });
   if (index.status !== 'found') return index;
-  const keys = toIndexKeys(index.value);
-  const results = await mapLimited(keys, options.concurrency, (key) =>
-    resolveIndexEntry(source, recordType, key, index.value[key], options.signal),
-  );
-  // One entry per record: a key garbled by a storage layer can repeat a record's link.
   const entries = new Map<string, IndexEntry>();
-  for (const result of results) {
-    if (result.status === 'error') return readError(result.error);
-    if (result.status === 'found' && !entries.has(result.value.soul))
-      entries.set(result.value.soul, result.value);
-  }
+  const read = await resolveIndexKeys(
+    source,
+    recordType,
+    index.value,
+    toIndexKeys(index.value),
+    entries,
+    options,
+  );
+  if (read.firstError) return readError(read.firstError);
   return found([...entries.values()]);
 }
 

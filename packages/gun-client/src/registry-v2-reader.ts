@@ -4,7 +4,7 @@
  * itself, so v2 discovery costs one read per bucket, not one per entry. Falls back to the
  * legacy index where the type has no bucket list.
  */
-import { readIndexEntries, resolveIndexEntry, toIndexKeys } from './graph-reader.js';
+import { readIndexInPart, resolveIndexKeys, toIndexKeys } from './graph-reader.js';
 import { mapLimited } from './limiter.js';
 import type { NodeSource } from './node-source.js';
 import { found, readError } from './read-result.js';
@@ -26,25 +26,22 @@ export interface ScanContext {
   concurrency: number;
 }
 
+/** Adds the entries only the legacy index lists; returns how many children were unreadable. */
 async function mergeLegacy(
   { source, root, concurrency }: ScanContext,
   recordType: string,
   entries: Map<string, IndexEntry>,
   signal?: AbortSignal,
-): Promise<ReadResult<void>> {
+): Promise<ReadResult<number>> {
   const index = await source.readNode(toIndexSoul(root, recordType), { signal });
   if (index.status === 'error') return index;
-  if (index.status === 'not-found') return found(undefined);
+  if (index.status === 'not-found') return found(0);
   const missing = toIndexKeys(index.value).filter((key) => !entries.has(key));
-  const results = await mapLimited(missing, concurrency, (key) =>
-    resolveIndexEntry(source, recordType, key, index.value[key], signal),
-  );
-  for (const result of results) {
-    if (result.status === 'error') return readError(result.error);
-    if (result.status === 'found' && !entries.has(result.value.soul))
-      entries.set(result.value.soul, result.value);
-  }
-  return found(undefined);
+  const read = await resolveIndexKeys(source, recordType, index.value, missing, entries, {
+    signal,
+    concurrency,
+  });
+  return found(read.unreadable);
 }
 
 export async function scanTypeIndex(
@@ -56,17 +53,17 @@ export async function scanTypeIndex(
   const list = await source.readNode(toBucketListSoul(root, recordType), { signal });
   if (list.status === 'error') return list;
   if (list.status === 'not-found') {
-    const legacy = await readIndexEntries(source, toIndexSoul(root, recordType), recordType, {
+    const legacy = await readIndexInPart(source, toIndexSoul(root, recordType), recordType, {
       signal,
       concurrency,
     });
     if (legacy.status === 'error') return legacy;
-    const entries = legacy.status === 'found' ? legacy.value : [];
     return found({
-      entries,
+      entries: legacy.status === 'found' ? legacy.value.entries : [],
       layout: legacy.status === 'found' ? 'legacy' : 'none',
       mark: since ?? null,
       bucketsRead: 0,
+      unreadable: legacy.status === 'found' ? legacy.value.unreadable : 0,
     });
   }
   const from = since ? parseBucketKey(since) : null;
@@ -83,9 +80,11 @@ export async function scanTypeIndex(
       if (entry && !entries.has(entry.soul)) entries.set(entry.soul, entry);
     }
   }
+  let unreadable = 0;
   if (merge) {
     const merged = await mergeLegacy(context, recordType, entries, signal);
     if (merged.status === 'error') return readError(merged.error);
+    if (merged.status === 'found') unreadable = merged.value;
   }
   const last = keys.at(-1);
   return found({
@@ -93,5 +92,6 @@ export async function scanTypeIndex(
     layout: 'v2',
     mark: last ? formatBucketKey(last) : (since ?? null),
     bucketsRead: 1 + keys.length,
+    unreadable,
   });
 }

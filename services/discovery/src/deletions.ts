@@ -6,6 +6,7 @@
 import type { GunRegistry } from '@sync/gun-client';
 import { JobName, jobIdFor, type Producer } from '@sync/queues';
 import type { Tombstones } from '@sync/state';
+import { isValidDeletion } from './entry-check.js';
 
 export interface DeletionDeps {
   gun: Pick<GunRegistry, 'readDeleted'>;
@@ -16,7 +17,14 @@ export interface DeletionDeps {
 }
 
 export type DeletionScan =
-  { status: 'ok'; listed: number; enqueued: number } | { status: 'error'; message: string };
+  | {
+      status: 'ok';
+      listed: number;
+      enqueued: number;
+      /** DIDs no delete job can carry (too long): skipped. */
+      invalid: number;
+    }
+  | { status: 'error'; message: string };
 
 export function soulOfDid(did: string): string | undefined {
   return did.startsWith('did:gun:') && did.length > 'did:gun:'.length
@@ -30,10 +38,11 @@ export async function scanDeletions(
 ): Promise<DeletionScan> {
   const result = await deps.gun.readDeleted(options);
   if (result.status === 'error') return { status: 'error', message: result.error.message };
-  const dids =
+  const listed =
     result.status === 'found'
       ? [...new Set(result.value)].filter((did) => soulOfDid(did) !== undefined)
       : [];
+  const dids = listed.filter((did) => isValidDeletion(did, soulOfDid(did) ?? did));
   const marks = await deps.tombstones.getMany(dids);
   const fresh = dids.filter((_, i) => marks[i] === undefined);
   const version = deps.now().getTime();
@@ -49,5 +58,10 @@ export async function scanDeletions(
       }),
     );
   }
-  return { status: 'ok', listed: dids.length, enqueued: fresh.length };
+  return {
+    status: 'ok',
+    listed: listed.length,
+    enqueued: fresh.length,
+    invalid: listed.length - dids.length,
+  };
 }
