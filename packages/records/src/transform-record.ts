@@ -14,7 +14,7 @@ import {
 } from '@sync/crypto';
 import type { PlainRecord } from './oip-record.js';
 import type { RecordGraph } from './record-graph.js';
-import type { RecordRejectionReason } from './rejection.js';
+import { RejectRecord, type RecordRejectionReason } from './rejection.js';
 import {
   toElasticsearchDocument,
   type ElasticsearchDocument,
@@ -101,11 +101,18 @@ export function makeTransformRecord(deps: TransformRecordDeps): TransformRecord 
         detail: `creator signature ${signature.outcome}`,
       };
 
-    const document = toElasticsearchDocument(record, {
-      syncedAt,
-      index: deps.index,
-      signature: signature.outcome,
-    });
+    let document: ElasticsearchDocument;
+    try {
+      document = toElasticsearchDocument(record, {
+        syncedAt,
+        index: deps.index,
+        signature: signature.outcome,
+        ...(deps.maxDepth !== undefined ? { maxDepth: deps.maxDepth } : {}),
+      });
+    } catch (err) {
+      if (err instanceof RejectRecord) return err.toResult();
+      throw err;
+    }
     return {
       ok: true,
       document,
