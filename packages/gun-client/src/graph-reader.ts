@@ -13,10 +13,11 @@ import type { GunNode, IndexEntry, ReadResult, RecordGraph } from './types.js';
 const maxRecordNodes = 64;
 const maxRecordDepth = 6;
 
-const isRecordRootComplete = (node: GunNode) => 'data' in node && 'oip' in node;
+const has = (node: GunNode, key: string) => Object.hasOwn(node, key);
+const isRecordRootComplete = (node: GunNode) => has(node, 'data') && has(node, 'oip');
 const isAnyField = (node: GunNode) => Object.keys(node).length > 0;
 const isIndexEntryComplete = (node: GunNode) =>
-  'soul' in node && 'nodeId' in node && 'timestamp' in node;
+  has(node, 'soul') && has(node, 'nodeId') && has(node, 'timestamp');
 
 /** Reads of a linked node that answered not-found before it counts as missing. */
 const linkedReads = 3;
@@ -84,10 +85,13 @@ function toNumberOrNull(value: unknown): number | null {
 }
 
 function toEntry(recordType: string, key: string, child: GunNode | null): IndexEntry {
-  const soul = child && typeof child.soul === 'string' && child.soul !== '' ? child.soul : key;
-  const nodeId =
-    child && typeof child.nodeId === 'string' && child.nodeId !== '' ? child.nodeId : null;
-  return { recordType, soul, nodeId, timestamp: toNumberOrNull(child?.timestamp) };
+  const own = (field: string): unknown =>
+    child && Object.hasOwn(child, field) ? child[field] : undefined;
+  const childSoul = own('soul');
+  const childNodeId = own('nodeId');
+  const soul = typeof childSoul === 'string' && childSoul !== '' ? childSoul : key;
+  const nodeId = typeof childNodeId === 'string' && childNodeId !== '' ? childNodeId : null;
+  return { recordType, soul, nodeId, timestamp: toNumberOrNull(own('timestamp')) };
 }
 
 /** Keys of an index node that name entries (OIP skips `_`/`#`-prefixed keys too). */
