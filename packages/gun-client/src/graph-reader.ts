@@ -7,16 +7,18 @@ import { keepNewest } from './newest.js';
 import { isLink } from './souls.js';
 import { found, notFound, readError } from './read-result.js';
 import type { NodeReadOptions, NodeSource } from './node-source.js';
+import type { UpstreamError } from './errors.js';
 import type { GunNode, IndexEntry, ReadResult, RecordGraph } from './types.js';
 
 /** Bounds on one record's graph: OIP's deepest legacy layout is 3 levels. */
 const maxRecordNodes = 64;
 const maxRecordDepth = 6;
 
-const isRecordRootComplete = (node: GunNode) => 'data' in node && 'oip' in node;
+const has = (node: GunNode, key: string) => Object.hasOwn(node, key);
+const isRecordRootComplete = (node: GunNode) => has(node, 'data') && has(node, 'oip');
 const isAnyField = (node: GunNode) => Object.keys(node).length > 0;
 const isIndexEntryComplete = (node: GunNode) =>
-  'soul' in node && 'nodeId' in node && 'timestamp' in node;
+  has(node, 'soul') && has(node, 'nodeId') && has(node, 'timestamp');
 
 /** Reads of a linked node that answered not-found before it counts as missing. */
 const linkedReads = 3;
@@ -84,10 +86,13 @@ function toNumberOrNull(value: unknown): number | null {
 }
 
 function toEntry(recordType: string, key: string, child: GunNode | null): IndexEntry {
-  const soul = child && typeof child.soul === 'string' && child.soul !== '' ? child.soul : key;
-  const nodeId =
-    child && typeof child.nodeId === 'string' && child.nodeId !== '' ? child.nodeId : null;
-  return { recordType, soul, nodeId, timestamp: toNumberOrNull(child?.timestamp) };
+  const own = (field: string): unknown =>
+    child && Object.hasOwn(child, field) ? child[field] : undefined;
+  const childSoul = own('soul');
+  const childNodeId = own('nodeId');
+  const soul = typeof childSoul === 'string' && childSoul !== '' ? childSoul : key;
+  const nodeId = typeof childNodeId === 'string' && childNodeId !== '' ? childNodeId : null;
+  return { recordType, soul, nodeId, timestamp: toNumberOrNull(own('timestamp')) };
 }
 
 /** Keys of an index node that name entries (OIP skips `_`/`#`-prefixed keys too). */
@@ -115,6 +120,67 @@ export async function resolveIndexEntry(
   return found(toEntry(recordType, key, null));
 }
 
+/** Index keys resolved into entries: children that could not be read are counted, not fatal. */
+export interface IndexKeysRead {
+  unreadable: number;
+  /** The first read error, when `unreadable` > 0. */
+  firstError?: UpstreamError;
+}
+
+/**
+ * Resolves `keys` of an index node into `entries` (one per record, the newest: a key garbled by
+ * a storage layer can repeat a record's link, and an entry already there from elsewhere competes). A child that cannot be read
+ * (a timeout, an error) leaves its entry out and is counted, so one of thousands cannot fail the
+ * rest of the type.
+ */
+export async function resolveIndexKeys(
+  source: NodeSource,
+  recordType: string,
+  index: GunNode,
+  keys: readonly string[],
+  entries: Map<string, IndexEntry>,
+  options: { signal?: AbortSignal | undefined; concurrency: number },
+): Promise<IndexKeysRead> {
+  const results = await mapLimited(keys, options.concurrency, (key) =>
+    resolveIndexEntry(source, recordType, key, index[key], options.signal),
+  );
+  const read: IndexKeysRead = { unreadable: 0 };
+  for (const result of results) {
+    if (result.status === 'error') {
+      read.unreadable += 1;
+      read.firstError ??= result.error;
+    } else if (result.status === 'found') keepNewest(entries, result.value);
+  }
+  return read;
+}
+
+/** A type index read with the count of children that could not be read. */
+export interface IndexRead {
+  entries: IndexEntry[];
+  unreadable: number;
+}
+
+export async function readIndexInPart(
+  source: NodeSource,
+  indexSoul: string,
+  recordType: string,
+  options: { signal?: AbortSignal | undefined; concurrency: number },
+): Promise<ReadResult<IndexRead>> {
+  const index = await source.readNode(indexSoul, { signal: options.signal });
+  if (index.status !== 'found') return index;
+  const entries = new Map<string, IndexEntry>();
+  const { unreadable } = await resolveIndexKeys(
+    source,
+    recordType,
+    index.value,
+    toIndexKeys(index.value),
+    entries,
+    options,
+  );
+  return found({ entries: [...entries.values()], unreadable });
+}
+
+/** Every entry of a type index, or the first error when any child could not be read. */
 export async function readIndexEntries(
   source: NodeSource,
   indexSoul: string,
@@ -123,16 +189,16 @@ export async function readIndexEntries(
 ): Promise<ReadResult<IndexEntry[]>> {
   const index = await source.readNode(indexSoul, { signal: options.signal });
   if (index.status !== 'found') return index;
-  const keys = toIndexKeys(index.value);
-  const results = await mapLimited(keys, options.concurrency, (key) =>
-    resolveIndexEntry(source, recordType, key, index.value[key], options.signal),
-  );
-  // One entry per record, the newest: a key garbled by a storage layer can repeat a record's link.
   const entries = new Map<string, IndexEntry>();
-  for (const result of results) {
-    if (result.status === 'error') return readError(result.error);
-    if (result.status === 'found') keepNewest(entries, result.value);
-  }
+  const read = await resolveIndexKeys(
+    source,
+    recordType,
+    index.value,
+    toIndexKeys(index.value),
+    entries,
+    options,
+  );
+  if (read.firstError) return readError(read.firstError);
   return found([...entries.values()]);
 }
 

@@ -33,9 +33,13 @@ export interface NodeSink {
   putNode(soul: string, node: GunNode, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
-/** Drops GUN's `_` metadata and null (tombstoned) fields. */
+/**
+ * Drops GUN's `_` metadata and null (tombstoned) fields. The node has no prototype: anyone can
+ * write a `__proto__` field, and it must stay a field (assigning it to an ordinary object would
+ * re-parent the node and make its fields look inherited to `in` checks).
+ */
 export function toCleanNode(raw: Record<string, unknown>): GunNode {
-  const node: GunNode = {};
+  const node = Object.create(null) as GunNode;
   for (const [key, value] of Object.entries(raw)) {
     if (key === '_' || value === null || value === undefined) continue;
     node[key] = value;

@@ -10,7 +10,7 @@
  * order the buckets were read in. An incremental scan that reads the bucket holding a
  * re-registration therefore reports the re-registration, never the first registration.
  */
-import { readIndexEntries, resolveIndexEntry, toIndexKeys } from './graph-reader.js';
+import { readIndexInPart, resolveIndexKeys, toIndexKeys } from './graph-reader.js';
 import { mapLimited } from './limiter.js';
 import { keepNewest } from './newest.js';
 import type { NodeSource } from './node-source.js';
@@ -33,26 +33,27 @@ export interface ScanContext {
   concurrency: number;
 }
 
+/** Adds the entries only the legacy index lists; returns how many children were unreadable. */
 async function mergeLegacy(
   { source, root, concurrency }: ScanContext,
   recordType: string,
   entries: Map<string, IndexEntry>,
   signal?: AbortSignal,
-): Promise<ReadResult<void>> {
+): Promise<ReadResult<number>> {
   const index = await source.readNode(toIndexSoul(root, recordType), { signal });
   if (index.status === 'error') return index;
-  if (index.status === 'not-found') return found(undefined);
+  if (index.status === 'not-found') return found(0);
   // Every legacy entry is resolved, also those v2 lists: a legacy-only writer (OIP) may have
   // registered the soul again after our v2 entry, and only the child holds its timestamp.
-  const keys = toIndexKeys(index.value);
-  const results = await mapLimited(keys, concurrency, (key) =>
-    resolveIndexEntry(source, recordType, key, index.value[key], signal),
+  const read = await resolveIndexKeys(
+    source,
+    recordType,
+    index.value,
+    toIndexKeys(index.value),
+    entries,
+    { signal, concurrency },
   );
-  for (const result of results) {
-    if (result.status === 'error') return readError(result.error);
-    if (result.status === 'found') keepNewest(entries, result.value);
-  }
-  return found(undefined);
+  return found(read.unreadable);
 }
 
 export async function scanTypeIndex(
@@ -64,17 +65,17 @@ export async function scanTypeIndex(
   const list = await source.readNode(toBucketListSoul(root, recordType), { signal });
   if (list.status === 'error') return list;
   if (list.status === 'not-found') {
-    const legacy = await readIndexEntries(source, toIndexSoul(root, recordType), recordType, {
+    const legacy = await readIndexInPart(source, toIndexSoul(root, recordType), recordType, {
       signal,
       concurrency,
     });
     if (legacy.status === 'error') return legacy;
-    const entries = legacy.status === 'found' ? legacy.value : [];
     return found({
-      entries,
+      entries: legacy.status === 'found' ? legacy.value.entries : [],
       layout: legacy.status === 'found' ? 'legacy' : 'none',
       mark: since ?? null,
       bucketsRead: 0,
+      unreadable: legacy.status === 'found' ? legacy.value.unreadable : 0,
     });
   }
   const from = since ? parseBucketKey(since) : null;
@@ -91,9 +92,11 @@ export async function scanTypeIndex(
       if (entry) keepNewest(entries, entry);
     }
   }
+  let unreadable = 0;
   if (merge) {
     const merged = await mergeLegacy(context, recordType, entries, signal);
     if (merged.status === 'error') return readError(merged.error);
+    if (merged.status === 'found') unreadable = merged.value;
   }
   const last = keys.at(-1);
   return found({
@@ -101,5 +104,6 @@ export async function scanTypeIndex(
     layout: 'v2',
     mark: last ? formatBucketKey(last) : (since ?? null),
     bucketsRead: 1 + keys.length,
+    unreadable,
   });
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@sync/logging';
+import { UpstreamError } from './errors.js';
+import { readError } from './read-result.js';
 import { createRegistryWriter } from './registry-writer.js';
 import { createRegistryReader } from './registry-reader.js';
 import {
@@ -225,6 +227,45 @@ describe('registry v2 layout', () => {
       'pub:rec-1',
       'pub:rec-2',
     ]);
+  });
+
+  it('leaves out an index child that never answers and counts it, keeping the rest of the type', async () => {
+    for (const layout of ['legacy', 'both'] as const) {
+      const { graph, register } = setup(layout);
+      for (const i of [1, 2, 3]) await register(i);
+      if (layout === 'both')
+        // An OIP-style writer's entry, only in the legacy index: the merge must read its child.
+        for (const i of [4, 5]) {
+          const child = `oip:registry:index:post/pub:rec-${i}`;
+          graph.nodes[child] = { soul: `pub:rec-${i}`, nodeId: 'node-a', timestamp: t0 };
+          graph.nodes['oip:registry:index:post'] = {
+            ...graph.nodes['oip:registry:index:post'],
+            [`pub:rec-${i}`]: { '#': child },
+          };
+        }
+      const stuck = layout === 'legacy' ? 'pub:rec-2' : 'pub:rec-4';
+      const hanging = {
+        readNode: (soul: string, options?: { signal?: AbortSignal }) =>
+          soul === `oip:registry:index:post/${stuck}`
+            ? Promise.resolve(readError<never>(new UpstreamError('SYNC_GUN_TIMEOUT', 'timed out')))
+            : graph.readNode(soul, options),
+      };
+      const reader = createRegistryReader({
+        source: hanging,
+        root,
+        deletedRoot: 'd',
+        recordTypes: [],
+        concurrency: 4,
+      });
+      const scan = await reader.scanTypeIndex('post', { mergeLegacy: true });
+      expect(scan.status).toBe('found');
+      if (scan.status !== 'found') continue;
+      expect(scan.value.unreadable).toBe(1);
+      const expected = layout === 'legacy' ? [1, 3] : [1, 2, 3, 5];
+      expect(scan.value.entries.map((e) => e.soul).sort()).toEqual(
+        expected.map((i) => `pub:rec-${i}`),
+      );
+    }
   });
 
   it('lists v2-only types from the relay bookkeeping node', async () => {

@@ -68,6 +68,11 @@ export interface TypeScan {
   mark: string | null;
   /** v2 bucket nodes read, the bucket list included (0 for a legacy scan). */
   bucketsRead: number;
+  /**
+   * Legacy index children that could not be read (timeouts, errors): their entries are left
+   * out, so a scan with any is a partial listing of the type.
+   */
+  unreadable: number;
 }
 
 /** Reads the registry, the records it lists and the deletion registry. */

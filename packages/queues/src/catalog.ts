@@ -47,6 +47,14 @@ export const IndexDocumentJob = z.object({
 });
 export type IndexDocumentJob = z.infer<typeof IndexDocumentJob>;
 
+/**
+ * The associated data `sealed` is sealed with: the soul and the version the indexer takes from
+ * the clear job data, so a payload opens only for the (soul, version) it was made for.
+ */
+export function sealContext(job: Pick<IndexDocumentJob, 'soul' | 'version'>): string {
+  return JSON.stringify([job.soul, job.version]);
+}
+
 export const DeleteDocumentJob = z.object({
   did: z.string().min(1).max(1100),
   soul,

@@ -5,6 +5,7 @@ export {
   IndexDocumentJob,
   TransformRecordJob,
   queueCatalog,
+  sealContext,
   type QueueCatalog,
 } from './catalog.js';
 export { dedupIdFor, jobIdFor, soulKey } from './job-ids.js';

@@ -34,3 +34,16 @@ export function tryParseJson(text: string): { ok: true; value: JsonValue } | { o
     return { ok: false };
   }
 }
+
+/** Whether `value` nests objects or arrays `maxDepth` levels deep or deeper (no recursion). */
+export function nestsDeeperThan(value: JsonValue, maxDepth: number): boolean {
+  const stack: [JsonValue, number][] = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [current, depth] = item;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current))
+      stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -4,6 +4,8 @@
  * only (`meta` dropped), `oip.did` = `oip.didTx` = `did:gun:<soul>`, `oip.storage: "gun"`,
  * creator normalised, arrays restored under `data`, and for decrypted records `wasEncrypted`,
  * `syncedFromNode`, `syncedAt`. What gun-sync itself adds goes under `oip.sync` only.
+ * Throws RejectRecord (`invalid-record`) when arrays restored from strings nest deeper than
+ * `maxDepth`; makeTransformRecord turns that into a rejection.
  */
 import type { SignatureOutcome } from '@sync/crypto';
 import { restoreArrays } from './array-codec.js';
@@ -49,6 +51,8 @@ export interface ToDocumentOptions {
   sourceNodeId?: string;
   /** The creator-signature outcome, recorded in `oip.sync`. */
   signature?: SignatureOutcome;
+  /** Deepest nesting of the restored `data` (the parse limit); default DEFAULT_MAX_DEPTH. */
+  maxDepth?: number;
 }
 
 export function toElasticsearchDocument(
@@ -78,6 +82,6 @@ export function toElasticsearchDocument(
     _id: record.did,
     _index: options.index ?? DEFAULT_INDEX,
     version,
-    _source: { data: restoreArrays(record.data) as JsonObject, oip },
+    _source: { data: restoreArrays(record.data, options.maxDepth) as JsonObject, oip },
   };
 }

@@ -238,3 +238,41 @@ describe('makeTransformRecord policies', () => {
     });
   });
 });
+
+describe('makeTransformRecord depth limits', () => {
+  const byName = (part: string) => cases.find((c) => c.name.includes(part))!;
+
+  /** The public vector record with `data.deep` set to a string of `depth` nested arrays. */
+  function withNestedArrayString(depth: number): RecordGraph {
+    const c = byName('public post');
+    const root = c.nodes[c.soul] as Record<string, unknown>;
+    const data = JSON.parse(root.data as string) as JsonObject;
+    data.deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    return {
+      soul: c.soul,
+      nodes: { ...c.nodes, [c.soul]: { ...root, data: JSON.stringify(data) } },
+    };
+  }
+
+  it('rejects arrays nested inside a JSON string deeper than the limit as invalid-record', async () => {
+    for (const depth of [100, 200_000]) {
+      const result = await transform('warn')(withNestedArrayString(depth), {
+        syncedAt,
+        foreign: true,
+      });
+      expect(result).toMatchObject({ ok: false, reason: 'invalid-record' });
+    }
+  });
+
+  it('keeps arrays nested inside a JSON string within the limit', async () => {
+    const result = await transform('warn')(withNestedArrayString(10), {
+      syncedAt,
+      foreign: true,
+    });
+    expect(result.ok).toBe(true);
+    if (result.ok)
+      expect(JSON.stringify(result.document._source.data.deep)).toBe(
+        `${'['.repeat(10)}${']'.repeat(10)}`,
+      );
+  });
+});

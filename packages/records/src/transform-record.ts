@@ -22,7 +22,7 @@ import {
 import type { PlainRecord } from './oip-record.js';
 import type { RecordGraph } from './record-graph.js';
 import { recordVersion } from './record-version.js';
-import type { RecordRejectionReason } from './rejection.js';
+import { RejectRecord, type RecordRejectionReason } from './rejection.js';
 import {
   toElasticsearchDocument,
   type ElasticsearchDocument,
@@ -140,11 +140,18 @@ export function makeTransformRecord(deps: TransformRecordDeps): TransformRecord 
         };
     }
 
-    const document = toElasticsearchDocument(record, {
-      syncedAt,
-      index: deps.index,
-      signature: signature.outcome,
-    });
+    let document: ElasticsearchDocument;
+    try {
+      document = toElasticsearchDocument(record, {
+        syncedAt,
+        index: deps.index,
+        signature: signature.outcome,
+        ...(deps.maxDepth !== undefined ? { maxDepth: deps.maxDepth } : {}),
+      });
+    } catch (err) {
+      if (err instanceof RejectRecord) return err.toResult();
+      throw err;
+    }
     return {
       ok: true,
       document,

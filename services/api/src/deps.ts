@@ -54,9 +54,11 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
       redis,
       key: stateKeys(prefix).nodeId,
     });
+    // Only this node's own relays receive writes and the write token; external peers are
+    // other operators' relays (read-only to us), as in the CLI's writerFor.
     const registryWriter = createGunRegistryWriter({
       mode: config.gun.mode,
-      peers: config.gun.peers,
+      peers: config.gun.localPeers,
       root: config.gun.root,
       writeTimeoutMs: config.gun.writeTimeoutMs,
       readTimeoutMs: config.gun.readTimeoutMs,

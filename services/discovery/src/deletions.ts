@@ -19,6 +19,7 @@ import type { Logger } from '@sync/logging';
 import { JobName, dedupIdFor, type Producer } from '@sync/queues';
 import type { DeadLetters, Stats, Tombstones } from '@sync/state';
 import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
+import { isValidDeletion } from './entry-check.js';
 import type { IndexedVersions } from './indexed-versions.js';
 
 export interface DeletionDeps extends EnqueueDeps {
@@ -44,6 +45,8 @@ export type DeletionScan =
       pending: number;
       /** Tombstones cleared by an un-delete. */
       undeleted: number;
+      /** DIDs no delete job can carry (too long): skipped. */
+      invalid: number;
     }
   | { status: 'error'; message: string };
 
@@ -164,10 +167,11 @@ export async function scanDeletions(
 ): Promise<DeletionScan> {
   const result = await deps.gun.readDeleted(signal ? { signal } : {});
   if (result.status === 'error') return { status: 'error', message: result.error.message };
-  const dids =
+  const listed =
     result.status === 'found'
       ? [...new Set(result.value)].filter((did) => soulOfDid(did) !== undefined)
       : [];
+  const dids = listed.filter((did) => isValidDeletion(did, soulOfDid(did) ?? did));
   const { versions, rejected, pending } = await readVersions(deps, dids, log, signal);
   const valid = [...versions.keys()];
   const marks = await deps.tombstones.getMany(valid);
@@ -202,10 +206,11 @@ export async function scanDeletions(
   if (undeleted > 0) log.info({ undeleted }, 'un-deleted records enqueued again');
   return {
     status: 'ok',
-    listed: dids.length,
+    listed: listed.length,
     enqueued: toDelete.length,
     rejected,
     pending,
     undeleted,
+    invalid: listed.length - dids.length,
   };
 }

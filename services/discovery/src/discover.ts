@@ -11,6 +11,7 @@ import { JobName, type DiscoverJob } from '@sync/queues';
 import type { ScanMarks, Stats } from '@sync/state';
 import { scanDeletions, type DeletionDeps, type DeletionScan } from './deletions.js';
 import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
+import { invalidEntryReasons, noInvalid, validEntries, type InvalidCounts } from './entry-check.js';
 import { decideEntry, typesToScan, type EntryDecision, type SyncPolicy } from './policy.js';
 
 export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
@@ -46,6 +47,8 @@ interface TypeRead {
   entries: IndexEntry[];
   /** Every entry of the type was listed (not only those since a mark). */
   full: boolean;
+  /** Index children that could not be read: the entries are a part of the type only. */
+  unreadable: number;
   /** Stores the scan's mark; called once the entries are enqueued. */
   commit: () => Promise<void>;
 }
@@ -65,7 +68,10 @@ async function readType(
     const index = await deps.gun.readTypeIndex(recordType, options);
     if (index.status === 'error') return index;
     const entries = index.status === 'found' ? index.value : [];
-    return { status: 'found', value: { entries, full: true, commit: async () => {} } };
+    return {
+      status: 'found',
+      value: { entries, full: true, unreadable: 0, commit: async () => {} },
+    };
   }
   const now = deps.now().getTime();
   const previous = force ? undefined : await marks.get(recordType);
@@ -85,6 +91,7 @@ async function readType(
     value: {
       entries: value?.entries ?? [],
       full,
+      unreadable: value?.unreadable ?? 0,
       commit: () =>
         marks.set(recordType, {
           mark: value?.mark ?? null,
@@ -100,6 +107,12 @@ export interface DiscoverSummary {
   discovered: number;
   enqueued: number;
   skipped: Record<Exclude<EntryDecision, 'accept'>, number>;
+  /** Entries no transform job can carry (spec'd limits of the queue schemas), by reason. */
+  invalid: InvalidCounts;
+  /** Index children that could not be read (timeouts, errors); their types count as partial. */
+  unreadable: number;
+  /** Types read only in part or not at all: no orphan reporting for a scan that has any. */
+  partialTypes: string[];
   deletions: Omit<Extract<DeletionScan, { status: 'ok' }>, 'status'> | null;
   errors: string[];
   durationMs: number;
@@ -124,6 +137,9 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       discovered: 0,
       enqueued: 0,
       skipped: { own: 0, untrusted: 0, 'type-filtered': 0 },
+      invalid: noInvalid(),
+      unreadable: 0,
+      partialTypes: [],
       deletions: null,
       errors: [],
       durationMs: 0,
@@ -162,15 +178,24 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
         if (index.status !== 'found') {
           const err = index.status === 'error' ? index.error : undefined;
           summary.errors.push(`${recordType}: ${err?.message ?? 'not readable'}`);
+          summary.partialTypes.push(recordType);
+          allFull = false;
           await deps.stats.count('error', 1, 'registry-read');
           log.warn({ recordType, err }, 'registry index read failed');
           continue;
         }
-        const { entries, full: typeFull, commit } = index.value;
+        const { entries, full: typeFull, unreadable, commit } = index.value;
         if (!typeFull) allFull = false;
+        if (unreadable > 0) {
+          // Part of the type is missing: not a full listing, and the mark stays where it was.
+          allFull = false;
+          summary.unreadable += unreadable;
+          summary.partialTypes.push(recordType);
+          log.warn({ recordType, unreadable }, 'registry index read in part');
+        }
         registryCounts[recordType] = entries.length;
         summary.discovered += entries.length;
-        const accepted = entries.filter((entry) => {
+        const accepted = validEntries(entries, summary.invalid).filter((entry) => {
           const decision = decideEntry(entry, deps.policy);
           if (decision !== 'accept') summary.skipped[decision] += 1;
           return decision === 'accept';
@@ -189,7 +214,7 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
           ...(recheck ? { recheck } : {}),
         });
         summary.enqueued += enqueued;
-        await commit();
+        if (unreadable === 0) await commit();
         await deps.stats.count('discovered', entries.length);
         await deps.stats.count('enqueued', enqueued);
         await job.updateProgress({
@@ -208,7 +233,16 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
         if (summary.skipped[reason] > 0)
           await deps.stats.count('skipped', summary.skipped[reason], reason);
       }
-      // Incremental scans list only new entries: counts and reconciliation need full ones.
+      for (const reason of invalidEntryReasons) {
+        if (summary.invalid[reason] > 0)
+          await deps.stats.count('skipped', summary.invalid[reason], reason);
+      }
+      if (summary.unreadable > 0)
+        await deps.stats.count('skipped', summary.unreadable, 'unreadable-entry');
+      if (invalidEntryReasons.some((reason) => summary.invalid[reason] > 0))
+        log.warn({ invalid: summary.invalid }, 'invalid registry entries skipped');
+      // Incremental and partial reads list only some entries: counts and reconciliation need
+      // every type listed whole.
       if (full && allFull) {
         await deps.stats.setRegistryCounts(registryCounts);
         if (deps.onScanned && job.id) await deps.onScanned({ jobId: job.id, souls: seen });
@@ -221,8 +255,12 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
         summary.errors.push(`deletions: ${deletions.message}`);
         await deps.stats.count('error', 1, 'registry-read');
       } else {
-        const { listed, enqueued, rejected, pending, undeleted } = deletions;
-        summary.deletions = { listed, enqueued, rejected, pending, undeleted };
+        const { listed, enqueued, rejected, pending, undeleted, invalid } = deletions;
+        summary.deletions = { listed, enqueued, rejected, pending, undeleted, invalid };
+        if (invalid > 0) {
+          await deps.stats.count('skipped', invalid, 'bad-did');
+          log.warn({ invalid }, 'invalid deletion marks skipped');
+        }
       }
     }
 
@@ -236,7 +274,10 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
         enqueued: summary.enqueued,
         errors: summary.errors.length,
       });
-    log.info({ ...summary, errors: summary.errors.length }, 'discovery finished');
+    log.info(
+      { ...summary, errors: summary.errors.length, partialTypes: summary.partialTypes.length },
+      'discovery finished',
+    );
     return summary;
   };
 }

@@ -7,6 +7,7 @@ import type { GunRegistry, IndexEntry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import type { Stats } from '@sync/state';
 import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
+import { checkEntry, invalidEntryReasons, noInvalid } from './entry-check.js';
 import { decideEntry, type SyncPolicy } from './policy.js';
 
 export interface LiveDeps extends EnqueueDeps {
@@ -27,6 +28,7 @@ export function startLiveSync(deps: LiveDeps, recordTypes: readonly string[]): L
   // Keyed by soul: a burst of changes to one record is one job.
   const buffer = new Map<string, IndexEntry>();
   let dropped = 0;
+  let invalid = noInvalid();
   let flushing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
 
@@ -34,9 +36,16 @@ export function startLiveSync(deps: LiveDeps, recordTypes: readonly string[]): L
     timer = undefined;
     const entries = [...buffer.values()];
     buffer.clear();
-    if (entries.length === 0) return;
+    const skipped = invalid;
+    invalid = noInvalid();
+    if (entries.length === 0 && invalidEntryReasons.every((r) => skipped[r] === 0)) return;
     flushing = flushing
       .then(async () => {
+        for (const reason of invalidEntryReasons)
+          await deps.stats.count('skipped', skipped[reason], reason);
+        if (invalidEntryReasons.some((r) => skipped[r] > 0))
+          deps.log.warn({ invalid: skipped }, 'invalid registry entries skipped');
+        if (entries.length === 0) return;
         const enqueued = await enqueueEntries(deps, entries, { force: false, trigger: 'live' });
         await deps.stats.count('discovered', entries.length);
         await deps.stats.count('enqueued', enqueued);
@@ -55,6 +64,12 @@ export function startLiveSync(deps: LiveDeps, recordTypes: readonly string[]): L
   };
 
   const unsubscribe = deps.gun.subscribe(recordTypes, (entry) => {
+    const reason = checkEntry(entry);
+    if (reason) {
+      invalid[reason] += 1;
+      timer ??= setTimeout(flush, deps.flushMs);
+      return;
+    }
     if (decideEntry(entry, deps.policy) !== 'accept') return;
     if (buffer.size >= deps.maxBuffered && !buffer.has(entry.soul)) {
       dropped += 1;

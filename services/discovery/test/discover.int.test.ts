@@ -1,11 +1,16 @@
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import type { GunRegistry, IndexEntry, ReadResult } from '@sync/gun-client';
+import {
+  UpstreamError,
+  type GunRegistry,
+  type IndexEntry,
+  type ReadResult,
+} from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer, type Producer } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
-import { createStats } from '@sync/state';
+import { createScanMarks, createStats } from '@sync/state';
 import { makeDiscover, type DiscoverDeps } from '../src/discover.js';
 import { serviceUrls } from '../../../test/services.js';
 import { discoverDeps, testPolicy as policy } from './support.js';
@@ -227,7 +232,7 @@ describe('discovery against a real Redis', () => {
       },
       job,
     );
-    expect(summary.deletions).toMatchObject({ listed: 2, enqueued: 2 });
+    expect(summary.deletions).toMatchObject({ listed: 2, enqueued: 2, invalid: 0 });
     expect(await waitingSouls(QueueName.index)).toEqual(['a:1', 'a:2']);
     await d.tombstones.put('did:gun:a:1', 5);
     await d.tombstones.put('did:gun:a:2', 5);
@@ -240,7 +245,7 @@ describe('discovery against a real Redis', () => {
       },
       job,
     );
-    expect(again.deletions).toMatchObject({ listed: 2, enqueued: 0 });
+    expect(again.deletions).toMatchObject({ listed: 2, enqueued: 0, invalid: 0 });
   });
 
   it('applies the record type filter to the types it scans', async () => {
@@ -259,5 +264,59 @@ describe('discovery against a real Redis', () => {
       job,
     );
     expect(summary).toMatchObject({ types: 1, enqueued: 1 });
+  });
+
+  const all = {
+    scope: 'all',
+    force: false,
+    requestedBy: 'scheduler',
+    requestedAt: '2026-11-21T12:00:00.000Z',
+  } as const;
+
+  it('does not reconcile after a scan in which a type could not be read', async () => {
+    const registry = memoryRegistry({ image: [], post: [entry('a:1', 'node-a', 1)] });
+    const failing: GunRegistry = {
+      ...registry,
+      readTypeIndex: async (type) =>
+        type === 'image'
+          ? { status: 'error', error: new UpstreamError('SYNC_GUN_TIMEOUT', 'timed out') }
+          : registry.readTypeIndex(type),
+    };
+    const scanned: number[] = [];
+    const discover = makeDiscover(
+      deps(failing, { onScanned: async ({ souls }) => void scanned.push(souls.size) }),
+      createSilentLogger(),
+    );
+    const summary = await discover(all, job);
+    expect(scanned).toEqual([]);
+    expect(summary).toMatchObject({ enqueued: 1, partialTypes: ['image'] });
+  });
+
+  it('enqueues what a partly unreadable type lists, keeps its mark and does not reconcile', async () => {
+    const post = [entry('a:1', 'node-a', 1), entry('a:2', 'node-a', 1)];
+    const gun: GunRegistry = {
+      ...memoryRegistry({ post }),
+      scanTypeIndex: async () => ({
+        status: 'found',
+        value: { entries: post, layout: 'legacy', mark: null, bucketsRead: 0, unreadable: 1 },
+      }),
+    };
+    const marks = createScanMarks(connection, prefix);
+    const scanned: number[] = [];
+    const discover = makeDiscover(
+      deps(gun, {
+        scanMarks: marks,
+        onScanned: async ({ souls }) => void scanned.push(souls.size),
+      }),
+      createSilentLogger(),
+    );
+    const summary = await discover(all, job);
+    expect(scanned).toEqual([]);
+    expect(summary).toMatchObject({ enqueued: 2, unreadable: 1, partialTypes: ['post'] });
+    expect(await waitingSouls(QueueName.transform)).toEqual(['a:1', 'a:2']);
+    // No mark: the next scan reads the whole type again.
+    expect(await marks.get('post')).toBeUndefined();
+    const snapshot = await createStats(connection, prefix).snapshot(Date.now());
+    expect(snapshot.skippedByReason['unreadable-entry']).toBe(1);
   });
 });

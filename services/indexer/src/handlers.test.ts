@@ -10,6 +10,7 @@ import { createSilentLogger } from '@sync/logging';
 import type { DeadLetterInput, Resolution } from '@sync/state';
 import { makeDeleteDocument } from './delete-document.js';
 import { makeIndexDocument } from './index-document.js';
+import { sealContext } from './open-document.js';
 import { createIndexerMetrics } from './metrics.js';
 import type { JobDeps } from './settle.js';
 
@@ -64,7 +65,11 @@ const job = (attemptsMade = 0, attempts = 10) => ({
 });
 const indexData = (
   version = 5,
-  sealed = seal({ _id: did, _index: 'records', version, _source: source }, key, soul),
+  sealed = seal(
+    { _id: did, _index: 'records', version, _source: source },
+    key,
+    sealContext({ soul, version }),
+  ),
 ) => ({ did, soul, version, sealed, bytes: 100 });
 
 describe(makeIndexDocument.name, () => {
@@ -81,7 +86,11 @@ describe(makeIndexDocument.name, () => {
 
   it('accepts a payload sealed as a JSON string', async () => {
     const f = fakes({ outcome: 'ok', result: 'created' });
-    const sealed = seal(JSON.stringify({ _id: did, _source: source }), key, soul);
+    const sealed = seal(
+      JSON.stringify({ _id: did, _source: source }),
+      key,
+      sealContext({ soul, version: 5 }),
+    );
     expect(await makeIndexDocument(f.deps)(indexData(5, sealed), job())).toEqual({
       outcome: 'indexed',
     });
@@ -176,19 +185,32 @@ describe(makeIndexDocument.name, () => {
     const f = fakes({ outcome: 'ok', result: 'created' });
     await expect(
       makeIndexDocument(f.deps)(
-        indexData(5, seal({ _id: did, _source: source }, randomBytes(32), soul)),
+        indexData(
+          5,
+          seal({ _id: did, _source: source }, randomBytes(32), sealContext({ soul, version: 5 })),
+        ),
         job(),
       ),
     ).rejects.toBeInstanceOf(UnrecoverableError);
     await expect(
       makeIndexDocument(f.deps)(
-        indexData(5, seal({ _id: did, _source: source }, key, 'another-soul')),
+        indexData(
+          5,
+          seal(
+            { _id: did, _source: source },
+            key,
+            sealContext({ soul: 'another-soul', version: 5 }),
+          ),
+        ),
         job(),
       ),
     ).rejects.toBeInstanceOf(UnrecoverableError);
     await expect(
       makeIndexDocument(f.deps)(
-        indexData(5, seal({ _id: 'did:gun:other', _source: source }, key, soul)),
+        indexData(
+          5,
+          seal({ _id: 'did:gun:other', _source: source }, key, sealContext({ soul, version: 5 })),
+        ),
         job(),
       ),
     ).rejects.toThrow("_id is not the job's DID");
@@ -199,6 +221,72 @@ describe(makeIndexDocument.name, () => {
     ]);
     expect(f.deadLetters[0]?.detail).toContain('SYNC_SEAL_INVALID');
     expect(f.submitted).toEqual([]);
+  });
+});
+
+describe('private records and the seal', () => {
+  const privateSource = {
+    data: { health: { diagnosis: 'x' } },
+    oip: { did, recordType: 'post', wasEncrypted: true },
+  };
+  const privateData = (version = 5) => ({
+    did,
+    soul,
+    version,
+    sealed: seal(
+      { _id: did, _index: 'records', version, _source: privateSource },
+      key,
+      sealContext({ soul, version }),
+    ),
+    bytes: 100,
+  });
+  const reason =
+    "failed to parse field [data.health.diagnosis] of type [long] in document with id 'x'. Preview of field's value: 'x'";
+  /** Everything of a failure that reaches Redis: the dead letter and BullMQ's failedReason. */
+  const stored = async (run: Promise<unknown>, f: ReturnType<typeof fakes>) => {
+    const err = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    return JSON.stringify({ message: (err as Error).message, deadLetters: f.deadLetters });
+  };
+
+  it('keeps the reason class of a rejection but no field path of a private record', async () => {
+    const f = fakes({
+      outcome: 'rejected',
+      status: 400,
+      type: 'document_parsing_exception',
+      reason,
+    });
+    const text = await stored(makeIndexDocument(f.deps)(privateData(), job()), f);
+    expect(text).toContain('document_parsing_exception');
+    expect(text).not.toMatch(/health|diagnosis|Preview/);
+  });
+
+  it('keeps no field path of a private record in a retry or its last-attempt dead letter', async () => {
+    const failure = {
+      outcome: 'retry',
+      type: 'mapper_exception',
+      reason,
+      throttle: false,
+    } as const;
+    for (const attemptsMade of [0, 9]) {
+      const f = fakes(failure);
+      const text = await stored(makeIndexDocument(f.deps)(privateData(), job(attemptsMade)), f);
+      expect(text).toContain('mapper_exception');
+      expect(text).not.toMatch(/health|diagnosis|Preview/);
+    }
+  });
+
+  it('does not open a document under a version other than the one it was sealed for', async () => {
+    const f = fakes({ outcome: 'ok', result: 'created' });
+    const moved = { ...privateData(5), version: 9 };
+    await expect(makeIndexDocument(f.deps)(moved, job())).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
+    expect(f.submitted).toEqual([]);
+    expect(f.deadLetters).toMatchObject([{ reason: 'unreadable-document' }]);
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import type { IndexDocumentJob, ProcessorContext } from '@sync/queues';
 import { SyncError } from '@sync/runtime/errors';
-import { openDocument } from './open-document.js';
+import { isPrivateDocument, openDocument } from './open-document.js';
 import {
   deadLetter,
   resolveDeadLetter,
@@ -53,6 +53,7 @@ export function makeIndexDocument(deps: JobDeps) {
       const detail = `${code}: ${err instanceof Error ? err.message : String(err)}`;
       throw await deadLetter(deps, target, 'unreadable-document', detail, 'unreadable', log);
     }
+    if (isPrivateDocument(document)) target.private = true;
 
     const bytes = data.bytes + data.did.length + deps.index.length + ACTION_LINE_BYTES;
     const result = await deps.submit(

@@ -1,12 +1,13 @@
 /**
  * Opens the sealed Elasticsearch document an index-document job carries. The transform stage
- * seals `{ _id, _index?, version?, _source }` with `seal(document, SYNC_SEAL_KEY, soul)`: the
- * soul is the associated data, so a payload cannot be moved to another job, and `_id` must be
- * the job's DID. A payload sealed as a JSON string (instead of an object) is accepted too.
+ * seals `{ _id, _index?, version?, _source }` with `seal(document, SYNC_SEAL_KEY,
+ * sealContext({ soul, version }))`: the soul and the version are the associated data, so a
+ * payload cannot be moved to another job or version, and `_id` must be the job's DID. A
+ * payload sealed as a JSON string (instead of an object) is accepted too.
  */
 import { z } from 'zod';
 import { open } from '@sync/crypto';
-import type { IndexDocumentJob } from '@sync/queues';
+import { sealContext, type IndexDocumentJob } from '@sync/queues';
 import { SyncError } from '@sync/runtime/errors';
 
 export class DocumentError extends SyncError {
@@ -22,9 +23,16 @@ const SealedDocument = z.object({
   _source: z.record(z.string(), z.unknown()),
 });
 
-/** The seal context (associated data) of a job's document. */
-export function sealContext(job: Pick<IndexDocumentJob, 'soul'>): string {
-  return job.soul;
+export { sealContext };
+
+/** A decrypted record's document: Elasticsearch's rejection details would name its fields. */
+export function isPrivateDocument(source: Record<string, unknown>): boolean {
+  const oip = source.oip;
+  return (
+    typeof oip === 'object' &&
+    oip !== null &&
+    (oip as { wasEncrypted?: unknown }).wasEncrypted === true
+  );
 }
 
 /**
@@ -33,7 +41,7 @@ export function sealContext(job: Pick<IndexDocumentJob, 'soul'>): string {
  * @throws DocumentError when it opens but is not a document for this job's DID.
  */
 export function openDocument(
-  job: Pick<IndexDocumentJob, 'did' | 'soul' | 'sealed'>,
+  job: Pick<IndexDocumentJob, 'did' | 'soul' | 'version' | 'sealed'>,
   key: Buffer,
 ): Record<string, unknown> {
   let value = open(job.sealed, key, sealContext(job));
@@ -53,5 +61,7 @@ export function openDocument(
   }
   if (parsed.data._id !== job.did)
     throw new DocumentError("sealed document's _id is not the job's DID");
+  if (parsed.data.version !== undefined && parsed.data.version !== job.version)
+    throw new DocumentError("sealed document's version is not the job's version");
   return parsed.data._source;
 }

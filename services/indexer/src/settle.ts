@@ -39,6 +39,17 @@ export interface Target {
   did: string;
   soul: string;
   version: number;
+  /** A decrypted record: failure details keep Elasticsearch's error type only. */
+  private?: boolean;
+}
+
+/**
+ * What of an Elasticsearch failure may be stored (dead letter, BullMQ's failedReason, logs).
+ * Reasons name field paths and quote values (`failed to parse field [data.x.y] … Preview of
+ * field's value: …`): for a private record only the error type, the reason class, is kept.
+ */
+export function toFailureReason(target: Target, failure: { type: string; reason: string }): string {
+  return target.private ? 'reason withheld (private record)' : failure.reason;
 }
 
 /** True when this run is the job's last allowed attempt. */
@@ -118,7 +129,7 @@ export async function settle(
         deps,
         target,
         'es-rejected',
-        `${result.type}: ${result.reason}`,
+        `${result.type}: ${toFailureReason(target, result)}`,
         'rejected',
         log,
       );
@@ -132,7 +143,7 @@ export async function settle(
           deps,
           target,
           'es-failed',
-          `${result.type}: ${result.reason}`,
+          `${result.type}: ${toFailureReason(target, result)}`,
           'failed',
           log,
         );
@@ -140,7 +151,7 @@ export async function settle(
       throw toEsError({
         kind: 'unknown',
         type: result.type,
-        reason: result.reason,
+        reason: toFailureReason(target, result),
         ...(result.status !== undefined ? { status: result.status } : {}),
       });
   }

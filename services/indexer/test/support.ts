@@ -138,7 +138,7 @@ export async function enqueueIndex(
 ): Promise<Job> {
   const did = didOf(soul);
   const document = { _id: did, _index: h.index, version, _source: source };
-  const sealed = seal(document, h.key, sealContext({ soul }));
+  const sealed = seal(document, h.key, sealContext({ soul, version }));
   const bytes = Buffer.byteLength(JSON.stringify(document));
   await h.producer.add(
     JobName.indexDocument,

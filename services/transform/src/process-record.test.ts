@@ -53,7 +53,7 @@ function setup(
   const deps = {
     gun: { readRecord: vi.fn(async () => read) },
     transformRecord,
-    seal: (doc: unknown, soul: string) => `sealed(${(doc as { _id: string })._id}@${soul})`,
+    seal: (doc: unknown, context: string) => `sealed(${(doc as { _id: string })._id}@${context})`,
     index: { rerun: vi.fn(async () => ({ id: 'x', added: true })) },
     deadLetters: { record: vi.fn(async () => ({}) as never), resolve: vi.fn(async () => true) },
     stats: { count: vi.fn(async () => {}) },
@@ -112,7 +112,7 @@ describe(makeProcessRecord.name, () => {
       did: 'did:gun:a:1',
       soul: 'a:1',
       version: 1700,
-      sealed: 'sealed(did:gun:a:1@a:1)',
+      sealed: 'sealed(did:gun:a:1@["a:1",1700])',
     });
     expect(JSON.stringify(data)).not.toContain('"_source"');
     expect(opts.jobId).toMatch(/^index-[0-9a-f]{32}-1700$/);

@@ -15,7 +15,13 @@
  */
 import type { GunRegistry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
-import { JobName, jobIdFor, type Producer, type TransformRecordJob } from '@sync/queues';
+import {
+  JobName,
+  jobIdFor,
+  sealContext,
+  type Producer,
+  type TransformRecordJob,
+} from '@sync/queues';
 import type { SkipReason, TransformRecord } from '@sync/records';
 import { SyncError } from '@sync/runtime/errors';
 import type { DeadLetters, Stats, Watermarks } from '@sync/state';
@@ -24,7 +30,8 @@ export interface ProcessRecordDeps {
   gun: Pick<GunRegistry, 'readRecord'>;
   transformRecord: TransformRecord;
   /** Seals the document for Redis, bound to the soul (the indexer opens it with the same). */
-  seal: (document: unknown, soul: string) => string;
+  /** Seals with the service key; `context` is the associated data (`sealContext`). */
+  seal: (document: unknown, context: string) => string;
   index: Pick<Producer<'sync.index'>, 'rerun'>;
   deadLetters: Pick<DeadLetters, 'record' | 'resolve'>;
   stats: Pick<Stats, 'count'>;
@@ -137,7 +144,7 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
         did: document._id,
         soul: input.soul,
         version: document.version,
-        sealed: deps.seal(document, input.soul),
+        sealed: deps.seal(document, sealContext({ soul: input.soul, version: document.version })),
         bytes: Buffer.byteLength(plain),
       },
       { jobId: jobIdFor('index', input.soul, document.version) },

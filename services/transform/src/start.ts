@@ -62,7 +62,7 @@ export async function startTransform(
     {
       gun,
       transformRecord,
-      seal: (document, soul) => seal(document, config.sealKey, soul),
+      seal: (document, context) => seal(document, config.sealKey, context),
       index,
       deadLetters: createDeadLetters(producer, prefix),
       stats: createStats(producer, prefix),
