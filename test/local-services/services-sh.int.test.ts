@@ -43,6 +43,7 @@ async function makeClone(parent: string, name: string): Promise<string> {
   await copyFile(join(root, 'infra/local/services.sh'), join(dir, 'infra/local/services.sh'));
   await copyFile(join(root, 'scripts/lib.sh'), join(dir, 'scripts/lib.sh'));
   await copyFile(join(root, 'package.json'), join(dir, 'package.json'));
+  await copyFile(join(root, '.nvmrc'), join(dir, '.nvmrc'));
   for (const entry of linked) await symlink(join(root, entry), join(dir, entry));
   return dir;
 }
