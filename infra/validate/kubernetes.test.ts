@@ -97,8 +97,9 @@ describe('infra/k8s', { timeout: 120_000 }, () => {
         ['base/discovery.yaml', 'targetPort: probes', 'targetPort: metrics'],
         ['base/pdb.yaml', 'minAvailable: 1', 'minAvailable: 2'],
       ]);
+      // Renders with kustomize: slow on a loaded machine.
       report = await check(dir, { only: prod });
-    });
+    }, 120_000);
 
     it.each([
       [
@@ -165,7 +166,7 @@ describe('infra/k8s', { timeout: 120_000 }, () => {
         ],
       ]);
       text = (await check(dir, { only: prod })).errors.join('\n');
-    });
+    }, 120_000);
 
     it.each([
       [
