@@ -2,8 +2,12 @@
 import { SyncError } from '@sync/runtime/errors';
 
 export class ReconcileError extends SyncError {
-  constructor(message: string, cause?: unknown) {
+  /** `bad-input`: the request names something that does not exist (an unknown type). */
+  readonly kind: 'bad-input' | 'unavailable';
+
+  constructor(message: string, cause?: unknown, kind: 'bad-input' | 'unavailable' = 'unavailable') {
     super('SYNC_RECONCILE_FAILED', message, cause === undefined ? {} : { cause });
+    this.kind = kind;
   }
 }
 

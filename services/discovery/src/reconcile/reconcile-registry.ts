@@ -67,6 +67,8 @@ export async function reconcileRegistry(
   if (options.type !== undefined && !known.includes(options.type))
     throw new ReconcileError(
       `unknown record type ${JSON.stringify(options.type)} (the registry and GUN_SYNC_RECORD_TYPES list ${known.length > 0 ? known.join(', ') : 'none'})`,
+      undefined,
+      'bad-input',
     );
   const types = options.type === undefined ? known : [options.type];
   let session;
