@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGunRegistryWriter, type RegistryWriter } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
-import { createDeadLetters } from '@sync/state';
+import { createDeadLetters, createStats } from '@sync/state';
 import type { ReconcileReport } from '@sync/discovery/reconcile';
 import { startRelayPair } from '../../gun-relay/test/support.js';
 import { serviceUrls } from '../../../test/services.js';
@@ -212,6 +212,29 @@ describe('gun-sync reconcile', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^reconcile: type post, 6 registry entries/);
     expect(res.stdout).toContain(`orphaned, first 1 of 1:\n  ${did(orphan)}`);
+  });
+
+  it("discovery's full scan reconciles and shares the counts (health JSON, /metrics)", async () => {
+    const stats = createStats(node.redis, node.prefix);
+    const before = Date.now();
+    await node.discover('all');
+    const summary = await waitFor(
+      'a reconciliation after the scan',
+      async () => {
+        const { reconcile } = await stats.snapshot(Date.now());
+        return reconcile && reconcile.at >= before ? reconcile : undefined;
+      },
+      30_000,
+    );
+    expect(summary.error).toBeUndefined();
+    expect(summary.counts).toMatchObject({
+      stale: 0,
+      shouldBeDeleted: 0,
+      orphaned: 1,
+      deadLettered: 1,
+      skipped: 1,
+      unaccounted: 0,
+    });
   });
 
   describe('bad input: one line, exit 1, never a report', () => {
