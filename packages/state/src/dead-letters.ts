@@ -50,6 +50,8 @@ export interface Resolution {
 export interface DeadLetters {
   record(input: DeadLetterInput): Promise<DeadLetter>;
   get(soul: string): Promise<DeadLetter | undefined>;
+  /** The reason of each of `souls` that has an entry (one round trip per 500). */
+  reasonsOf(souls: readonly string[]): Promise<Map<string, string>>;
   list(options?: {
     reason?: string;
     offset?: number;
@@ -227,6 +229,13 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
     },
     async get(soul) {
       return (await load([soul]))[0];
+    },
+    async reasonsOf(souls) {
+      const out = new Map<string, string>();
+      for (let i = 0; i < souls.length; i += page)
+        for (const letter of await load(souls.slice(i, i + page)))
+          out.set(letter.soul, letter.reason);
+      return out;
     },
     async list({ reason, offset = 0, limit = 50 } = {}) {
       if (reason) await ensureReasonIndex();

@@ -13,6 +13,7 @@ export {
   createStats,
   type CycleRecord,
   type Outcome,
+  type ReconcileSummary,
   type Stats,
   type StatsSnapshot,
 } from './stats.js';

@@ -26,6 +26,11 @@ export function stateKeys(prefix: string) {
     registryCounts: `${base}:registry-counts`,
     nodeId: `${base}:node-id`,
     scanMarks: `${base}:scan-marks`,
+    /** The last reconciliation's summary (JSON). */
+    reconcile: `${base}:reconcile`,
+    /** One reconciliation run's spill keys (`listed`, `deleted`), removed when the run ends. */
+    reconcileRun: (runId: string, part: 'listed' | 'deleted') =>
+      `${base}:reconcile:${runId}:${part}`,
   } as const;
 }
 

@@ -16,6 +16,17 @@ export interface CycleRecord {
   errors: number;
 }
 
+/** The last reconciliation (registry vs index): counts by state, or why it could not run. */
+export interface ReconcileSummary {
+  /** When it ended (ms). */
+  at: number;
+  durationMs: number;
+  /** Counts by state (missing, stale, …); absent when the run failed. */
+  counts?: Record<string, number>;
+  /** One line, when the run failed (the counts of the run before are dropped, never kept). */
+  error?: string;
+}
+
 export interface StatsSnapshot {
   counters: Record<string, number>;
   errorsByReason: Record<string, number>;
@@ -25,6 +36,7 @@ export interface StatsSnapshot {
   cycles: CycleRecord[];
   registryCounts: Record<string, number>;
   recent: { windowMinutes: number; ok: number; errors: number };
+  reconcile?: ReconcileSummary;
 }
 
 export interface Stats {
@@ -32,8 +44,8 @@ export interface Stats {
   scanStarted(at: number): Promise<void>;
   scanEnded(cycle: CycleRecord): Promise<void>;
   setRegistryCounts(counts: Record<string, number>): Promise<void>;
-  /** The last reconciliation: documents checked and orphans found (gauges, not counters). */
-  setReconciliation(result: { checked: number; orphans: number }): Promise<void>;
+  /** Replaces the last reconciliation's summary. */
+  setReconciliation(summary: ReconcileSummary): Promise<void>;
   snapshot(now: number, windowMinutes?: number): Promise<StatsSnapshot>;
 }
 
@@ -75,14 +87,15 @@ export function createStats(redis: Redis, prefix: string): Stats {
       if (entries.length > 0) tx.hset(keys.registryCounts, Object.fromEntries(entries));
       await tx.exec();
     },
-    async setReconciliation({ checked, orphans }) {
-      await redis.hset(keys.stats, { reconciledDocuments: checked, orphans });
+    async setReconciliation(summary) {
+      await redis.set(keys.reconcile, JSON.stringify(summary));
     },
     async snapshot(now, windowMinutes = 15) {
-      const [raw, cyclesRaw, registryRaw] = await Promise.all([
+      const [raw, cyclesRaw, registryRaw, reconcileRaw] = await Promise.all([
         redis.hgetall(keys.stats),
         redis.lrange(keys.cycles, 0, -1),
         redis.hgetall(keys.registryCounts),
+        redis.get(keys.reconcile),
       ]);
       const counters: Record<string, number> = {};
       const errorsByReason: Record<string, number> = {};
@@ -120,6 +133,7 @@ export function createStats(redis: Redis, prefix: string): Stats {
           Object.entries(registryRaw).map(([k, v]) => [k, Number(v)]),
         ),
         recent: { windowMinutes, ...recent },
+        ...(reconcileRaw ? { reconcile: JSON.parse(reconcileRaw) as ReconcileSummary } : {}),
       };
     },
   };

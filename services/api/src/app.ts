@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import type { Registry } from 'prom-client';
 import type { RegistryWriter } from '@sync/gun-client';
+import type { Reconciler } from '@sync/discovery/reconcile';
 import type { Logger } from '@sync/logging';
 import type { DeadLetters, Stats } from '@sync/state';
 import { makeAdminGuard, makeOptionalGuard } from './auth.js';
@@ -17,6 +18,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { probeRoutes } from './routes/probes.js';
+import { reconcileRoutes } from './routes/reconcile.js';
 import { registryRoutes } from './routes/registry.js';
 import type { SyncControl } from './sync-control.js';
 
@@ -33,6 +35,8 @@ export interface ApiDeps {
   pipeline: PipelineView;
   control: SyncControl;
   registryWriter: Pick<RegistryWriter, 'register'>;
+  /** GET/POST /api/reconcile: the registry against the index, on demand. */
+  reconciler: Pick<Reconciler, 'run'>;
   /** A fresh prom-client registry; the API's gauges are registered on it. */
   metricsRegistry: Registry;
   /** Queues shown on the dashboard. */
@@ -92,6 +96,7 @@ export async function buildApp(deps: ApiDeps) {
     now,
     adminGuard,
   });
+  await app.register(reconcileRoutes, { reconciler: deps.reconciler, adminGuard });
   await app.register(metricsRoutes, {
     registry: deps.metricsRegistry,
     metrics: createApiMetrics(deps.metricsRegistry),

@@ -5,6 +5,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createReconciler } from '@sync/discovery/reconcile';
 import { createGunRegistryWriter, resolveNodeId } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
@@ -68,6 +69,19 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
     });
     onClose('registry writer', () => registryWriter.close());
 
+    // Its own clients: a reconciliation pages the whole index and must not share the readiness
+    // client's zero retries; it reads every configured relay (local and external).
+    const reconciler = await createReconciler(
+      {
+        redis: config.redis,
+        elasticsearch: config.elasticsearch,
+        gun: config.gun,
+        sync: config.sync,
+      },
+      log,
+    );
+    onClose('reconciler', () => reconciler.close());
+
     const metricsRegistry = new Registry();
     collectDefaultMetrics({ register: metricsRegistry });
 
@@ -88,6 +102,7 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
       pipeline: createPipelineView(queues, redis),
       control: createSyncControl({ discover, watermarks: createWatermarks(redis, prefix) }),
       registryWriter,
+      reconciler,
       metricsRegistry,
       dashboardQueues: queues,
       close() {

@@ -69,6 +69,19 @@ export function createApiMetrics(registry: Registry) {
       ['queue'],
     ),
     deadLetters: gauge('sync_dead_letters', 'Dead-lettered records by reason', ['reason']),
+    reconcile: gauge(
+      'sync_reconcile_entries',
+      'Registry entries and indexed documents by state, from the last reconciliation (absent when it could not run)',
+      ['state'],
+    ),
+    reconcileOk: gauge(
+      'sync_reconcile_ok',
+      '1 when the last reconciliation completed, 0 when it could not run (absent before the first)',
+    ),
+    reconcileAt: gauge(
+      'sync_reconcile_last_timestamp_seconds',
+      'When the last reconciliation ended',
+    ),
   };
 
   return {
@@ -103,6 +116,13 @@ export function createApiMetrics(registry: Registry) {
       }
       for (const [reason, n] of Object.entries(deadLettersByReason))
         m.deadLetters.set({ reason }, n);
+      const { reconcile } = snapshot;
+      if (reconcile) {
+        m.reconcileOk.set(reconcile.counts ? 1 : 0);
+        m.reconcileAt.set(reconcile.at / 1000);
+        for (const [state, n] of Object.entries(reconcile.counts ?? {}))
+          m.reconcile.set({ state }, n);
+      }
     },
   };
 }

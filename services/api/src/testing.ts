@@ -142,6 +142,9 @@ export function testDeps(over: Partial<ApiDeps> = {}): ApiDeps {
     pipeline: { read: async () => [] },
     control: recordingControl().control,
     registryWriter: recordingWriter().writer,
+    reconciler: {
+      run: () => Promise.reject(new Error('this test gave no reconciler')),
+    },
     metricsRegistry: new Registry(),
     dashboardQueues: [],
     now: () => now,

@@ -35,12 +35,22 @@ export type DlqCommand =
   | { kind: 'dlq-list'; reason?: string; offset: number; limit: number; json: boolean }
   | { kind: 'dlq-retry'; soul?: string; reason?: string; json: boolean };
 
+export interface ReconcileCommand {
+  kind: 'reconcile';
+  type?: string;
+  fix: boolean;
+  deleteOrphans: boolean;
+  deep: boolean;
+  json: boolean;
+}
+
 export type Command =
   | { kind: 'help'; topic?: string }
   | { kind: 'version' }
   | MigrateCommand
   | RegistryCommand
-  | DlqCommand;
+  | DlqCommand
+  | ReconcileCommand;
 
 const typePattern = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
@@ -191,6 +201,29 @@ function parseDlq(args: string[]): Command {
   throw new UsageError(`unknown dlq command ${JSON.stringify(sub)} (expected list or retry)`);
 }
 
+function parseReconcile(args: string[]): Command {
+  const { values: v, positionals } = parse(args, {
+    type: str,
+    fix: bool,
+    'delete-orphans': bool,
+    deep: bool,
+  });
+  if (v.help) return { kind: 'help', topic: 'reconcile' };
+  if (positionals.length > 0)
+    throw new UsageError(`reconcile takes no arguments, got ${JSON.stringify(positionals[0])}`);
+  if (v['delete-orphans'] && !v.fix)
+    throw new UsageError('--delete-orphans deletes through --fix: give both');
+  const type = parseType(v.type as string | undefined);
+  return {
+    kind: 'reconcile',
+    ...(type === undefined ? {} : { type }),
+    fix: Boolean(v.fix),
+    deleteOrphans: Boolean(v['delete-orphans']),
+    deep: Boolean(v.deep),
+    json: Boolean(v.json),
+  };
+}
+
 /**
  * @param invokedAs the program name: `migrate-existing-gun-records` runs `migrate` directly.
  * @throws UsageError
@@ -216,9 +249,11 @@ export function parseCommand(argv: readonly string[], invokedAs = 'gun-sync'): C
       return parseRegistry(rest);
     case 'dlq':
       return parseDlq(rest);
+    case 'reconcile':
+      return parseReconcile(rest);
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(name)} (expected migrate, registry or dlq; see gun-sync --help)`,
+        `unknown command ${JSON.stringify(name)} (expected migrate, registry, dlq or reconcile; see gun-sync --help)`,
       );
   }
 }

@@ -21,6 +21,12 @@ const vars = {
   ...elasticsearchVars,
   ...gunVars,
   GUN_SYNC_RECORD_TYPES: syncVars.GUN_SYNC_RECORD_TYPES,
+  // reconcile judges entries by this node's sync policy, as discovery does
+  GUN_SYNC_TRUSTED_NODES: syncVars.GUN_SYNC_TRUSTED_NODES,
+  GUN_SYNC_MAX_CLOCK_SKEW_MS: syncVars.GUN_SYNC_MAX_CLOCK_SKEW_MS,
+  RECORD_TYPE_INDEX_MODE: syncVars.RECORD_TYPE_INDEX_MODE,
+  RECORD_TYPE_INDEX_WHITELIST: syncVars.RECORD_TYPE_INDEX_WHITELIST,
+  RECORD_TYPE_INDEX_BLACKLIST: syncVars.RECORD_TYPE_INDEX_BLACKLIST,
   API_ADMIN_TOKEN: apiVars.API_ADMIN_TOKEN,
   ...cliVars,
 };
@@ -40,6 +46,16 @@ export function loadCliConfig(source: EnvSource) {
     elasticsearch: elasticsearchSettings(env),
     gun: gunSettings(env),
     recordTypes: env.GUN_SYNC_RECORD_TYPES,
+    sync: {
+      trustedNodes: env.GUN_SYNC_TRUSTED_NODES,
+      maxClockSkewMs: env.GUN_SYNC_MAX_CLOCK_SKEW_MS,
+      recordTypes: env.GUN_SYNC_RECORD_TYPES,
+      typeFilter: {
+        mode: env.RECORD_TYPE_INDEX_MODE,
+        whitelist: env.RECORD_TYPE_INDEX_WHITELIST,
+        blacklist: env.RECORD_TYPE_INDEX_BLACKLIST,
+      },
+    },
     usersIndex: env.CLI_USERS_INDEX,
     api: { url: env.API_URL, adminToken: env.API_ADMIN_TOKEN },
   } as const;

@@ -8,6 +8,7 @@ Usage:
   gun-sync registry diff [--type T]   registry vs this node's Elasticsearch: what is missing on either side
   gun-sync dlq list [--reason R]      dead-lettered records (through the API)
   gun-sync dlq retry --soul S | --reason R
+  gun-sync reconcile [--type T] [--fix]  registry vs index: missing, stale, to delete, orphaned, unaccounted
   migrate-existing-gun-records [options]   same as gun-sync migrate (OIP's script name)
   gun-sync --version                  the version of the CLI (services/cli/package.json)
 
@@ -64,7 +65,35 @@ Usage:
   gun-sync dlq list [--reason R] [--offset N] [--limit N] [--json]
   gun-sync dlq retry --soul <soul> | --reason <reason> [--json]`;
 
+const reconcile = `gun-sync reconcile: account for every registry entry and every indexed gun document
+
+Usage: gun-sync reconcile [--type T] [--deep] [--fix [--delete-orphans]] [--json]
+
+Reads the registry from every configured relay (GUN_PEERS and GUN_EXTERNAL_PEERS; each must answer),
+both layouts (every v2 bucket and the legacy index) and the deletion registry, and compares it with
+ELASTICSEARCH_INDEX (ids and versions), a page at a time. Counts, with up to 20 samples each:
+  missing          listed, not indexed, not dead-lettered, not skipped by policy, not deleted
+  queued           missing, with a transform job waiting or running
+  unaccounted      missing with nothing queued: lost unless --fix
+  stale            indexed at an older version than the record on GUN (read for candidates: entries
+                   registered after the indexed copy was synced; every indexed entry with --deep)
+  shouldBeDeleted  indexed at a version the deletion registry's deletedAt covers
+  orphaned         an indexed gun document no registry lists (and no deletion)
+  deadLettered     not indexed (or stale) and in the dead-letter set, by reason
+  skipped          entries this node does not sync (own, untrusted, type-filtered, invalid), by reason
+
+Options:
+  --type T          only record type T (must be a type the registry or GUN_SYNC_RECORD_TYPES lists)
+  --deep            read every indexed entry's record from GUN to check its version (slow)
+  --fix             enqueue the healing jobs: transform for unaccounted and stale, delete for shouldBeDeleted
+  --delete-orphans  with --fix, also delete orphaned documents (by default they are only reported)
+  --json            machine output
+
+Exit codes: 0 a complete report, 1 the run could not complete (unknown type, a relay, Redis or
+Elasticsearch unreachable, a registry index read in part), 2 bad usage or configuration.`;
+
 const topics: Record<string, string> = {
+  reconcile,
   migrate,
   'migrate-existing-gun-records': migrate,
   registry,

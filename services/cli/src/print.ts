@@ -1,4 +1,10 @@
 /** Summary tables of each command (human output). */
+import {
+  reconcileStates,
+  type ReconcileReport,
+  type ReconcileState,
+  type Sample,
+} from '@sync/discovery/reconcile';
 import type { DeadLetterPage, RetryResult } from './dlq.js';
 import type { RecordsSummary } from './migrate-records.js';
 import type { UsersSummary } from './migrate-users.js';
@@ -120,4 +126,54 @@ export function formatDeadLetters(page: DeadLetterPage): string {
 
 export function formatRetry(result: RetryResult): string {
   return `retry requested for ${result.requested} record${result.requested === 1 ? '' : 's'}`;
+}
+
+const stateLabels: Record<ReconcileState, string> = {
+  missing: 'missing (not indexed, not dead-lettered, not skipped)',
+  stale: 'stale (an older version indexed)',
+  shouldBeDeleted: 'should be deleted',
+  orphaned: 'orphaned (no registry lists it)',
+  deadLettered: 'dead-lettered',
+  skipped: 'skipped by policy',
+  queued: 'missing, a job queued',
+  unaccounted: 'unaccounted (missing, nothing queued)',
+};
+
+function formatSample(sample: Sample): string {
+  const parts = [sample.soul ?? sample.did ?? ''];
+  if (sample.recordType) parts.push(`type ${sample.recordType}`);
+  if (sample.reason) parts.push(`reason ${sample.reason}`);
+  if (sample.indexedVersion !== undefined) parts.push(`indexed ${sample.indexedVersion}`);
+  if (sample.recordVersion !== undefined) parts.push(`record ${sample.recordVersion}`);
+  if (sample.deletedAt !== undefined) parts.push(`deletedAt ${sample.deletedAt}`);
+  return parts.join('  ');
+}
+
+export function formatReconcile(report: ReconcileReport): string {
+  const rows: Cell[][] = reconcileStates.map((state) => [
+    stateLabels[state],
+    report.counts[state].count,
+  ]);
+  if (report.unchecked > 0) rows.push(['stale candidates not readable from GUN', report.unchecked]);
+  const scope =
+    report.type === null ? `${report.types.length} record types` : `type ${report.type}`;
+  const title = `reconcile: ${scope}, ${report.entries} registry entries, ${report.documents} indexed gun documents, ${report.deletions} deletions${report.deep ? ' (deep)' : ''}, ${formatDuration(report.durationMs)}`;
+  const parts = [title, formatTable(['state', 'count'], rows)];
+  for (const state of reconcileStates) {
+    const { samples, byReason, count } = report.counts[state];
+    if (count === 0 || state === 'missing') continue;
+    const reasons = byReason
+      ? ` (${toCountRows(byReason)
+          .map(([r, n]) => `${r} ${n}`)
+          .join(', ')})`
+      : '';
+    parts.push(
+      `${state}${reasons}, first ${samples.length} of ${count}:\n${samples.map((s) => `  ${formatSample(s)}`).join('\n')}`,
+    );
+  }
+  if (report.fixed)
+    parts.push(
+      `fix: ${report.fixed.transform} transform jobs and ${report.fixed.delete} delete jobs enqueued`,
+    );
+  return parts.join('\n\n');
 }

@@ -17,6 +17,7 @@ import {
 } from './clients.js';
 import { loadCliConfig, type CliConfig } from './config.js';
 import { createDlqClient } from './dlq.js';
+import { runReconcile } from './reconcile.js';
 import { helpText } from './help.js';
 import { migrateRecords } from './migrate-records.js';
 import { migrateUsers } from './migrate-users.js';
@@ -170,6 +171,7 @@ async function dispatch(
 ): Promise<number> {
   if (command.kind === 'dlq-list' || command.kind === 'dlq-retry')
     return runDlq(command, config, reporter);
+  if (command.kind === 'reconcile') return runReconcile(command, config, reporter);
   const es = createEsClient({ ...config.elasticsearch, maxRetries: 1 });
   try {
     return command.kind === 'migrate'

@@ -13,13 +13,21 @@ import { scanDeletions, type DeletionDeps, type DeletionScan } from './deletions
 import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
 import { invalidEntryReasons, noInvalid, validEntries, type InvalidCounts } from './entry-check.js';
 import { decideEntry, typesToScan, type EntryDecision, type SyncPolicy } from './policy.js';
+import type { ReconcileReport, ReconcileSession } from './reconcile/session.js';
 
 export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
   gun: GunRegistry;
   stats: Stats;
   policy: SyncPolicy;
-  /** Called once per full scan with every soul the registry listed (reconciliation). */
-  onScanned?: (scan: { jobId: string; souls: ReadonlySet<string> }) => Promise<void>;
+  /**
+   * Reconciliation fed by full scans: each type read whole is compared as it is read, and the
+   * run ends once every type was (a partial scan aborts it). Its failures never fail the scan.
+   */
+  reconcile?: {
+    start(signal?: AbortSignal): Promise<ReconcileSession>;
+    /** The run's report, or why it could not run. */
+    done(outcome: { report: ReconcileReport } | { error: unknown }): Promise<void>;
+  };
   /**
    * Per-type registry v2 marks: with them (and a registry that can scan incrementally), scans
    * between two full scans read only the v2 buckets since the last mark.
@@ -170,8 +178,24 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       const types = typesToScan(candidates, deps.policy.typeFilter);
       summary.types = types.length;
       const registryCounts: Record<string, number> = {};
-      const seen = new Set<string>();
       let allFull = true;
+      let session: ReconcileSession | undefined;
+      const endReconcile = async (outcome: { report: ReconcileReport } | { error: unknown }) => {
+        session = undefined;
+        await deps.reconcile?.done(outcome);
+      };
+      if (full && deps.reconcile) {
+        try {
+          session = await deps.reconcile.start(signal);
+        } catch (err) {
+          await endReconcile({ error: err });
+        }
+      }
+      const abortReconcile = async (why: string) => {
+        if (!session) return;
+        await session.abort().catch(() => undefined);
+        await endReconcile({ error: new Error(why) });
+      };
       for (const [i, recordType] of types.entries()) {
         signal?.throwIfAborted();
         const index = await readType(deps, recordType, { force: input.force, signal });
@@ -182,16 +206,23 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
           allFull = false;
           await deps.stats.count('error', 1, 'registry-read');
           log.warn({ recordType, err }, 'registry index read failed');
+          await abortReconcile(`the registry index of type ${recordType} could not be read`);
           continue;
         }
         const { entries, full: typeFull, unreadable, commit } = index.value;
-        if (!typeFull) allFull = false;
+        if (!typeFull) {
+          allFull = false;
+          // An incremental read (a full registry scan is not due): no run, the last report stays.
+          await session?.abort().catch(() => undefined);
+          session = undefined;
+        }
         if (unreadable > 0) {
           // Part of the type is missing: not a full listing, and the mark stays where it was.
           allFull = false;
           summary.unreadable += unreadable;
           summary.partialTypes.push(recordType);
           log.warn({ recordType, unreadable }, 'registry index read in part');
+          await abortReconcile(`the registry index of type ${recordType} was read in part`);
         }
         registryCounts[recordType] = entries.length;
         summary.discovered += entries.length;
@@ -200,7 +231,6 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
           if (decision !== 'accept') summary.skipped[decision] += 1;
           return decision === 'accept';
         });
-        if (full) for (const entry of entries) seen.add(entry.soul);
         const recheck =
           full && typeFull && deps.recheck
             ? {
@@ -215,6 +245,14 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
         });
         summary.enqueued += enqueued;
         if (unreadable === 0) await commit();
+        if (session && unreadable === 0) {
+          try {
+            await session.addType(recordType, entries);
+          } catch (err) {
+            await session.abort().catch(() => undefined);
+            await endReconcile({ error: err });
+          }
+        }
         await deps.stats.count('discovered', entries.length);
         await deps.stats.count('enqueued', enqueued);
         await job.updateProgress({
@@ -243,9 +281,16 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
         log.warn({ invalid: summary.invalid }, 'invalid registry entries skipped');
       // Incremental and partial reads list only some entries: counts and reconciliation need
       // every type listed whole.
-      if (full && allFull) {
-        await deps.stats.setRegistryCounts(registryCounts);
-        if (deps.onScanned && job.id) await deps.onScanned({ jobId: job.id, souls: seen });
+      if (full && allFull) await deps.stats.setRegistryCounts(registryCounts);
+      if (session) {
+        const open = session;
+        try {
+          if (!allFull) throw new Error('the scan read some types only in part');
+          await endReconcile({ report: await open.finish() });
+        } catch (err) {
+          await open.abort().catch(() => undefined);
+          await endReconcile({ error: err });
+        }
       }
     }
 

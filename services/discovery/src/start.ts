@@ -3,7 +3,6 @@
  * runner. The live subscription runs beside the scheduled scans when enabled.
  */
 import type { Registry } from 'prom-client';
-import { Gauge } from 'prom-client';
 import { createEsClient } from '@sync/es-client';
 import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
@@ -22,7 +21,8 @@ import { startLiveSync, type LiveSync } from './live.js';
 import { oipDefaultRecordTypes } from './oip-record-types.js';
 import { toPolicyFingerprint, typesToScan, type SyncPolicy } from './policy.js';
 import { makeIndexedVersions } from './indexed-versions.js';
-import { findOrphans } from './reconcile.js';
+import { makeReconcileHook } from './reconcile/hook.js';
+import { defaultMaxRecordBytes } from './reconcile/session.js';
 import { createDiscoveryWorker } from './worker.js';
 
 export interface DiscoveryRuntime {
@@ -68,11 +68,6 @@ export async function startDiscovery(
   const transform = createProducer(QueueName.transform, { connection: producer, prefix });
   const index = createProducer(QueueName.index, { connection: producer, prefix });
   const stats = createStats(producer, prefix);
-  const orphansGauge = new Gauge({
-    name: 'sync_discovery_orphans',
-    help: 'Indexed gun documents no registry lists any more (last full scan)',
-    registers: [registry],
-  });
   const policy: SyncPolicy = {
     selfNodeId: nodeId,
     trustedNodes: config.sync.trustedNodes,
@@ -105,15 +100,28 @@ export async function startDiscovery(
     scanMarks,
     fullScanIntervalMs: config.gun.fullScanIntervalMs,
     recheck: { everyMs: config.sync.recheckMs, scanIntervalMs: config.sync.intervalMs },
-    onScanned: async ({ souls }) => {
-      try {
-        const result = await findOrphans({ es, index: config.elasticsearch.index, log }, souls);
-        orphansGauge.set(result.orphans);
-        await stats.setReconciliation(result);
-      } catch (err) {
-        log.warn({ err }, 'reconciliation skipped: Elasticsearch did not answer');
-      }
-    },
+    reconcile: makeReconcileHook({
+      deps: {
+        es,
+        index: config.elasticsearch.index,
+        redis: producer,
+        prefix,
+        gun,
+        deadLetters: createDeadLetters(producer, prefix),
+        transform,
+        deletes: index,
+        policy,
+        maxClockSkewMs: config.sync.maxClockSkewMs,
+        maxRecordBytes: defaultMaxRecordBytes,
+        now: () => new Date(),
+        log,
+      },
+      peers: config.gun.peers,
+      timeoutMs: config.gun.readTimeoutMs,
+      stats,
+      registry,
+      log,
+    }),
   };
   const discovery = await createDiscoveryWorker(
     deps,

@@ -12,6 +12,7 @@ import { QueueName, connectRedis, createProducer, type Producer } from '@sync/qu
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import { createScanMarks, createStats } from '@sync/state';
 import { makeDiscover, type DiscoverDeps } from '../src/discover.js';
+import type { ReconcileReport } from '../src/reconcile/session.js';
 import { serviceUrls } from '../../../test/services.js';
 import { discoverDeps, testPolicy as policy } from './support.js';
 
@@ -273,7 +274,25 @@ describe('discovery against a real Redis', () => {
     requestedAt: '2026-11-21T12:00:00.000Z',
   } as const;
 
-  it('does not reconcile after a scan in which a type could not be read', async () => {
+  /** A reconciliation hook that records what a scan feeds it and how the run ends. */
+  const recordingHook = () => {
+    const fed: string[] = [];
+    const ended: string[] = [];
+    const hook: NonNullable<DiscoverDeps['reconcile']> = {
+      start: async () => ({
+        addType: async (recordType) => void fed.push(recordType),
+        finish: async () => {
+          ended.push('report');
+          return {} as ReconcileReport;
+        },
+        abort: async () => void ended.push('abort'),
+      }),
+      done: async (outcome) => void ended.push('error' in outcome ? 'error' : 'done'),
+    };
+    return { hook, fed, ended };
+  };
+
+  it('reports a reconciliation that could not run after a scan in which a type could not be read', async () => {
     const registry = memoryRegistry({ image: [], post: [entry('a:1', 'node-a', 1)] });
     const failing: GunRegistry = {
       ...registry,
@@ -282,17 +301,14 @@ describe('discovery against a real Redis', () => {
           ? { status: 'error', error: new UpstreamError('SYNC_GUN_TIMEOUT', 'timed out') }
           : registry.readTypeIndex(type),
     };
-    const scanned: number[] = [];
-    const discover = makeDiscover(
-      deps(failing, { onScanned: async ({ souls }) => void scanned.push(souls.size) }),
-      createSilentLogger(),
-    );
+    const { hook, ended } = recordingHook();
+    const discover = makeDiscover(deps(failing, { reconcile: hook }), createSilentLogger());
     const summary = await discover(all, job);
-    expect(scanned).toEqual([]);
+    expect(ended).toEqual(['abort', 'error']);
     expect(summary).toMatchObject({ enqueued: 1, partialTypes: ['image'] });
   });
 
-  it('enqueues what a partly unreadable type lists, keeps its mark and does not reconcile', async () => {
+  it('enqueues what a partly unreadable type lists, keeps its mark and reports no reconciliation', async () => {
     const post = [entry('a:1', 'node-a', 1), entry('a:2', 'node-a', 1)];
     const gun: GunRegistry = {
       ...memoryRegistry({ post }),
@@ -302,16 +318,14 @@ describe('discovery against a real Redis', () => {
       }),
     };
     const marks = createScanMarks(connection, prefix);
-    const scanned: number[] = [];
+    const { hook, fed, ended } = recordingHook();
     const discover = makeDiscover(
-      deps(gun, {
-        scanMarks: marks,
-        onScanned: async ({ souls }) => void scanned.push(souls.size),
-      }),
+      deps(gun, { scanMarks: marks, reconcile: hook }),
       createSilentLogger(),
     );
     const summary = await discover(all, job);
-    expect(scanned).toEqual([]);
+    expect(fed).toEqual([]);
+    expect(ended).toEqual(['abort', 'error']);
     expect(summary).toMatchObject({ enqueued: 2, unreadable: 1, partialTypes: ['post'] });
     expect(await waitingSouls(QueueName.transform)).toEqual(['a:1', 'a:2']);
     // No mark: the next scan reads the whole type again.

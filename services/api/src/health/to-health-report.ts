@@ -145,6 +145,14 @@ export function toHealthReport(input: HealthReportInput) {
       lagMs: lagMs ?? 0,
       deadLetters: input.deadLetters,
       peers: input.peers,
+      reconcile: snapshot.reconcile
+        ? {
+            at: new Date(snapshot.reconcile.at).toISOString(),
+            durationMs: Math.max(0, Math.round(snapshot.reconcile.durationMs)),
+            counts: snapshot.reconcile.counts ?? null,
+            error: snapshot.reconcile.error ?? null,
+          }
+        : null,
     },
   };
 }

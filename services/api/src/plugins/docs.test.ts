@@ -38,11 +38,13 @@ describe('/docs', () => {
       'GET /api/dead-letters',
       'GET /api/health/gun-sync',
       'GET /api/health/gun-sync/force/{id}',
+      'GET /api/reconcile',
       'GET /healthz',
       'GET /metrics',
       'GET /readyz',
       'POST /api/dead-letters/retry',
       'POST /api/health/gun-sync/force',
+      'POST /api/reconcile',
       'POST /api/registry/records',
     ]);
     for (const { key, op } of operations) {

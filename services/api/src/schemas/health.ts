@@ -96,6 +96,20 @@ export const HealthReport = Type.Object(
     lagMs: Count,
     deadLetters: Type.Object({ total: Count, byReason: Counts }),
     peers: Type.Array(PeerStatus),
+    reconcile: Nullable(
+      Type.Object(
+        {
+          at: Type.String({ format: 'date-time' }),
+          durationMs: Count,
+          counts: Nullable(Counts),
+          error: Nullable(Type.String()),
+        },
+        {
+          description:
+            'The last reconciliation discovery ran after a full scan: counts by state (missing, stale, shouldBeDeleted, orphaned, deadLettered, skipped, queued, unaccounted), or the error line when it could not run; null before the first',
+        },
+      ),
+    ),
   },
   { description: 'Sync health in OIP’s shape, from the shared pipeline stats' },
 );
