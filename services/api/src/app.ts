@@ -64,8 +64,6 @@ export async function buildApp(deps: ApiDeps) {
   const readGuard = makeOptionalGuard(config.http.healthAuth, config.http.adminToken);
 
   await app.register(probeRoutes, {
-    checks: deps.checks,
-    timeoutMs: config.http.checkTimeoutMs,
     isShuttingDown: deps.isShuttingDown ?? (() => false),
   });
   await app.register(healthRoutes, {
@@ -75,6 +73,8 @@ export async function buildApp(deps: ApiDeps) {
     deadLetters: deps.deadLetters,
     pipeline: deps.pipeline,
     peers: deps.peers,
+    checks: deps.checks,
+    checkTimeoutMs: config.http.checkTimeoutMs,
     control: deps.control,
     now,
     adminGuard,
@@ -98,6 +98,8 @@ export async function buildApp(deps: ApiDeps) {
     stats: deps.stats,
     deadLetters: deps.deadLetters,
     pipeline: deps.pipeline,
+    checks: deps.checks,
+    checkTimeoutMs: config.http.checkTimeoutMs,
     errorWindowMinutes: config.health.errorWindowMinutes,
     now,
     readGuard,

@@ -47,6 +47,7 @@ export function aQueue(
     paused: false,
     workers: 1,
     oldestWaitingAt: null,
+    rateLimitMs: 0,
     ...over,
   };
 }

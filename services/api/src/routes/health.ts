@@ -7,7 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
-import type { PeerProbe } from '../checks.js';
+import { runChecks, type DependencyCheck, type PeerProbe } from '../checks.js';
 import type { ApiConfig } from '../config.js';
 import { isRedisUnavailable } from '../error-handler.js';
 import { toHealthReport } from '../health/to-health-report.js';
@@ -25,6 +25,9 @@ export interface HealthRoutesOptions {
   deadLetters: Pick<DeadLetters, 'count' | 'countByReason'>;
   pipeline: PipelineView;
   peers: PeerProbe;
+  /** Dependency checks, run (time-boxed) on every request; reported, and a rule condition. */
+  checks: Record<string, DependencyCheck>;
+  checkTimeoutMs: number;
   control: SyncControl;
   now: () => number;
   /** Guards the state-changing route. */
@@ -75,14 +78,16 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
     async (request, reply) => {
       const at = now();
       try {
-        const [snapshot, stall, queues, total, byReason, peerStatus] = await Promise.all([
-          stats.snapshot(at, config.health.errorWindowMinutes),
-          stats.snapshot(at, stallWindowMinutes),
-          pipeline.read(),
-          deadLetters.count(),
-          deadLetters.countByReason(),
-          peers(),
-        ]);
+        const [snapshot, stall, queues, total, byReason, peerStatus, dependencies] =
+          await Promise.all([
+            stats.snapshot(at, config.health.errorWindowMinutes),
+            stats.snapshot(at, stallWindowMinutes),
+            pipeline.read(),
+            deadLetters.count(),
+            deadLetters.countByReason(),
+            peers(),
+            runChecks(opts.checks, opts.checkTimeoutMs),
+          ]);
         const report = toHealthReport({
           now: at,
           config,
@@ -92,6 +97,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
           queues,
           deadLetters: { total, byReason },
           peers: peerStatus,
+          dependencies,
         });
         return reply.code(report.healthy ? 200 : 503).send(report.body);
       } catch (err) {

@@ -37,8 +37,8 @@ export const HealthReport = Type.Object(
     fingerprint: Type.String(),
     checkedAt: Type.String({ format: 'date-time' }),
     health: Type.Object(
-      { scan: RuleCheck, progress: RuleCheck, errors: RuleCheck },
-      { description: 'The three conditions of the health rule; healthy when all are ok' },
+      { scan: RuleCheck, progress: RuleCheck, errors: RuleCheck, dependencies: RuleCheck },
+      { description: 'The four conditions of the health rule; healthy when all are ok' },
     ),
     metrics: Type.Object({
       totalDiscovered: Count,
@@ -96,6 +96,11 @@ export const HealthReport = Type.Object(
     lagMs: Count,
     deadLetters: Type.Object({ total: Count, byReason: Counts }),
     peers: Type.Array(PeerStatus),
+    dependencies: Type.Record(
+      Type.String(),
+      Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
+      { description: 'Redis, Elasticsearch and GUN (at least one peer): answered, or why not' },
+    ),
   },
   { description: 'Sync health in OIP’s shape, from the shared pipeline stats' },
 );
