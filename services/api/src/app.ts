@@ -99,6 +99,7 @@ export async function buildApp(deps: ApiDeps) {
     deadLetters: deps.deadLetters,
     pipeline: deps.pipeline,
     checks: deps.checks,
+    peers: deps.peers,
     checkTimeoutMs: config.http.checkTimeoutMs,
     errorWindowMinutes: config.health.errorWindowMinutes,
     now,

@@ -7,7 +7,7 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { StatsSnapshot } from '@sync/state';
-import type { CheckResults } from './checks.js';
+import type { CheckResults, PeerStatus } from './checks.js';
 import { lagOf, type QueueState } from './pipeline-view.js';
 
 export interface PipelinePicture {
@@ -83,13 +83,20 @@ export function createApiMetrics(registry: Registry) {
     '1 when the dependency answered the API’s time-boxed check at this scrape (redis, elasticsearch, gun: at least one peer)',
     ['dependency'],
   );
+  const peerUp = gauge(
+    'sync_peer_up',
+    '1 when the GUN peer (GUN_PEERS: local, GUN_EXTERNAL_PEERS: external) answered at this scrape; credentials are not in the label',
+    ['peer', 'kind'],
+  );
 
   return {
-    /** Sets whether each dependency answered. */
-    refreshDependencies(results: CheckResults): void {
+    /** Sets whether each dependency and each configured GUN peer answered. */
+    refreshDependencies(results: CheckResults, peers: readonly PeerStatus[]): void {
       dependencyUp.reset();
       for (const [dependency, r] of Object.entries(results))
         dependencyUp.set({ dependency }, r.ok ? 1 : 0);
+      peerUp.reset();
+      for (const p of peers) peerUp.set({ peer: p.url, kind: p.kind }, p.reachable ? 1 : 0);
     },
     /** Drops the pipeline gauges (their state cannot be read), rather than export stale values. */
     clearPipeline(): void {

@@ -3,9 +3,13 @@
  * runner. The live subscription runs beside the scheduled scans when enabled.
  */
 import type { Registry } from 'prom-client';
-import { Gauge } from 'prom-client';
 import { createEsClient } from '@sync/es-client';
-import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-client';
+import {
+  createGunRegistry,
+  createPeerReadMetrics,
+  resolveNodeId,
+  type GunRegistry,
+} from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import {
@@ -15,6 +19,7 @@ import {
   createWatermarks,
   stateKeys,
 } from '@sync/state';
+import { createDiscoveryMetrics } from './metrics.js';
 import type { DiscoveryConfig } from './config.js';
 import type { DiscoverDeps } from './discover.js';
 import { startLiveSync, type LiveSync } from './live.js';
@@ -54,6 +59,7 @@ export async function startDiscovery(
       ...config.gun,
       recordTypes: configuredRecordTypes(config),
       log: log.child({ component: 'gun' }),
+      onPeerRead: createPeerReadMetrics(registry).observe,
     });
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
@@ -66,11 +72,7 @@ export async function startDiscovery(
   const transform = createProducer(QueueName.transform, { connection: producer, prefix });
   const index = createProducer(QueueName.index, { connection: producer, prefix });
   const stats = createStats(producer, prefix);
-  const orphansGauge = new Gauge({
-    name: 'sync_discovery_orphans',
-    help: 'Indexed gun documents no registry lists any more (last full scan)',
-    registers: [registry],
-  });
+  const { orphans: orphansGauge } = createDiscoveryMetrics(registry);
   const policy: SyncPolicy = {
     selfNodeId: nodeId,
     trustedNodes: config.sync.trustedNodes,

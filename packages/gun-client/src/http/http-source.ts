@@ -8,6 +8,7 @@
 import type { NodeReadOptions, NodeSink, NodeSource } from '../node-source.js';
 import { found, notFound, readError } from '../read-result.js';
 import type { GunNode, ReadResult } from '../types.js';
+import type { PeerReadObserver } from '../peer-reads.js';
 import type { HttpPeer } from './http-peer.js';
 
 /** Reads of one peer per node when its answer keeps growing. */
@@ -17,13 +18,19 @@ async function readFromPeer(
   peer: HttpPeer,
   soul: string,
   { signal, complete }: NodeReadOptions,
+  observe: PeerReadObserver,
 ): Promise<ReadResult<GunNode>> {
-  let result = await peer.getNode(soul, signal);
+  const get = async () => {
+    const answer = await peer.getNode(soul, signal);
+    observe(peer.baseUrl, answer.status);
+    return answer;
+  };
+  let result = await get();
   if (result.status !== 'found') return result;
   let node = result.value;
   for (let read = 1; read < maxReads; read++) {
     if (complete?.(node)) break;
-    result = await peer.getNode(soul, signal);
+    result = await get();
     if (result.status !== 'found') break;
     const before = Object.keys(node).length;
     node = { ...node, ...result.value };
@@ -32,19 +39,24 @@ async function readFromPeer(
   return found(node);
 }
 
-export function createHttpSource(peers: readonly HttpPeer[]): NodeSource & NodeSink {
+export function createHttpSource(
+  peers: readonly HttpPeer[],
+  observe: PeerReadObserver = () => {},
+): NodeSource & NodeSink {
   return {
     async readNode(soul, options = {}) {
       if (options.complete) {
         let firstError: ReadResult<GunNode> | undefined;
         for (const peer of peers) {
-          const result = await readFromPeer(peer, soul, options);
+          const result = await readFromPeer(peer, soul, options, observe);
           if (result.status === 'found') return result;
           if (result.status === 'error') firstError ??= result;
         }
         return firstError ?? notFound();
       }
-      const results = await Promise.all(peers.map((peer) => readFromPeer(peer, soul, options)));
+      const results = await Promise.all(
+        peers.map((peer) => readFromPeer(peer, soul, options, observe)),
+      );
       let merged: GunNode | undefined;
       for (const result of results) {
         if (result.status === 'found') merged = { ...result.value, ...merged };

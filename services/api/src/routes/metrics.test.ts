@@ -74,9 +74,15 @@ describe('GET /metrics', () => {
           },
         },
         pipeline: { read: async () => [aQueue(QueueName.index, { rateLimitMs: 2_500 })] },
+        peers: async () => [
+          { url: 'http://relay-a:8765/gun', kind: 'local', reachable: true, latencyMs: 1 },
+          { url: 'https://b.example/gun', kind: 'external', reachable: false, error: 'refused' },
+        ],
       }),
     );
     const text = (await scrape()).body;
+    expect(text).toContain('sync_peer_up{peer="http://relay-a:8765/gun",kind="local"} 1');
+    expect(text).toContain('sync_peer_up{peer="https://b.example/gun",kind="external"} 0');
     expect(text).toContain('sync_dependency_up{dependency="redis"} 1');
     expect(text).toContain('sync_dependency_up{dependency="elasticsearch"} 0');
     expect(text).toContain('sync_queue_rate_limit_seconds{queue="sync.index"} 2.5');

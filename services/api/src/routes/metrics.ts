@@ -4,7 +4,7 @@ import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
 import type { DeadLetters, Stats } from '@sync/state';
-import { runChecks, type DependencyCheck } from '../checks.js';
+import { runChecks, type DependencyCheck, type PeerProbe } from '../checks.js';
 import { isRedisUnavailable } from '../error-handler.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { PipelineView } from '../pipeline-view.js';
@@ -17,6 +17,7 @@ export interface MetricsRoutesOptions {
   deadLetters: Pick<DeadLetters, 'countByReason'>;
   pipeline: PipelineView;
   checks: Record<string, DependencyCheck>;
+  peers: PeerProbe;
   checkTimeoutMs: number;
   errorWindowMinutes: number;
   now: () => number;
@@ -43,8 +44,9 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = as
     },
     async (request, reply) => {
       const now = opts.now();
-      const [dependencies, picture] = await Promise.all([
+      const [dependencies, peers, picture] = await Promise.all([
         runChecks(opts.checks, opts.checkTimeoutMs),
+        opts.peers(),
         Promise.all([
           opts.stats.snapshot(now, opts.errorWindowMinutes),
           opts.pipeline.read(),
@@ -55,7 +57,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = as
           return null;
         }),
       ]);
-      opts.metrics.refreshDependencies(dependencies);
+      opts.metrics.refreshDependencies(dependencies, peers);
       if (picture === null) opts.metrics.clearPipeline();
       else {
         const [snapshot, queues, deadLettersByReason] = picture;
