@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,30 @@ describe('the metric catalog', () => {
     expect(catalog.has('sync_indexer_freshness_seconds_bucket')).toBe(true);
     expect(catalog.has('sync_relay_graph_nodes')).toBe(true);
     expect(catalog.get('process_resident_memory_bytes')).toHaveLength(5);
+  });
+
+  it('holds every sync_* metric defined anywhere in the services and packages', async () => {
+    const catalog = await loadMetricCatalog();
+    const files = execFileSync(
+      'git',
+      ['ls-files', ':(glob)services/*/src/**/*.ts', ':(glob)packages/*/src/**/*.ts'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    )
+      .split('\n')
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const defined = files.flatMap((f) =>
+      [
+        ...readFileSync(join(repoRoot, f), 'utf8').matchAll(
+          /(?:name:\s*|gauge\(\s*)'(sync_[a-z_]+)'/g,
+        ),
+      ].map((m) => `${m[1] ?? ''} (${f})`),
+    );
+    expect(defined.length).toBeGreaterThanOrEqual(30);
+    const exposed = (name: string) => catalog.has(name) || catalog.has(`${name}_bucket`);
+    expect(defined.filter((d) => !exposed(d.split(' ')[0] ?? ''))).toEqual([]);
   });
 
   it('expands histograms and summaries from the # TYPE lines', () => {
