@@ -20,6 +20,8 @@ export function stateKeys(prefix: string) {
     registryCounts: `${base}:registry-counts`,
     nodeId: `${base}:node-id`,
     scanMarks: `${base}:scan-marks`,
+    /** The status page's time series: a stream trimmed to the last hour (API). */
+    statusSeries: `${base}:status-series`,
   } as const;
 }
 

@@ -18,6 +18,8 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { probeRoutes } from './routes/probes.js';
 import { registryRoutes } from './routes/registry.js';
+import { statusRoutes } from './routes/status.js';
+import type { StatusSeries } from './status/status-series.js';
 import type { SyncControl } from './sync-control.js';
 
 /** Everything the routes use, as narrow interfaces; `createDeps` builds the real ones. */
@@ -33,6 +35,8 @@ export interface ApiDeps {
   pipeline: PipelineView;
   control: SyncControl;
   registryWriter: Pick<RegistryWriter, 'register'>;
+  /** The status page's samples of the last hour (Redis). */
+  series: StatusSeries;
   /** A fresh prom-client registry; the API's gauges are registered on it. */
   metricsRegistry: Registry;
   /** Queues shown on the dashboard. */
@@ -78,6 +82,19 @@ export async function buildApp(deps: ApiDeps) {
     control: deps.control,
     now,
     adminGuard,
+    readGuard,
+  });
+  await app.register(statusRoutes, {
+    config,
+    nodeId: deps.nodeId,
+    stats: deps.stats,
+    deadLetters: deps.deadLetters,
+    pipeline: deps.pipeline,
+    peers: deps.peers,
+    checks: deps.checks,
+    checkTimeoutMs: config.http.checkTimeoutMs,
+    series: deps.series,
+    now,
     readGuard,
   });
   await app.register(deadLetterRoutes, {

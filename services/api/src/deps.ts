@@ -13,6 +13,7 @@ import type { ApiDeps } from './app.js';
 import { createPeerProbe, elasticsearchCheck, gunPeersCheck, redisCheck } from './checks.js';
 import type { ApiConfig } from './config.js';
 import { createPipelineView } from './pipeline-view.js';
+import { createStatusSeries } from './status/status-series.js';
 import { createSyncControl } from './sync-control.js';
 
 export type Deps = Omit<ApiDeps, 'log' | 'config' | 'isShuttingDown' | 'now'> & {
@@ -86,6 +87,7 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
       pipeline: createPipelineView(queues, redis),
       control: createSyncControl({ discover, watermarks: createWatermarks(redis, prefix) }),
       registryWriter,
+      series: createStatusSeries(redis, prefix),
       metricsRegistry,
       dashboardQueues: queues,
       close() {

@@ -38,6 +38,7 @@ describe('/docs', () => {
       'GET /api/dead-letters',
       'GET /api/health/gun-sync',
       'GET /api/health/gun-sync/force/{id}',
+      'GET /api/status',
       'GET /healthz',
       'GET /metrics',
       'GET /readyz',
