@@ -180,7 +180,8 @@ describe.skipIf(dockerComposeVersion() === undefined)(
         report,
       );
       expect(report.errors).toEqual([]);
-      expect(report.counts.get('services rendered by docker-compose')).toBe(21);
+      // 7 of standard, 14 of two-node, Prometheus and Grafana of observability.
+      expect(report.counts.get('services rendered by docker-compose')).toBe(23);
     });
 
     it('fails without the secrets Compose requires', async () => {

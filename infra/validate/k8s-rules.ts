@@ -88,6 +88,34 @@ export function checkDisruptionBudgets(ctx: RuleContext): void {
   }
 }
 
+/**
+ * A prometheus trigger reads the queue's depth in this overlay's namespace; on sync.index it is
+ * zero while a rate-limit pause holds (sync_queue_rate_limit_seconds). Which metric names exist
+ * is checked with the dashboards and alerts (infra/observability).
+ */
+function checkPrometheusTrigger(
+  ctx: RuleContext,
+  where: string,
+  metadata: Record<string, string | undefined>,
+  queue: string | undefined,
+  namespace: string,
+): void {
+  const query = metadata.query ?? '';
+  const problems = [
+    [`queue="${queue ?? '?'}"`, `does not read queue ${queue ?? '?'}`],
+    [`namespace="${namespace}"`, `does not select namespace ${namespace}`],
+    ...(queue === QueueName.index
+      ? [['sync_queue_rate_limit_seconds', 'does not stop at a rate-limit pause']]
+      : []),
+  ].filter(([needle]) => !query.includes(needle ?? ''));
+  for (const [, problem] of problems) ctx.report.error(`${where}: the prometheus query ${problem}`);
+  if (metadata.ignoreNullValues !== 'false') {
+    ctx.report.error(
+      `${where}: prometheus trigger needs ignoreNullValues: 'false' (no data must not read as 0)`,
+    );
+  }
+}
+
 export function checkAutoscaling(ctx: RuleContext, namespace: string): void {
   for (const so of ctx.index.byKind('ScaledObject') as unknown as IScaledObject[]) {
     const where = `${ctx.overlay}: ScaledObject/${nameOf(so)}`;
@@ -114,7 +142,10 @@ export function checkAutoscaling(ctx: RuleContext, namespace: string): void {
     const prefix = setting(ctx, ctx.envOf(target), 'QUEUE_PREFIX');
     const expected = `${prefix}:${queue ?? '?'}:wait`;
     const redis = so.spec.triggers.filter((t) => t.type === 'redis');
-    if (redis.length === 0) ctx.report.error(`${where}: no redis trigger on the queue`);
+    const prometheus = so.spec.triggers.filter((t) => t.type === 'prometheus');
+    if (redis.length + prometheus.length === 0) {
+      ctx.report.error(`${where}: no redis or prometheus trigger on the queue`);
+    }
     for (const t of redis) {
       if (t.metadata.listName !== expected) {
         ctx.report.error(
@@ -128,6 +159,12 @@ export function checkAutoscaling(ctx: RuleContext, namespace: string): void {
           `${where}: address ${host} is not the redis Service of namespace ${namespace}`,
         );
       }
+    }
+    for (const t of prometheus) checkPrometheusTrigger(ctx, where, t.metadata, queue, namespace);
+    if (queue === QueueName.index && redis.length > 0) {
+      ctx.report.error(
+        `${where}: a redis trigger on sync.index scales the indexer up while it has paused the queue for an Elasticsearch outage; scale on the rate-limited depth (prometheus)`,
+      );
     }
     ctx.report.count(`${ctx.overlay} autoscaled workloads`);
   }

@@ -1,6 +1,7 @@
 /**
  * Validates rendered Kubernetes objects against the Kubernetes OpenAPI schemas as packaged,
- * offline, by kubernetes-models (and @kubernetes-models/keda for KEDA's CRDs): types, formats,
+ * offline, by kubernetes-models (@kubernetes-models/keda and /prometheus-operator for the KEDA
+ * and Prometheus Operator CRDs): types, formats,
  * required fields. The OpenAPI schemas allow unknown fields, which the API server drops with at
  * most a warning, so a typo such as `readinesProbe` would pass them; the strict pass compiles
  * each object as a TypeScript literal of its model's interface, where an unknown field is an
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -75,6 +78,7 @@ const kinds: KindEntry[] = [
     PodDisruptionBudget,
   ]),
   ...entries('@kubernetes-models/keda', [ScaledObject, TriggerAuthentication]),
+  ...entries('@kubernetes-models/prometheus-operator', [PodMonitor, PrometheusRule]),
 ];
 
 function kindOf(obj: unknown): KindEntry | undefined {

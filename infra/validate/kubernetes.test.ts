@@ -85,8 +85,13 @@ describe('infra/k8s', { timeout: 120_000 }, () => {
         ],
         [
           'overlays/prod/autoscaling.yaml',
-          'listName: sync:sync.index:wait',
-          'listName: sync:index:wait',
+          'listName: sync:sync.transform:wait',
+          'listName: sync:transform:wait',
+        ],
+        [
+          'overlays/prod/autoscaling.yaml',
+          '* on() (max(max_over_time(sync_queue_rate_limit_seconds{namespace="gun-sync",queue="sync.index"}[2m])) == bool 0)',
+          '',
         ],
         ['overlays/prod/ingress.yaml', 'path: /api/health/gun-sync', 'path: /admin/queues'],
         [
@@ -133,7 +138,11 @@ describe('infra/k8s', { timeout: 120_000 }, () => {
       ],
       [
         'KEDA on the wrong list',
-        'prod: ScaledObject/indexer: listName sync:index:wait is not the BullMQ wait list sync:sync.index:wait',
+        'prod: ScaledObject/transform: listName sync:transform:wait is not the BullMQ wait list sync:sync.transform:wait',
+      ],
+      [
+        'KEDA scaling the indexer through an outage pause',
+        'prod: ScaledObject/indexer: the prometheus query does not stop at a rate-limit pause',
       ],
       ['the dashboard published', 'prod: Ingress/gun-sync: publishes /admin/queues of the API'],
       ['the API open to everyone', 'a NetworkPolicy opens the API to every source'],

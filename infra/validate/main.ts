@@ -1,4 +1,5 @@
-// `pnpm validate:deploy`: checks docker-compose.yml, infra/k8s and infra/docker/Dockerfile
+// `pnpm validate:deploy`: checks docker-compose.yml, infra/k8s, infra/observability (dashboards,
+// alerts, monitors) and infra/docker/Dockerfile
 // without a Docker engine or a cluster, prints what it checked, exits 1 on any problem.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { checkCompose, ciEnvText, profiles } from './compose.js';
 import { runnableServices, createLoaderLookup } from './config-loaders.js';
 import { checkDockerfile } from './dockerfile.js';
 import { checkKubernetes } from './kubernetes.js';
+import { checkObservability } from './observability.js';
 import { repoRoot } from './paths.js';
 import { createReport, formatReport } from './report.js';
 
@@ -41,6 +43,9 @@ await checkKubernetes(
   kubernetes,
 );
 
+const observability = createReport('infra/observability');
+await checkObservability({ root: repoRoot }, observability);
+
 const dockerfile = createReport('infra/docker/Dockerfile');
 checkDockerfile(
   {
@@ -51,7 +56,7 @@ checkDockerfile(
   dockerfile,
 );
 
-const reports = [compose, kubernetes, dockerfile];
+const reports = [compose, kubernetes, observability, dockerfile];
 for (const report of reports) for (const line of formatReport(report)) console.log(line);
 const problems = reports.reduce((n, r) => n + r.errors.length, 0);
 console.log(

@@ -114,5 +114,17 @@ export function createConfig({ tsconfigRootDir }) {
       files: ['**/*.js'],
       ...tseslint.configs.disableTypeChecked,
     },
+    {
+      // Pages the API serves as they are (the status page): browser scripts.
+      files: ['services/*/src/**/public/*.js'],
+      languageOptions: {
+        sourceType: 'script',
+        globals: Object.fromEntries(
+          ['document', 'window', 'location', 'fetch', 'URLSearchParams', 'Node', 'setTimeout'].map(
+            (name) => [name, 'readonly'],
+          ),
+        ),
+      },
+    },
   );
 }

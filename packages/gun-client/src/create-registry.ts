@@ -3,6 +3,7 @@
  * peers' `/gun` endpoints, `http` uses the relay HTTP API (works through `/gun-relay` proxies).
  */
 import type { Logger } from '@sync/logging';
+import type { PeerReadObserver } from './peer-reads.js';
 import { createHttpRegistry, createHttpRegistryWriter } from './http/http-registry.js';
 import { defaultDeletedRoot, defaultRegistryRoot } from './souls.js';
 import type { GunRegistry, RegistryWriter } from './types.js';
@@ -26,6 +27,8 @@ export interface GunClientOptions {
   /** HTTP: pause between subscription polls. */
   pollIntervalMs?: number;
   log: Logger;
+  /** Told of every node read with the peer that answered (HTTP) or "wire". */
+  onPeerRead?: PeerReadObserver | undefined;
 }
 
 export interface GunWriterOptions {

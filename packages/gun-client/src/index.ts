@@ -52,3 +52,9 @@ export {
   type RegistryLayout,
 } from './registry-v2.js';
 export { createBucketAllocator, type BucketAllocator } from './bucket-allocator.js';
+export {
+  createPeerReadMetrics,
+  toPeerLabel,
+  type PeerReadObserver,
+  type PeerReadResult,
+} from './peer-reads.js';

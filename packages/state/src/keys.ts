@@ -31,6 +31,8 @@ export function stateKeys(prefix: string) {
     /** One reconciliation run's spill keys (`listed`, `deleted`), removed when the run ends. */
     reconcileRun: (runId: string, part: 'listed' | 'deleted') =>
       `${base}:reconcile:${runId}:${part}`,
+    /** The status page's time series: a stream trimmed to the last hour (API). */
+    statusSeries: `${base}:status-series`,
   } as const;
 }
 

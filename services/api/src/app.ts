@@ -20,6 +20,8 @@ import { metricsRoutes } from './routes/metrics.js';
 import { probeRoutes } from './routes/probes.js';
 import { reconcileRoutes } from './routes/reconcile.js';
 import { registryRoutes } from './routes/registry.js';
+import { statusRoutes } from './routes/status.js';
+import type { StatusSeries } from './status/status-series.js';
 import type { SyncControl } from './sync-control.js';
 
 /** Everything the routes use, as narrow interfaces; `createDeps` builds the real ones. */
@@ -37,6 +39,8 @@ export interface ApiDeps {
   registryWriter: Pick<RegistryWriter, 'register'>;
   /** GET/POST /api/reconcile: the registry against the index, on demand. */
   reconciler: Pick<Reconciler, 'run'>;
+  /** The status page's samples of the last hour (Redis). */
+  series: StatusSeries;
   /** A fresh prom-client registry; the API's gauges are registered on it. */
   metricsRegistry: Registry;
   /** Queues shown on the dashboard. */
@@ -68,8 +72,6 @@ export async function buildApp(deps: ApiDeps) {
   const readGuard = makeOptionalGuard(config.http.healthAuth, config.http.adminToken);
 
   await app.register(probeRoutes, {
-    checks: deps.checks,
-    timeoutMs: config.http.checkTimeoutMs,
     isShuttingDown: deps.isShuttingDown ?? (() => false),
   });
   await app.register(healthRoutes, {
@@ -79,9 +81,24 @@ export async function buildApp(deps: ApiDeps) {
     deadLetters: deps.deadLetters,
     pipeline: deps.pipeline,
     peers: deps.peers,
+    checks: deps.checks,
+    checkTimeoutMs: config.http.checkTimeoutMs,
     control: deps.control,
     now,
     adminGuard,
+    readGuard,
+  });
+  await app.register(statusRoutes, {
+    config,
+    nodeId: deps.nodeId,
+    stats: deps.stats,
+    deadLetters: deps.deadLetters,
+    pipeline: deps.pipeline,
+    peers: deps.peers,
+    checks: deps.checks,
+    checkTimeoutMs: config.http.checkTimeoutMs,
+    series: deps.series,
+    now,
     readGuard,
   });
   await app.register(deadLetterRoutes, {
@@ -103,6 +120,9 @@ export async function buildApp(deps: ApiDeps) {
     stats: deps.stats,
     deadLetters: deps.deadLetters,
     pipeline: deps.pipeline,
+    checks: deps.checks,
+    peers: deps.peers,
+    checkTimeoutMs: config.http.checkTimeoutMs,
     errorWindowMinutes: config.health.errorWindowMinutes,
     now,
     readGuard,

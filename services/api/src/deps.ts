@@ -14,6 +14,7 @@ import type { ApiDeps } from './app.js';
 import { createPeerProbe, elasticsearchCheck, gunPeersCheck, redisCheck } from './checks.js';
 import type { ApiConfig } from './config.js';
 import { createPipelineView } from './pipeline-view.js';
+import { createStatusSeries } from './status/status-series.js';
 import { createSyncControl } from './sync-control.js';
 
 export type Deps = Omit<ApiDeps, 'log' | 'config' | 'isShuttingDown' | 'now'> & {
@@ -103,6 +104,7 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
       control: createSyncControl({ discover, watermarks: createWatermarks(redis, prefix) }),
       registryWriter,
       reconciler,
+      series: createStatusSeries(redis, prefix),
       metricsRegistry,
       dashboardQueues: queues,
       close() {

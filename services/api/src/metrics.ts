@@ -1,10 +1,13 @@
 /**
- * The pipeline as a whole on /metrics: the shared Redis stats, BullMQ queue counts, lag and
- * dead letters, set on each scrape (workers export their own per-process metrics on their
- * probe ports). Bound to an injected registry.
+ * The pipeline as a whole on /metrics: the shared Redis stats, BullMQ queue counts, lag, rate
+ * limits and dead letters, and whether each dependency answers, set on each scrape (workers
+ * export their own per-process metrics on their probe ports). When Redis cannot be read, only
+ * the dependency gauges (and the process's own metrics) are exported. Bound to an injected
+ * registry.
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { StatsSnapshot } from '@sync/state';
+import type { CheckResults, PeerStatus } from './checks.js';
 import { lagOf, type QueueState } from './pipeline-view.js';
 
 export interface PipelinePicture {
@@ -68,6 +71,11 @@ export function createApiMetrics(registry: Registry) {
       'Age of the oldest waiting job of each queue (0 when none waits)',
       ['queue'],
     ),
+    rateLimit: gauge(
+      'sync_queue_rate_limit_seconds',
+      'What is left of the rate-limit pause of each queue (the indexer pauses sync.index while Elasticsearch is down or overloaded); 0 when none holds',
+      ['queue'],
+    ),
     deadLetters: gauge('sync_dead_letters', 'Dead-lettered records by reason', ['reason']),
     reconcile: gauge(
       'sync_reconcile_entries',
@@ -83,9 +91,31 @@ export function createApiMetrics(registry: Registry) {
       'When the last reconciliation ended',
     ),
   };
+  const dependencyUp = gauge(
+    'sync_dependency_up',
+    '1 when the dependency answered the API’s time-boxed check at this scrape (redis, elasticsearch, gun: at least one peer)',
+    ['dependency'],
+  );
+  const peerUp = gauge(
+    'sync_peer_up',
+    '1 when the GUN peer (GUN_PEERS: local, GUN_EXTERNAL_PEERS: external) answered at this scrape; credentials are not in the label',
+    ['peer', 'kind'],
+  );
 
   return {
-    /** Sets every gauge from one consistent read; labels that disappeared are dropped. */
+    /** Sets whether each dependency and each configured GUN peer answered. */
+    refreshDependencies(results: CheckResults, peers: readonly PeerStatus[]): void {
+      dependencyUp.reset();
+      for (const [dependency, r] of Object.entries(results))
+        dependencyUp.set({ dependency }, r.ok ? 1 : 0);
+      peerUp.reset();
+      for (const p of peers) peerUp.set({ peer: p.url, kind: p.kind }, p.reachable ? 1 : 0);
+    },
+    /** Drops the pipeline gauges (their state cannot be read), rather than export stale values. */
+    clearPipeline(): void {
+      for (const g of Object.values(m)) g.reset();
+    },
+    /** Sets every pipeline gauge from one consistent read; labels that disappeared are dropped. */
     refresh({ now, snapshot, queues, deadLettersByReason }: PipelinePicture): void {
       for (const g of Object.values(m)) g.reset();
       for (const outcome of outcomes) m.records.set({ outcome }, snapshot.counters[outcome] ?? 0);
@@ -113,6 +143,7 @@ export function createApiMetrics(registry: Registry) {
         if (q.workers !== null) m.workers.set({ queue: q.name }, q.workers);
         m.paused.set({ queue: q.name }, q.paused ? 1 : 0);
         m.lag.set({ queue: q.name }, lagOf(q, now) / 1000);
+        m.rateLimit.set({ queue: q.name }, q.rateLimitMs / 1000);
       }
       for (const [reason, n] of Object.entries(deadLettersByReason))
         m.deadLetters.set({ reason }, n);

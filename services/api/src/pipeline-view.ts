@@ -26,6 +26,8 @@ export interface QueueState {
   workers: number | null;
   /** Creation time (ms) of the oldest waiting job; null when none waits. */
   oldestWaitingAt: number | null;
+  /** What is left of the queue's rate-limit pause (Queue#rateLimit), in ms; 0 when none holds. */
+  rateLimitMs: number;
 }
 
 export interface PipelineView {
@@ -56,11 +58,12 @@ export function createPipelineView(queues: readonly Queue[], redis: Redis): Pipe
     read() {
       return Promise.all(
         queues.map(async (queue): Promise<QueueState> => {
-          const [counts, paused, workers, oldest] = await Promise.all([
+          const [counts, paused, workers, oldest, rateLimitTtl] = await Promise.all([
             queue.getJobCounts(...jobStates),
             queue.isPaused(),
             workersOf(queue),
             oldestWaitingAt(queue, redis),
+            queue.getRateLimitTtl(),
           ]);
           return {
             name: queue.name,
@@ -71,6 +74,8 @@ export function createPipelineView(queues: readonly Queue[], redis: Redis): Pipe
             paused,
             workers,
             oldestWaitingAt: oldest,
+            // PTTL: -2 without a limiter key, -1 without an expiry (BullMQ always sets one).
+            rateLimitMs: Math.max(0, rateLimitTtl),
           };
         }),
       );

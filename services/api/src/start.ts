@@ -7,6 +7,8 @@ import type { RunningService } from '@sync/runtime';
 import { buildApp, type ApiApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import { createDeps } from './deps.js';
+import { readStatus } from './routes/status.js';
+import { startStatusSampler } from './status/sampler.js';
 
 export interface ApiRuntime extends RunningService {
   app: ApiApp;
@@ -29,6 +31,17 @@ export async function startApi(
     await deps.close();
     throw err;
   }
+  const sampler = startStatusSampler(
+    () =>
+      readStatus({
+        ...deps,
+        config,
+        checkTimeoutMs: config.http.checkTimeoutMs,
+        now: Date.now,
+      }),
+    deps.series.stepMs,
+    log,
+  );
   if (!config.http.adminToken)
     log.warn('API_ADMIN_TOKEN is not set: admin routes and the dashboard answer 403');
   const address = app.server.address();
@@ -43,6 +56,7 @@ export async function startApi(
     ready: () => !closing,
     close() {
       closing ??= (async () => {
+        await sampler.close();
         await app.close();
         await deps.close();
       })();

@@ -11,6 +11,7 @@ import type { DeadLetter, DeadLetters, StatsSnapshot } from '@sync/state';
 import { buildApp, type ApiApp, type ApiDeps } from './app.js';
 import { loadApiConfig } from './config.js';
 import { jobStates, type QueueState } from './pipeline-view.js';
+import type { StatusSample, StatusSeries } from './status/status-series.js';
 import type { ScanRequest, ScanStatus, SyncControl } from './sync-control.js';
 
 export const adminToken = 'test-admin-token-0123456789';
@@ -47,6 +48,7 @@ export function aQueue(
     paused: false,
     workers: 1,
     oldestWaitingAt: null,
+    rateLimitMs: 0,
     ...over,
   };
 }
@@ -130,6 +132,22 @@ export function recordingWriter(fail?: Error) {
   };
 }
 
+/** The status series in memory: one sample per step, the last hour. */
+export function memorySeries(stepMs = 10_000, keepMs = 3_600_000): StatusSeries {
+  const samples = new Map<number, StatusSample>();
+  return {
+    stepMs,
+    async record(sample) {
+      const step = Math.floor(sample.t / stepMs) * stepMs;
+      if (samples.has(step) || [...samples.keys()].some((t) => t > step)) return false;
+      samples.set(step, { ...sample, t: step });
+      for (const t of samples.keys()) if (t < step - keepMs) samples.delete(t);
+      return true;
+    },
+    read: async (at) => [...samples.values()].filter((s) => s.t >= at - keepMs),
+  };
+}
+
 export function testDeps(over: Partial<ApiDeps> = {}): ApiDeps {
   return {
     log: createSilentLogger(),
@@ -145,6 +163,7 @@ export function testDeps(over: Partial<ApiDeps> = {}): ApiDeps {
     reconciler: {
       run: () => Promise.reject(new Error('this test gave no reconciler')),
     },
+    series: memorySeries(),
     metricsRegistry: new Registry(),
     dashboardQueues: [],
     now: () => now,

@@ -15,6 +15,7 @@ import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import { createDeadLetters, createStats, createTombstones, createWatermarks } from '@sync/state';
 import { createDiscoveryWorker } from '../../discovery/src/worker.js';
 import { serviceUrls } from '../../../test/services.js';
+import { hostPort, startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { buildApp, type ApiApp } from '../src/app.js';
 import { loadApiConfig, type ApiConfig } from '../src/config.js';
 import { createDeps, type Deps } from '../src/deps.js';
@@ -216,14 +217,37 @@ describe('api against real Redis and GUN', () => {
     expect(metrics).toContain('sync_queue_workers{queue="sync.discover"} 1');
   });
 
-  it('is ready when Redis, Elasticsearch and the GUN relay answer', async () => {
+  it('reports Redis, Elasticsearch and the GUN relay as answering, and is ready', async () => {
     if (!app) throw new Error('no app');
     const res = await app.inject({ method: 'GET', url: '/readyz' });
-    expect(res.json()).toEqual({
-      status: 'ready',
-      checks: { redis: { ok: true }, elasticsearch: { ok: true }, gun: { ok: true } },
-    });
+    expect(res.json()).toEqual({ status: 'ready' });
     expect(res.statusCode).toBe(200);
+    const health = await app.inject({ method: 'GET', url: '/api/health/gun-sync' });
+    expect(health.json()).toMatchObject({
+      health: { dependencies: { ok: true, detail: 'redis, elasticsearch, gun answer' } },
+      dependencies: { redis: { ok: true }, elasticsearch: { ok: true }, gun: { ok: true } },
+    });
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const dependency of ['redis', 'elasticsearch', 'gun'])
+      expect(metrics).toContain(`sync_dependency_up{dependency="${dependency}"} 1`);
+  });
+
+  it("exports what is left of the index queue's rate-limit pause", async () => {
+    if (!app) throw new Error('no app');
+    const rateLimit = async () => {
+      const body = (await app!.inject({ method: 'GET', url: '/metrics' })).body;
+      const line = /^sync_queue_rate_limit_seconds\{queue="sync.index"\} (\S+)$/m.exec(body);
+      return Number(line?.[1]);
+    };
+    expect(await rateLimit()).toBe(0);
+    const queue = new Queue(QueueName.index, { connection: redis, prefix });
+    await queue.rateLimit(60_000); // what the indexer's throttle does while Elasticsearch is down
+    const seconds = await rateLimit();
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(60);
+    await queue.removeRateLimitKey();
+    expect(await rateLimit()).toBe(0);
+    await queue.close();
   });
 
   it('merges identical pending force requests into one handle', async () => {
@@ -358,5 +382,77 @@ describe('api against real Redis and GUN', () => {
     });
     expect(force.statusCode).toBe(503);
     expect(force.json()).toMatchObject({ code: 'SYNC_REDIS_UNAVAILABLE' });
+  });
+});
+
+describe('api with Elasticsearch cut', () => {
+  const services = serviceUrls();
+  let redis: Redis;
+  let proxy: TcpProxy;
+  let prefix: string;
+  let deps: Deps;
+  let app: ApiApp;
+
+  beforeAll(async () => {
+    redis = await connectRedis(services.redisUrl, 'producer');
+    proxy = await startTcpProxy(hostPort(services.elasticsearchUrl));
+    prefix = uniquePrefix();
+    const config = loadApiConfig({
+      REDIS_URL: services.redisUrl,
+      QUEUE_PREFIX: prefix,
+      ELASTICSEARCH_URL: proxy.url,
+      GUN_PEERS: services.gunRelayUrl,
+      GUN_NODE_ID_OVERRIDE: 'node-a',
+      // No scans: the health rule then depends only on the pipeline and its dependencies.
+      GUN_SYNC_ENABLED: 'false',
+      API_ADMIN_TOKEN: adminToken,
+      API_CHECK_TIMEOUT_MS: '2000',
+      LOG_LEVEL: 'silent',
+    });
+    deps = await createDeps(config, log);
+    app = await buildApp({ ...deps, log, config });
+  });
+  afterAll(async () => {
+    await app.close();
+    await deps.close();
+    await proxy.close();
+    await obliterateAll(redis, prefix);
+    redis.disconnect();
+  });
+
+  const get = (url: string) => app.inject({ method: 'GET', url });
+
+  it('stays ready and reports the outage in the health JSON and /metrics', async () => {
+    const before = await get('/api/health/gun-sync');
+    expect(before.statusCode, before.body).toBe(200);
+
+    await proxy.cut();
+    const ready = await get('/readyz');
+    expect(ready.statusCode, ready.body).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready' });
+
+    const health = await get('/api/health/gun-sync');
+    expect(health.statusCode, health.body).toBe(503);
+    const body = health.json<HealthReport>();
+    expect(body).toMatchObject({
+      status: 'unhealthy',
+      health: { dependencies: { ok: false } },
+      dependencies: { redis: { ok: true }, elasticsearch: { ok: false }, gun: { ok: true } },
+    });
+    expect(body.health.dependencies.detail).toMatch(/^elasticsearch: .*ECONNREFUSED/);
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toContain('sync_dependency_up{dependency="elasticsearch"} 0');
+    expect(metrics).toContain('sync_dependency_up{dependency="redis"} 1');
+
+    await proxy.restore();
+    const after = await get('/api/health/gun-sync');
+    expect(after.statusCode, after.body).toBe(200);
+    expect(after.json()).toMatchObject({
+      health: { dependencies: { ok: true } },
+      dependencies: { redis: { ok: true }, elasticsearch: { ok: true }, gun: { ok: true } },
+    });
+    expect((await get('/metrics')).body).toContain(
+      'sync_dependency_up{dependency="elasticsearch"} 1',
+    );
   });
 });

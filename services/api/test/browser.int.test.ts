@@ -5,33 +5,19 @@
  * challenged for Basic auth and answers with the admin token as password. Screenshots go to
  * artifacts/screenshots/ (kept by CI in its output).
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import { serviceUrls } from '../../../test/services.js';
+import { launchChromium, screenshots } from './browser.js';
 import { buildApp, dashboardPath, type ApiApp } from '../src/app.js';
 import { loadApiConfig } from '../src/config.js';
 import { createDeps, type Deps } from '../src/deps.js';
-
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshots = fileURLToPath(new URL('../../../artifacts/screenshots/', import.meta.url));
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('dashboard and docs in a browser', () => {
   const services = serviceUrls();
@@ -45,12 +31,6 @@ describe('dashboard and docs in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(executablePath)) {
-      throw new Error(
-        `no browser at ${executablePath}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
-      );
-    }
-    mkdirSync(screenshots, { recursive: true });
     redis = await connectRedis(services.redisUrl, 'producer');
     const config = loadApiConfig({
       REDIS_URL: services.redisUrl,
@@ -69,7 +49,7 @@ describe('dashboard and docs in a browser', () => {
     await transform.add('transform-record', { soul: 'abcdefabcdef:browser-1' });
     await transform.add('transform-record', { soul: 'abcdefabcdef:browser-2' });
     await transform.close();
-    browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

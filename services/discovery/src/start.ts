@@ -4,7 +4,12 @@
  */
 import type { Registry } from 'prom-client';
 import { createEsClient } from '@sync/es-client';
-import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-client';
+import {
+  createGunRegistry,
+  createPeerReadMetrics,
+  resolveNodeId,
+  type GunRegistry,
+} from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import {
@@ -15,6 +20,7 @@ import {
   createWatermarks,
   stateKeys,
 } from '@sync/state';
+import { createDiscoveryMetrics } from './metrics.js';
 import type { DiscoveryConfig } from './config.js';
 import type { DiscoverDeps } from './discover.js';
 import { startLiveSync, type LiveSync } from './live.js';
@@ -56,6 +62,7 @@ export async function startDiscovery(
       ...config.gun,
       recordTypes: configuredRecordTypes(config),
       log: log.child({ component: 'gun' }),
+      onPeerRead: createPeerReadMetrics(registry).observe,
     });
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
@@ -119,7 +126,7 @@ export async function startDiscovery(
       peers: config.gun.peers,
       timeoutMs: config.gun.readTimeoutMs,
       stats,
-      registry,
+      metrics: createDiscoveryMetrics(registry),
       log,
     }),
   };

@@ -1,16 +1,25 @@
 /**
  * A drop-in for OIP's relay container: GUN's WebSocket at /gun (radisk storage in a folder,
  * peers from GUN_PEERS) and OIP's relay HTTP API on the same port, with bounded reads, body
- * limits, validated writes, an optional write token and a shutdown that never waits on a
- * stuck request.
+ * limits, validated writes, an optional write token, Prometheus metrics at /metrics and a
+ * shutdown that never waits on a stuck request.
  */
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeGun, createServerGun, gunLoadMessages } from '@sync/gun-client/gun';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import {
+  closeGun,
+  countOpenOutgoingPeers,
+  countOpenPeers,
+  createServerGun,
+  gunLoadMessages,
+} from '@sync/gun-client/gun';
 import type { Logger } from '@sync/logging';
 import { sendJson } from './http-io.js';
-import { createRelayStore } from './relay-store.js';
+import { createRelayMetrics } from './metrics.js';
+import { createRelayStore, type RelayStore } from './relay-store.js';
+import { folderBytes } from './store-size.js';
 import { makeRouter } from './router.js';
 import { makeGetRoute } from './routes/get.js';
 import { makeListRoute } from './routes/list.js';
@@ -34,6 +43,8 @@ export interface RelayOptions {
   writeToken?: string | undefined;
   /** How long close() lets requests in flight finish before cutting them (default 2 s). */
   drainMs?: number;
+  /** Where /metrics is collected; a fresh one with the process metrics by default. */
+  registry?: Registry;
 }
 
 export interface Relay {
@@ -48,9 +59,24 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per request in flight, removed when it ends
 
+  const registry = options.registry ?? defaultRegistry();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const started = performance.now();
+    res.once('finish', () =>
+      metrics.request(path, res.statusCode, (performance.now() - started) / 1000),
+    );
     if (path === '/health') return sendJson(res, 200, { status: 'ok', peers: peers.length });
+    if (path === '/metrics' && req.method === 'GET') {
+      void registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (err: unknown) => {
+          log.warn({ err }, 'metrics collection failed');
+          sendJson(res, 500, { error: 'Internal error' });
+        },
+      );
+      return;
+    }
     const handling = router(req, res, shutdown.signal).finally(() => inFlight.delete(handling));
     inFlight.add(handling);
   });
@@ -59,12 +85,23 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   server.keepAliveTimeout = 5_000;
 
   const gun = createServerGun({ web: server, peers, file: dataDir, radisk });
-  const store = createRelayStore({
-    root: gun._,
-    radisk,
-    getWaitMs: options.getWaitMs ?? 250,
-    putTimeoutMs: options.putTimeoutMs ?? 10_000,
+  const metrics = createRelayMetrics(registry, {
+    graphNodes: () => Object.keys(gun._.graph).length,
+    storeBytes: () => (radisk ? folderBytes(dataDir) : Promise.resolve(0)),
+    connections: () => {
+      const outgoing = countOpenOutgoingPeers(gun._);
+      return { incoming: countOpenPeers(gun._) - outgoing, outgoing };
+    },
   });
+  const store = counted(
+    createRelayStore({
+      root: gun._,
+      radisk,
+      getWaitMs: options.getWaitMs ?? 250,
+      putTimeoutMs: options.putTimeoutMs ?? 10_000,
+    }),
+    metrics,
+  );
   const router = makeRouter(
     {
       '/get': { GET: makeGetRoute(store) },
@@ -124,6 +161,36 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         log.info({ url }, 'gun relay closed');
       })();
       return closing;
+    },
+  };
+}
+
+function defaultRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/** The store, counting each read by its answer and each write by its result. */
+function counted(
+  store: RelayStore,
+  metrics: Pick<ReturnType<typeof createRelayMetrics>, 'read' | 'write'>,
+): RelayStore {
+  return {
+    ...store,
+    async readNode(soul, signal) {
+      const result = await store.readNode(soul, signal);
+      metrics.read(result.status);
+      return result;
+    },
+    async put(soul, data, signal) {
+      try {
+        await store.put(soul, data, signal);
+        metrics.write('stored');
+      } catch (err) {
+        metrics.write('error');
+        throw err;
+      }
     },
   };
 }

@@ -118,6 +118,30 @@ describe('relay HTTP API', () => {
       body: { error: 'Endpoint not found' },
     });
   });
+
+  it('exports connections, reads by answer, writes, answer times and the store on /metrics', async () => {
+    await call('GET', `${a.url}/get?soul=nobody:has-this-either`);
+    const answer = await call('GET', `${a.url}/metrics`);
+    expect(answer.status).toBe(200);
+    const text = String(answer.body);
+    const value = (series: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return Number(line?.slice(series.length + 1));
+    };
+    expect(value('sync_relay_writes_total{result="stored"}')).toBeGreaterThanOrEqual(1);
+    expect(value('sync_relay_reads_total{result="found"}')).toBeGreaterThanOrEqual(1);
+    expect(value('sync_relay_reads_total{result="not-found"}')).toBeGreaterThanOrEqual(1);
+    expect(value('sync_relay_requests_total{route="/get",code="404"}')).toBeGreaterThanOrEqual(1);
+    expect(value('sync_relay_request_duration_seconds_count{route="/put"}')).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(value('sync_relay_connections{direction="incoming"}')).toBe(1); // relay b
+    expect(value('sync_relay_graph_nodes')).toBeGreaterThan(0);
+    expect(value('sync_relay_store_bytes')).toBeGreaterThan(0);
+    expect(text).toContain('process_resident_memory_bytes');
+    const peered = String((await call('GET', `${b.url}/metrics`)).body);
+    expect(peered).toContain('sync_relay_connections{direction="outgoing"} 1');
+  });
 });
 
 describe('relay limits, auth and shutdown', () => {

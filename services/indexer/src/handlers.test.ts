@@ -84,6 +84,15 @@ describe(makeIndexDocument.name, () => {
     expect(f.resolved).toEqual([[soul, { stage: 'index', version: 5 }]]);
   });
 
+  it('observes the time from the record’s publish time (its version) to indexed', async () => {
+    const f = fakes({ outcome: 'ok', result: 'created' });
+    await makeIndexDocument(f.deps)(indexData(1_700_000_000_000 - 4_000), job());
+    const [histogram] = (await f.metrics.freshness.get()).values.filter(
+      (v) => v.metricName === 'sync_indexer_freshness_seconds_sum',
+    );
+    expect(histogram?.value).toBe(4);
+  });
+
   it('accepts a payload sealed as a JSON string', async () => {
     const f = fakes({ outcome: 'ok', result: 'created' });
     const sealed = seal(

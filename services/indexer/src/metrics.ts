@@ -18,6 +18,8 @@ export interface IndexerMetrics {
   bulkSize: Histogram;
   documents: Counter<'outcome'>;
   throttles: Counter;
+  /** Publish time (the record's version) to indexed, for every indexed record. */
+  freshness: Histogram;
   pending: Gauge;
   /** Reports the batcher's size on every scrape. */
   trackPending(fn: () => number): void;
@@ -49,6 +51,12 @@ export function createIndexerMetrics(registry: Registry): IndexerMetrics {
     throttles: new Counter({
       name: 'sync_indexer_throttles_total',
       help: 'Times the sync.index queue was paused because Elasticsearch was unavailable or overloaded',
+      registers: [registry],
+    }),
+    freshness: new Histogram({
+      name: 'sync_indexer_freshness_seconds',
+      help: 'From a record’s publish time (its version: oip.indexedAt, else created, else the registry timestamp) to its write into Elasticsearch; backfilled old records land in the top buckets',
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600, 21600, 86400],
       registers: [registry],
     }),
     pending: new Gauge({

@@ -1,6 +1,7 @@
 /**
  * What a job does with its operation's bulk result, shared by index and delete:
- * - ok: raise the soul's indexed watermark, count synced/deleted;
+ * - ok: raise the soul's indexed watermark, count synced/deleted, observe the record's
+ *   freshness (publish time to indexed);
  * - conflict (409): an equal or newer version is already there; done, counted as skipped;
  *   both resolve the soul's index-stage dead letter of this version or an older one, which a
  *   retry left in place until now;
@@ -28,7 +29,7 @@ export interface JobDeps {
   watermarks: Pick<Watermarks, 'markIndexed'>;
   deadLetters: Pick<DeadLetters, 'record' | 'resolve'>;
   stats: Pick<Stats, 'count'>;
-  metrics: Pick<IndexerMetrics, 'documents'>;
+  metrics: Pick<IndexerMetrics, 'documents' | 'freshness'>;
   now: () => number;
 }
 
@@ -112,6 +113,10 @@ export async function settle(
       await deps.stats.count(target.action === 'index' ? 'synced' : 'deleted');
       const outcome = target.action === 'index' ? 'indexed' : 'deleted';
       deps.metrics.documents.inc({ outcome });
+      // A version of 0 means the record carries no time; a publisher's clock ahead of ours
+      // counts as 0 s.
+      if (target.action === 'index' && target.version > 0)
+        deps.metrics.freshness.observe(Math.max(0, deps.now() - target.version) / 1000);
       log.debug(
         { did: target.did, version: target.version, result: result.result },
         `document ${outcome}`,

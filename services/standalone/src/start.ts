@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import { startApi } from '@sync/api/start';
 import { startDiscovery } from '@sync/discovery/start';
 import { configuredRecordTypes } from '@sync/discovery/start';
-import { createGunRegistry } from '@sync/gun-client';
+import { createGunRegistry, createPeerReadMetrics } from '@sync/gun-client';
 import { createIndexer } from '@sync/indexer/start';
 import type { Logger } from '@sync/logging';
 import type { RunningService } from '@sync/runtime';
@@ -36,6 +36,7 @@ export async function startStandalone(
     ...config.discovery.gun,
     recordTypes: configuredRecordTypes(config.discovery),
     log: log.child({ component: 'gun' }),
+    onPeerRead: createPeerReadMetrics(registry).observe,
   });
   const indexer = await createIndexer(config.indexer, log.child({ stage: 'indexer' }), {
     registry,

@@ -5,7 +5,12 @@
 import type { Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { DerivedKeys, buildKeyring, makeDecrypt, seal } from '@sync/crypto';
-import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-client';
+import {
+  createGunRegistry,
+  createPeerReadMetrics,
+  resolveNodeId,
+  type GunRegistry,
+} from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { makeTransformRecord } from '@sync/records';
@@ -36,7 +41,12 @@ export async function startTransform(
   { log, gun: sharedGun, registry, onFatal }: StartOptions,
 ): Promise<TransformRuntime> {
   const gun =
-    sharedGun ?? createGunRegistry({ ...config.gun, log: log.child({ component: 'gun' }) });
+    sharedGun ??
+    createGunRegistry({
+      ...config.gun,
+      log: log.child({ component: 'gun' }),
+      onPeerRead: createPeerReadMetrics(registry).observe,
+    });
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
   const { prefix } = config.redis;

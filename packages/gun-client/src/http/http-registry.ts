@@ -15,6 +15,7 @@ import { toIndexSoul } from '../souls.js';
 import type { GunRegistry, IndexEntry, RegistryWriter } from '../types.js';
 import type { BucketSettings, RegistryLayout } from '../registry-v2.js';
 import { createHttpPeer, type HttpPeer } from './http-peer.js';
+import type { PeerReadObserver } from '../peer-reads.js';
 import { createHttpSource } from './http-source.js';
 
 export interface HttpRegistryOptions {
@@ -31,6 +32,8 @@ export interface HttpRegistryOptions {
   pollIntervalMs: number;
   log: Logger;
   maxTrackedEntries?: number;
+  /** Told of every read with the relay that answered (sync_gun_reads_total). */
+  onPeerRead?: PeerReadObserver | undefined;
 }
 
 function createPeers(options: {
@@ -54,7 +57,7 @@ function createPeers(options: {
 export function createHttpRegistry(options: HttpRegistryOptions): GunRegistry {
   const { root, log } = options;
   const peers = createPeers(options);
-  const source = createHttpSource(peers);
+  const source = createHttpSource(peers, options.onPeerRead);
   const reader = createRegistryReader({ ...options, source });
   const subscriptions = new Set<AbortController>();
   let closing: Promise<void> | undefined;

@@ -6,9 +6,12 @@ import type { HttpPeer } from './http-peer.js';
 import { createHttpSource } from './http-source.js';
 
 /** A peer answering `/get` from a script of answers (the last one repeats). */
-function scriptedPeer(answers: ReadResult<GunNode>[]): HttpPeer & { gets: number } {
+function scriptedPeer(
+  answers: ReadResult<GunNode>[],
+  baseUrl = 'http://peer',
+): HttpPeer & { gets: number } {
   const peer = {
-    baseUrl: 'http://peer',
+    baseUrl,
     gets: 0,
     async getNode() {
       const answer = answers[Math.min(peer.gets, answers.length - 1)] as ReadResult<GunNode>;
@@ -109,5 +112,15 @@ describe(createHttpSource.name, () => {
         scriptedPeer([readError(error)]),
       ]).readNode('s'),
     ).toEqual(readError(error));
+  });
+
+  it('tells the observer of every answer with the relay that gave it', async () => {
+    const error = new UpstreamError('SYNC_GUN_UNAVAILABLE', 'refused', { retryable: true });
+    const down = scriptedPeer([readError(error)], 'http://a:1');
+    const up = scriptedPeer([found({ data: 'x', oip: 'y' })], 'http://b:2');
+    const seen: string[] = [];
+    const source = createHttpSource([down, up], (peer, result) => seen.push(`${peer} ${result}`));
+    await source.readNode('s', { complete: (n) => 'oip' in n });
+    expect(seen).toEqual(['http://a:1 error', 'http://b:2 found']);
   });
 });

@@ -11,6 +11,7 @@
 import type { NodeReadOptions, NodeSink, NodeSource } from '../node-source.js';
 import { found, notFound, readError } from '../read-result.js';
 import type { GunNode, ReadResult } from '../types.js';
+import type { PeerReadObserver } from '../peer-reads.js';
 import type { HttpPeer } from './http-peer.js';
 import { mergeFields, newestNode } from '../newest.js';
 
@@ -21,13 +22,19 @@ async function readFromPeer(
   peer: HttpPeer,
   soul: string,
   { signal, complete }: NodeReadOptions,
+  observe: PeerReadObserver,
 ): Promise<ReadResult<GunNode>> {
-  let result = await peer.getNode(soul, signal);
+  const get = async () => {
+    const answer = await peer.getNode(soul, signal);
+    observe(peer.baseUrl, answer.status);
+    return answer;
+  };
+  let result = await get();
   if (result.status !== 'found') return result;
   let node = result.value;
   for (let read = 1; read < maxReads; read++) {
     if (complete?.(node)) break;
-    result = await peer.getNode(soul, signal);
+    result = await get();
     if (result.status !== 'found') break;
     const before = Object.keys(node).length;
     node = { ...node, ...result.value };
@@ -48,10 +55,15 @@ function combine(
   return failed && failed.status === 'error' ? readError(failed.error) : notFound();
 }
 
-export function createHttpSource(peers: readonly HttpPeer[]): NodeSource & NodeSink {
+export function createHttpSource(
+  peers: readonly HttpPeer[],
+  observe: PeerReadObserver = () => {},
+): NodeSource & NodeSink {
   return {
     async readNode(soul, options = {}) {
-      const results = await Promise.all(peers.map((peer) => readFromPeer(peer, soul, options)));
+      const results = await Promise.all(
+        peers.map((peer) => readFromPeer(peer, soul, options, observe)),
+      );
       const { complete } = options;
       if (!complete)
         return combine(results, (nodes) => (nodes.length ? mergeFields(nodes) : undefined));

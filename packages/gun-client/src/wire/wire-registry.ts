@@ -12,6 +12,8 @@ import { createRegistryReader } from '../registry-reader.js';
 import { createRegistryWriter } from '../registry-writer.js';
 import { isLink, toIndexSoul, toIndexType, toLink } from '../souls.js';
 import { UpstreamError } from '../errors.js';
+import type { NodeSource } from '../node-source.js';
+import type { PeerReadObserver } from '../peer-reads.js';
 import type { GunRegistry, IndexEntry, RegistryWriter } from '../types.js';
 import type { BucketSettings, RegistryLayout } from '../registry-v2.js';
 import { createWireConnection, type WireConnection, type WireTimings } from './wire-connection.js';
@@ -26,6 +28,8 @@ export interface WireRegistryOptions extends WireTimings {
   log: Logger;
   /** Entries remembered to report each change once. */
   maxTrackedEntries?: number;
+  /** Told of every node read; the wire merges all peers' answers, so the peer is "wire". */
+  onPeerRead?: PeerReadObserver | undefined;
 }
 
 /** Subscription work waiting to be resolved; more than this at once is dropped with a warning. */
@@ -50,7 +54,17 @@ function connect(options: WireRegistryOptions): WireConnection {
 export function createWireRegistry(options: WireRegistryOptions): GunRegistry {
   const { root, log } = options;
   const connection = connect(options);
-  const reader = createRegistryReader({ ...options, source: connection });
+  const observe = options.onPeerRead;
+  const source: NodeSource = observe
+    ? {
+        async readNode(soul, readOptions) {
+          const result = await connection.readNode(soul, readOptions);
+          observe('wire', result.status);
+          return result;
+        },
+      }
+    : connection;
+  const reader = createRegistryReader({ ...options, source });
   const stopNoting = connection.onPut(({ soul }) => {
     const type = toIndexType(root, soul);
     if (type) reader.noteType(type);

@@ -22,6 +22,7 @@ const healthy: HealthInputs = {
   lagMs: null,
   finishedInStallWindow: 0,
   recent: { windowMinutes: 15, ok: 100, errors: 2 },
+  dependencies: { redis: { ok: true }, elasticsearch: { ok: true }, gun: { ok: true } },
 };
 const evaluate = (over: Partial<HealthInputs>) =>
   evaluateHealth({ ...healthy, ...over }, thresholds);
@@ -112,5 +113,24 @@ describe(formatPercent.name, () => {
     [99.96, '100%'],
   ])('%d → %s', (input, shown) => {
     expect(formatPercent(input)).toBe(shown);
+  });
+
+  it('is unhealthy when a dependency does not answer, naming it with its reason', () => {
+    const verdict = evaluate({
+      dependencies: {
+        redis: { ok: true },
+        elasticsearch: { ok: false, error: 'connect ECONNREFUSED 127.0.0.1:9200' },
+        gun: { ok: false, error: 'no peer answered' },
+      },
+    });
+    expect(verdict.healthy).toBe(false);
+    expect(verdict.checks.dependencies).toEqual({
+      ok: false,
+      detail: 'elasticsearch: connect ECONNREFUSED 127.0.0.1:9200; gun: no peer answered',
+    });
+    expect(evaluate({}).checks.dependencies).toEqual({
+      ok: true,
+      detail: 'redis, elasticsearch, gun answer',
+    });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The health rule of GET /api/health/gun-sync (docs/api.md): healthy when all three hold.
+ * The health rule of GET /api/health/gun-sync (docs/api.md): healthy when all four hold.
  *
  * 1. scan: the last full registry scan ended within `maxScanAgeMs` (default two sync intervals,
  *    so one missed scan is tolerated); while no scan has ever ended, a first scan that started
@@ -8,6 +8,9 @@
  *    job is younger than `maxStallMs` or some record finished within the last `maxStallMs`.
  * 3. errors: of the records finished in the recent window (not a lifetime counter), at most
  *    `maxErrorPercent` failed; fewer than `minSamples` finished records are too few to judge.
+ * 4. dependencies: every dependency check answered (Redis, Elasticsearch, at least one GUN
+ *    peer); the detail names each one that did not, with its reason. /readyz does not look at
+ *    them, so this route stays reachable to report the outage.
  *
  * Pure: every input is passed in, so the rule is tested without Redis or a clock.
  */
@@ -32,6 +35,8 @@ export interface HealthInputs {
   finishedInStallWindow: number;
   /** Records finished in the error window, and how many of them failed. */
   recent: { windowMinutes: number; ok: number; errors: number };
+  /** The dependency checks' results, by dependency name. */
+  dependencies: Record<string, { ok: boolean; error?: string | undefined }>;
 }
 
 export interface RuleCheck {
@@ -41,7 +46,7 @@ export interface RuleCheck {
 
 export interface HealthVerdict {
   healthy: boolean;
-  checks: { scan: RuleCheck; progress: RuleCheck; errors: RuleCheck };
+  checks: { scan: RuleCheck; progress: RuleCheck; errors: RuleCheck; dependencies: RuleCheck };
 }
 
 const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
@@ -101,6 +106,24 @@ function errorCheck(input: HealthInputs, t: HealthThresholds): RuleCheck {
     : { ok: false, detail: `${shown}, more than ${t.maxErrorPercent}%` };
 }
 
+function dependencyCheck(input: HealthInputs): RuleCheck {
+  const entries = Object.entries(input.dependencies);
+  const failing = entries.filter(([, r]) => !r.ok);
+  if (failing.length === 0) {
+    return {
+      ok: true,
+      detail:
+        entries.length === 0
+          ? 'no dependency checks'
+          : `${entries.map(([n]) => n).join(', ')} answer`,
+    };
+  }
+  return {
+    ok: false,
+    detail: failing.map(([name, r]) => `${name}: ${r.error ?? 'unavailable'}`).join('; '),
+  };
+}
+
 /** "100%", "98.5%": one decimal only when it is not a whole number. */
 export function formatPercent(percent: number): string {
   const rounded = Math.round(percent * 10) / 10;
@@ -112,6 +135,8 @@ export function evaluateHealth(input: HealthInputs, thresholds: HealthThresholds
     scan: scanCheck(input, thresholds),
     progress: progressCheck(input, thresholds),
     errors: errorCheck(input, thresholds),
+    dependencies: dependencyCheck(input),
   };
-  return { healthy: checks.scan.ok && checks.progress.ok && checks.errors.ok, checks };
+  const healthy = Object.values(checks).every((c) => c.ok);
+  return { healthy, checks };
 }

@@ -39,6 +39,7 @@ const input = (over: Partial<HealthReportInput> = {}): HealthReportInput => ({
   ],
   deadLetters: { total: 3, byReason: { 'invalid-record': 3 } },
   peers: [{ url: 'http://127.0.0.1:8765/gun', kind: 'local', reachable: true, latencyMs: 3 }],
+  dependencies: { redis: { ok: true }, elasticsearch: { ok: true }, gun: { ok: true } },
   ...over,
 });
 

@@ -1,11 +1,11 @@
 /**
  * Builds the GET /api/health/gun-sync body: OIP's JSON shape (spec §7; no field removed) filled
  * from the shared Redis stats, plus what OIP never had: the rule's checks, queue depths, lag,
- * dead letters, peers, the config fingerprint and the version. Pure.
+ * dead letters, peers, dependency state, the config fingerprint and the version. Pure.
  */
 import type { StatsSnapshot } from '@sync/state';
 import type { ApiConfig } from '../config.js';
-import type { PeerStatus } from '../checks.js';
+import type { CheckResults, PeerStatus } from '../checks.js';
 import { lagOf, toBacklog, type JobState, type QueueState } from '../pipeline-view.js';
 import { QueueName } from '@sync/queues';
 import { evaluateHealth, formatPercent, type HealthVerdict } from './health-rule.js';
@@ -21,6 +21,8 @@ export interface HealthReportInput {
   queues: QueueState[];
   deadLetters: { total: number; byReason: Record<string, number> };
   peers: PeerStatus[];
+  /** Each dependency check's result (the same checks /metrics exports as sync_dependency_up). */
+  dependencies: CheckResults;
 }
 
 type QueueReport = Record<JobState, number> & {
@@ -56,6 +58,7 @@ export function toHealthReport(input: HealthReportInput) {
       lagMs,
       finishedInStallWindow: input.finishedInStallWindow,
       recent: snapshot.recent,
+      dependencies: input.dependencies,
     },
     config.health,
   );
@@ -153,6 +156,7 @@ export function toHealthReport(input: HealthReportInput) {
             error: snapshot.reconcile.error ?? null,
           }
         : null,
+      dependencies: input.dependencies,
     },
   };
 }

@@ -39,6 +39,7 @@ describe('/docs', () => {
       'GET /api/health/gun-sync',
       'GET /api/health/gun-sync/force/{id}',
       'GET /api/reconcile',
+      'GET /api/status',
       'GET /healthz',
       'GET /metrics',
       'GET /readyz',

@@ -81,6 +81,33 @@ describe('GET /api/health/gun-sync', () => {
     });
   });
 
+  it('answers 503 naming a dependency that does not answer, with its reason', async () => {
+    await t.build({
+      stats: freshStats,
+      checks: {
+        redis: async () => {},
+        elasticsearch: async () => {
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9200'), {
+            code: 'ECONNREFUSED',
+          });
+        },
+      },
+    });
+    const res = await report();
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({
+      status: 'unhealthy',
+      health: {
+        scan: { ok: true },
+        dependencies: { ok: false, detail: 'elasticsearch: connect ECONNREFUSED 127.0.0.1:9200' },
+      },
+      dependencies: {
+        redis: { ok: true },
+        elasticsearch: { ok: false, error: 'connect ECONNREFUSED 127.0.0.1:9200' },
+      },
+    });
+  });
+
   it("answers OIP's 503 'unavailable' when Redis cannot be read", async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), {
       code: 'ECONNREFUSED',

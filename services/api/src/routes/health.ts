@@ -7,24 +7,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
-import type { PeerProbe } from '../checks.js';
-import type { ApiConfig } from '../config.js';
 import { isRedisUnavailable } from '../error-handler.js';
-import { toHealthReport } from '../health/to-health-report.js';
-import type { PipelineView } from '../pipeline-view.js';
+import { readHealth, type HealthSources } from '../health/read-health.js';
 import { adminSecurity, authErrors, ErrorReply, errorReply } from '../schemas/common.js';
 import { ForceAccepted, ForceBody, ForceParams, ForceStatus } from '../schemas/force.js';
 import { HealthReport, HealthUnavailable } from '../schemas/health.js';
 import type { ScanRequest, SyncControl } from '../sync-control.js';
-import type { DeadLetters, Stats } from '@sync/state';
 
-export interface HealthRoutesOptions {
-  config: ApiConfig;
-  nodeId: string;
-  stats: Pick<Stats, 'snapshot'>;
-  deadLetters: Pick<DeadLetters, 'count' | 'countByReason'>;
-  pipeline: PipelineView;
-  peers: PeerProbe;
+export interface HealthRoutesOptions extends HealthSources {
   control: SyncControl;
   now: () => number;
   /** Guards the state-changing route. */
@@ -50,8 +40,7 @@ function scopeProblem({ scope, recordType, soul }: ForceBody): string | null {
 }
 
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, opts) => {
-  const { config, stats, deadLetters, pipeline, peers, control, now } = opts;
-  const stallWindowMinutes = Math.ceil(config.health.maxStallMs / 60_000);
+  const { control, now } = opts;
 
   app.get(
     base,
@@ -73,26 +62,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      const at = now();
       try {
-        const [snapshot, stall, queues, total, byReason, peerStatus] = await Promise.all([
-          stats.snapshot(at, config.health.errorWindowMinutes),
-          stats.snapshot(at, stallWindowMinutes),
-          pipeline.read(),
-          deadLetters.count(),
-          deadLetters.countByReason(),
-          peers(),
-        ]);
-        const report = toHealthReport({
-          now: at,
-          config,
-          nodeId: opts.nodeId,
-          snapshot,
-          finishedInStallWindow: stall.recent.ok + stall.recent.errors,
-          queues,
-          deadLetters: { total, byReason },
-          peers: peerStatus,
-        });
+        const { report } = await readHealth(opts, now());
         return reply.code(report.healthy ? 200 : 503).send(report.body);
       } catch (err) {
         if (!isRedisUnavailable(err)) throw err;

@@ -64,6 +64,58 @@ describe('GET /metrics', () => {
     expect((await scrape()).body).not.toContain('reason="decrypt-failed"');
   });
 
+  it('exports whether each dependency answers, and the queue rate limits', async () => {
+    await t.build(
+      deps({
+        checks: {
+          redis: async () => {},
+          elasticsearch: async () => {
+            throw new Error('connection refused');
+          },
+        },
+        pipeline: { read: async () => [aQueue(QueueName.index, { rateLimitMs: 2_500 })] },
+        peers: async () => [
+          { url: 'http://relay-a:8765/gun', kind: 'local', reachable: true, latencyMs: 1 },
+          { url: 'https://b.example/gun', kind: 'external', reachable: false, error: 'refused' },
+        ],
+      }),
+    );
+    const text = (await scrape()).body;
+    expect(text).toContain('sync_peer_up{peer="http://relay-a:8765/gun",kind="local"} 1');
+    expect(text).toContain('sync_peer_up{peer="https://b.example/gun",kind="external"} 0');
+    expect(text).toContain('sync_dependency_up{dependency="redis"} 1');
+    expect(text).toContain('sync_dependency_up{dependency="elasticsearch"} 0');
+    expect(text).toContain('sync_queue_rate_limit_seconds{queue="sync.index"} 2.5');
+  });
+
+  it('still exports the dependency gauges when Redis cannot be read', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), {
+      code: 'ECONNREFUSED',
+    });
+    let redisDown = false;
+    await t.build(
+      deps({
+        checks: {
+          redis: async () => {
+            if (redisDown) throw refused;
+          },
+        },
+        pipeline: {
+          read: async () => {
+            if (redisDown) throw refused;
+            return [aQueue(QueueName.transform, {}, { waiting: 4 })];
+          },
+        },
+      }),
+    );
+    expect((await scrape()).body).toContain('sync_queue_jobs{queue="sync.transform"');
+    redisDown = true;
+    const res = await scrape();
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('sync_dependency_up{dependency="redis"} 0');
+    expect(res.body).not.toContain('sync_queue_jobs{');
+  });
+
   it('needs the token only with API_HEALTH_AUTH=true', async () => {
     await t.build(deps({ config: testConfig({ API_HEALTH_AUTH: 'true' }) }));
     expect((await scrape()).statusCode).toBe(401);

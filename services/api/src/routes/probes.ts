@@ -1,27 +1,25 @@
-/** Kubernetes probes: /healthz never touches a dependency; /readyz checks each one, time-boxed. */
+/**
+ * Kubernetes probes. Neither calls a dependency:
+ * - /healthz (liveness): the process answers.
+ * - /readyz (readiness): the API can serve its own routes, i.e. it is up and not shutting down.
+ *   An outage of Redis, Elasticsearch or GUN must not take the API out of its Service: the
+ *   health route is what reports that outage (its `dependencies` and 503), and /metrics exports
+ *   it as `sync_dependency_up`.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { runChecks, type DependencyCheck } from '../checks.js';
 
 export interface ProbeRoutesOptions {
-  checks: Record<string, DependencyCheck>;
-  timeoutMs: number;
   isShuttingDown: () => boolean;
 }
 
-const CheckResult = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
 const Readiness = Type.Object({
-  status: Type.Union([
-    Type.Literal('ready'),
-    Type.Literal('not-ready'),
-    Type.Literal('shutting-down'),
-  ]),
-  checks: Type.Record(Type.String(), CheckResult),
+  status: Type.Union([Type.Literal('ready'), Type.Literal('shutting-down')]),
 });
 
 export const probeRoutes: FastifyPluginAsyncTypebox<ProbeRoutesOptions> = async (
   app,
-  { checks, timeoutMs, isShuttingDown },
+  { isShuttingDown },
 ) => {
   app.get(
     '/healthz',
@@ -39,18 +37,15 @@ export const probeRoutes: FastifyPluginAsyncTypebox<ProbeRoutesOptions> = async 
     {
       schema: {
         tags: ['probes'],
-        summary:
-          'Readiness: Redis, Elasticsearch and at least one GUN peer answer, each time-boxed',
+        summary: 'Readiness: the API serves its routes (no dependency is called)',
+        description:
+          'Ready unless shutting down. Dependency outages are reported by GET /api/health/gun-sync (503 with the reason) and /metrics (sync_dependency_up), not by taking the API out of service.',
         response: { 200: Readiness, 503: Readiness },
       },
     },
-    async (_req, reply) => {
-      if (isShuttingDown()) return reply.code(503).send({ status: 'shutting-down', checks: {} });
-      const results = await runChecks(checks, timeoutMs);
-      const ready = Object.values(results).every((r) => r.ok);
-      return reply
-        .code(ready ? 200 : 503)
-        .send({ status: ready ? 'ready' : 'not-ready', checks: results });
-    },
+    async (_req, reply) =>
+      isShuttingDown()
+        ? reply.code(503).send({ status: 'shutting-down' })
+        : reply.code(200).send({ status: 'ready' }),
   );
 };

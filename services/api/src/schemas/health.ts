@@ -37,8 +37,8 @@ export const HealthReport = Type.Object(
     fingerprint: Type.String(),
     checkedAt: Type.String({ format: 'date-time' }),
     health: Type.Object(
-      { scan: RuleCheck, progress: RuleCheck, errors: RuleCheck },
-      { description: 'The three conditions of the health rule; healthy when all are ok' },
+      { scan: RuleCheck, progress: RuleCheck, errors: RuleCheck, dependencies: RuleCheck },
+      { description: 'The four conditions of the health rule; healthy when all are ok' },
     ),
     metrics: Type.Object({
       totalDiscovered: Count,
@@ -109,6 +109,11 @@ export const HealthReport = Type.Object(
             'The last reconciliation discovery ran after a full scan: counts by state (missing, stale, shouldBeDeleted, orphaned, deadLettered, skipped, queued, unaccounted), or the error line when it could not run; null before the first',
         },
       ),
+    ),
+    dependencies: Type.Record(
+      Type.String(),
+      Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
+      { description: 'Redis, Elasticsearch and GUN (at least one peer): answered, or why not' },
     ),
   },
   { description: 'Sync health in OIP’s shape, from the shared pipeline stats' },

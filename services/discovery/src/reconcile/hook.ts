@@ -5,9 +5,9 @@
  * that cannot complete (a relay or Elasticsearch down, a type read in part) leaves no counts:
  * the gauges are reset and the summary carries the error line, never a partial "0 missing".
  */
-import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '@sync/logging';
 import type { Stats } from '@sync/state';
+import type { DiscoveryMetrics } from '../metrics.js';
 import { reconcileStates, toStateCounts } from './classify.js';
 import { describeError } from './errors.js';
 import { makeRelayCheck } from './relay-check.js';
@@ -24,7 +24,7 @@ export interface ReconcileHookOptions {
   peers: readonly string[];
   timeoutMs: number;
   stats: Pick<Stats, 'setReconciliation'>;
-  registry: Registry;
+  metrics: Pick<DiscoveryMetrics, 'reconcileEntries' | 'reconcileOk'>;
   log: Logger;
 }
 
@@ -33,20 +33,10 @@ export function makeReconcileHook({
   peers,
   timeoutMs,
   stats,
-  registry,
+  metrics,
   log,
 }: ReconcileHookOptions) {
-  const gauge = new Gauge({
-    name: 'sync_discovery_reconcile_entries',
-    help: 'Registry entries and indexed documents by reconciliation state (last full scan; reset when a run fails)',
-    labelNames: ['state'],
-    registers: [registry],
-  });
-  const ok = new Gauge({
-    name: 'sync_discovery_reconcile_ok',
-    help: '1 when the last reconciliation completed, 0 when it could not run',
-    registers: [registry],
-  });
+  const { reconcileEntries: gauge, reconcileOk: ok } = metrics;
   const checkRelays = makeRelayCheck(peers, timeoutMs);
   let startedAt = 0;
   return {
