@@ -52,6 +52,7 @@ export function createSqliteGraphStore({
   db.exec(`
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
+    PRAGMA busy_timeout = 5000;
     PRAGMA cache_size = -${Math.max(1, Math.trunc(cacheKiB))};
     CREATE TABLE IF NOT EXISTS field (
       soul TEXT NOT NULL,
