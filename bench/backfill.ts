@@ -82,7 +82,7 @@ const machine = await describeMachine(services);
 say(
   `[backfill] ${total} records, ${machine.cores} cores (${machine.cpu}), load ${machine.loadAtStart.join(' ')}`,
 );
-const relay = await startTestRelay({ radisk: false });
+const relay = await startTestRelay({ store: 'memory' });
 const es = new Client({ node: services.elasticsearchUrl });
 const results: Record<string, unknown> = {};
 try {

@@ -46,7 +46,7 @@ const log = createSilentLogger();
 const services = localServices();
 const machine = await describeMachine(services);
 say(`[freshness] ${perSecond} records/s for ${seconds} s; load ${machine.loadAtStart.join(' ')}`);
-const pair = await startRelayPair({ radisk: false });
+const pair = await startRelayPair({ store: 'memory' });
 const writer = createGunRegistryWriter({
   mode: 'http',
   peers: [pair.a.url],

@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    radisk: !values.memory,
+    store: values.memory ? 'memory' : 'radisk',
     peers: [],
     log,
     getWaitMs: 1000,

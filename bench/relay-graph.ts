@@ -47,9 +47,9 @@ async function runMode(mode: 'keep' | 'evict'): Promise<ModeResult> {
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-relay-graph-'));
   const server = createServer();
-  const gun = createServerGun({ web: server, peers: [], file: dataDir, radisk: true });
+  const gun = createServerGun({ web: server, peers: [], file: dataDir, store: 'radisk' });
   const root = gun._;
-  const store = createRelayStore({ root, radisk: true, getWaitMs: 1000, putTimeoutMs: 10_000 });
+  const store = createRelayStore({ root, store: 'radisk', getWaitMs: 1000, putTimeoutMs: 10_000 });
   const emptyGraph = () => {
     for (const soul of Object.keys(root.graph)) delete root.graph[soul];
   };

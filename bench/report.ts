@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { root, type Machine } from './support/common.js';
-import type { RelayGraphMode } from './support/results.js';
+import type { RelayGraphMode, RelayStorePass, RelayStoreRun } from './support/results.js';
 
 interface Stage {
   records: number;
@@ -283,6 +283,50 @@ section(
     '',
   ],
 );
+
+interface RelayStore {
+  records: number;
+  concurrency: number;
+  runs: RelayStoreRun[];
+  machine: Machine;
+  command: string;
+}
+const passCell = (p: RelayStorePass, records: number) =>
+  `${fmt(p.complete)}${p.incomplete ? `, **${fmt(p.incomplete)} incomplete**` : ''}${p.missing ? `, **${fmt(p.missing)} missing**` : ''} · index ${fmt(p.indexFields)}/${fmt(records)} · ${fmt(p.getsPerSecond)} gets/s · peak ${fmt(p.peakRssMiB)} MiB`;
+const relayStores = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => /^relay-store-\d+\.json$/.test(f))
+      .map((f) => read<RelayStore>(f.replace(/\.json$/, '')))
+      .filter((r): r is RelayStore => r !== undefined)
+      .sort((x, y) => x.records - y.records)
+  : [];
+out.push("## The relay's stores: radisk and sqlite", '');
+if (relayStores.length === 0) out.push('_Not run yet: `pnpm bench:relay-store`._', '');
+else
+  out.push(
+    "Each store in turn, in the same run: a relay process (`services/gun-relay/src/main.ts`, as the container runs it) on a fresh folder, seeded with the records over GUN's wire (20 records and their registry entries per put, 4 puts in flight, each acknowledged by the relay), then every node of every record and the registry type index read back through `GET /get` with the relay's default read wait (250 ms), right after seeding and again after the relay was stopped (SIGTERM) and started on its folder. A record is complete when every field of every one of its nodes is served. Peak RSS is the relay process's VmHWM at the end of the phase; the disk is the folder after the first stop.",
+    '',
+    '| records | store | puts (records/s) | after seeding: complete · index fields · gets/s · relay peak RSS | after a restart: complete · index fields · gets/s · relay peak RSS | disk |',
+    '|---:|---|---:|---|---|---:|',
+    ...relayStores.flatMap((r) =>
+      r.runs.map(
+        (run) =>
+          `| ${fmt(r.records)} | ${run.store} | ${fmt(run.putsPerSecond)}${run.unacknowledgedBatches ? ` (**${fmt(run.unacknowledgedBatches)} batches unacknowledged**)` : ''} | ${passCell(run.afterSeeding, r.records)} | ${passCell(run.afterRestart, r.records)} | ${fmt(run.diskMiB)} MiB |`,
+      ),
+    ),
+    '',
+    ...(relayStores.some((r) => r.records >= 100_000)
+      ? []
+      : [
+          '- **100,000 records: not measured yet** — `pnpm bench:relay-store --records 100000` (seeding radisk at that size takes longer than the time this run had).',
+        ]),
+    "- sqlite (`GUN_RELAY_STORE=sqlite`, the default) acknowledges a put once its transaction is on disk and keeps GUN's in-memory graph under `GUN_RELAY_GRAPH_MAX_MB` (64, estimated bytes), so every read after a restart comes from the store, complete; radisk acknowledged writes it then did not serve after the restart. The relay's peak RSS while seeding is mostly not GUN's graph: in a probe (a sqlite relay in one process, 8,000 records put over HTTP) the JS heap after a full GC was 50 MiB while RSS was 340 MiB, and RSS grew by 66 MiB between 2,000 and 8,000 records; whether the peak stays under 512 MiB at 100,000 records is for the 100,000 run to show.",
+    "- Get rates are bound by the relay's read settle time (30 ms per node read, the nodes of a record read one after another), not by the store; the machine's load average was far above its 2 cores, so rates vary between runs by more than the difference between the stores.",
+    ...relayStores.map(
+      (r) => `- ${fmt(r.records)} records: \`${r.command}\` · ${machineLine(r.machine)}`,
+    ),
+    '',
+  );
 
 out.push(
   '## Notes',

@@ -139,7 +139,7 @@ async function main(): Promise<number> {
     host: '127.0.0.1',
     port: 0,
     dataDir: join(logDir, 'relay-a'),
-    radisk: false,
+    store: 'memory',
     peers: [],
     log: quiet,
   });
@@ -147,7 +147,7 @@ async function main(): Promise<number> {
     host: '127.0.0.1',
     port: 0,
     dataDir: join(logDir, 'relay-b'),
-    radisk: false,
+    store: 'memory',
     peers: [`${relayA.url}/gun`],
     log: quiet,
   });

@@ -93,7 +93,7 @@ export async function seedRadisk(
   },
 ): Promise<{ unacknowledged: number }> {
   const web = createServer();
-  const gun = createServerGun({ web, peers: [], file: dataDir, radisk: true });
+  const gun = createServerGun({ web, peers: [], file: dataDir, store: 'radisk' });
   const root = gun._;
   let unacknowledged = 0;
   const inFlight: Promise<void>[] = [];

@@ -11,3 +11,31 @@ export interface RelayGraphMode {
   readMs: number;
   peakRssMiB: number;
 }
+
+/** One read-back pass of bench:relay-store. */
+export interface RelayStorePass {
+  /** Records with every field of every node served. */
+  complete: number;
+  /** Records with a node or field missing. */
+  incomplete: number;
+  /** Records not served at all. */
+  missing: number;
+  /** Fields of the registry type index served (one per record when whole). */
+  indexFields: number;
+  nodesRead: number;
+  readMs: number;
+  getsPerSecond: number;
+  /** The relay process's peak RSS (VmHWM) at the end of the pass. */
+  peakRssMiB: number;
+}
+
+export interface RelayStoreRun {
+  store: 'radisk' | 'sqlite';
+  seedMs: number;
+  putsPerSecond: number;
+  unacknowledgedBatches: number;
+  seedPeakRssMiB: number;
+  afterSeeding: RelayStorePass;
+  afterRestart: RelayStorePass;
+  diskMiB: number;
+}

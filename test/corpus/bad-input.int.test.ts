@@ -43,7 +43,7 @@ describe('bad-input corpus through the live pipeline', () => {
     writer.register({ recordType: 'post', soul, creatorPubKey: a.publicKey, nodeId });
 
   beforeAll(async () => {
-    relay = await startTestRelay({ radisk: false });
+    relay = await startTestRelay({ store: 'memory' });
     writer = createGunRegistryWriter({
       mode: 'http',
       peers: [relay.url],

@@ -42,7 +42,7 @@ describe('hostile registry entries through the live pipeline', () => {
   );
 
   beforeAll(async () => {
-    relay = await startTestRelay({ radisk: false });
+    relay = await startTestRelay({ store: 'memory' });
     writer = createGunRegistryWriter({
       mode: 'http',
       peers: [relay.url],

@@ -47,7 +47,7 @@ describe('retrying an index-stage dead letter', () => {
   };
 
   beforeAll(async () => {
-    relay = await startTestRelay({ radisk: false });
+    relay = await startTestRelay({ store: 'memory' });
     writer = createGunRegistryWriter({
       mode: 'http',
       peers: [relay.url],

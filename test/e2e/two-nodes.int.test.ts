@@ -77,7 +77,7 @@ describe('two nodes: A publishes, B syncs', () => {
   }
 
   beforeAll(async () => {
-    pair = await startRelayPair({ radisk: false });
+    pair = await startRelayPair({ store: 'memory' });
     writerA = createGunRegistryWriter({
       mode: 'http',
       peers: [pair.a.url],

@@ -196,7 +196,7 @@ export async function startPublishedPair(
   expected: Set<string>;
   close(): Promise<void>;
 }> {
-  const pair = await startRelayPair({ radisk: false });
+  const pair = await startRelayPair({ store: 'memory' });
   const writer = createGunRegistryWriter({
     mode: 'http',
     peers: [pair.a.url],

@@ -580,15 +580,26 @@ export const relayVars = {
     default: '8765',
   }),
   GUN_RELAY_DATA_DIR: stringVar({
-    description: "Folder of the relay's radisk storage",
+    description:
+      "Folder of the relay's storage: gun-relay.sqlite for the sqlite store, radisk's files for radisk (OIP's relay keeps them in data/)",
     example: './data',
     default: './data',
     identity: true,
   }),
-  GUN_RELAY_RADISK: boolVar({
-    description: 'Persist the relay graph with radisk (false keeps it in memory only)',
-    example: 'true',
-    default: 'true',
+  GUN_RELAY_STORE: enumVar(['sqlite', 'radisk', 'memory'], {
+    description:
+      "Where the relay keeps GUN's graph: sqlite (every field with its GUN state in node:sqlite, a put acknowledged once committed), radisk (OIP's store, loses records at scale) or memory (nothing kept across restarts; tests)",
+    example: 'sqlite',
+    default: 'sqlite',
+  }),
+  GUN_RELAY_GRAPH_MAX_MB: intVar({
+    description:
+      "With the sqlite store: size of GUN's in-memory graph (estimated bytes of the nodes written or read most recently) above which the least recently used nodes are dropped from memory; reads of them come from the store",
+    example: '64',
+    default: '64',
+    min: 1,
+    max: 65_536,
+    unit: 'megabytes',
   }),
   GUN_RELAY_GET_WAIT_MS: intVar({
     description:

@@ -8,6 +8,8 @@ export {
   gunLoadMessages,
   gunState,
   type GunInstance,
+  type GunListener,
+  type ServerGunStore,
   type GunRoot,
 } from './wire/gun-instance.js';
 export { askNode, type AskOptions } from './wire/gun-ask.js';

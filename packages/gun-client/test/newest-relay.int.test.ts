@@ -99,8 +99,8 @@ describe('reads take the newest version across relays', () => {
   let proxy: Awaited<ReturnType<typeof startDelayingProxy>>;
 
   beforeAll(async () => {
-    relay1 = await startTestRelay({ radisk: false });
-    relay2 = await startTestRelay({ radisk: false });
+    relay1 = await startTestRelay({ store: 'memory' });
+    relay2 = await startTestRelay({ store: 'memory' });
     proxy = await startDelayingProxy(Number(new URL(relay2.url).port));
     const writeTo = (url: string) =>
       createHttpPeer({ baseUrl: url, concurrency: 1, timeoutMs: 5_000, maxResponseBytes: 1e6 });

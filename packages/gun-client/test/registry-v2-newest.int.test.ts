@@ -60,7 +60,7 @@ describe.each(['http', 'wire'] as const)('registry v2 newest entry per soul (%s)
   };
 
   beforeAll(async () => {
-    relay = await startTestRelay({ radisk: false });
+    relay = await startTestRelay({ store: 'memory' });
     peer = createHttpPeer({
       baseUrl: relay.url,
       concurrency: 2,

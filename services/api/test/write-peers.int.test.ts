@@ -99,7 +99,7 @@ describe('registry writes from the API', () => {
     redis = await connectRedis(serviceUrls().redisUrl, 'producer');
     local = await startTestRelay({ writeToken });
     // The worst case: an external relay that accepts unauthenticated writes.
-    external = await startTestRelay({ radisk: false });
+    external = await startTestRelay({ store: 'memory' });
     recorder = await startRecorder(external.url);
   }, 30_000);
 

@@ -69,7 +69,7 @@ describe('gun-sync migrate (1,000 OIP documents)', () => {
 
   beforeAll(async () => {
     const urls = serviceUrls();
-    pair = await startRelayPair({ radisk: false });
+    pair = await startRelayPair({ store: 'memory' });
     es = new Client({ node: urls.elasticsearchUrl });
     reader = createGunRegistry({
       mode: 'http',

@@ -70,7 +70,7 @@ describe('gun-sync reconcile', () => {
   let staleVersion = 0;
 
   beforeAll(async () => {
-    pair = await startRelayPair({ radisk: false });
+    pair = await startRelayPair({ store: 'memory' });
     writer = createGunRegistryWriter({
       mode: 'http',
       peers: [pair.a.url],

@@ -70,7 +70,7 @@ describe('discovery over a hostile registry', () => {
   let gun: GunRegistry;
 
   beforeAll(async () => {
-    relay = await startTestRelay({ radisk: false });
+    relay = await startTestRelay({ store: 'memory' });
     connection = await connectRedis(serviceUrls().redisUrl, 'producer');
     prefix = uniquePrefix();
     transform = createProducer(QueueName.transform, { connection, prefix });

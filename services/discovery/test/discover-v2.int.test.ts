@@ -41,7 +41,7 @@ describe('discovery with registry v2 marks', () => {
   let clock = Date.parse('2026-11-21T12:00:00.000Z');
 
   beforeAll(async () => {
-    relay = await startTestRelay({ radisk: false });
+    relay = await startTestRelay({ store: 'memory' });
     connection = await connectRedis(serviceUrls().redisUrl, 'producer');
     prefix = uniquePrefix();
     transform = createProducer(QueueName.transform, { connection, prefix });

@@ -2,6 +2,7 @@ import { createLogger } from '@sync/logging';
 import { ConfigError } from '@sync/config';
 import { createShutdown } from '@sync/runtime';
 import { loadRelayConfig } from './config.js';
+import { importRadiskUsage, runImportRadisk } from './import-radisk-command.js';
 import { startRelay } from './relay.js';
 
 async function main(): Promise<void> {
@@ -11,6 +12,19 @@ async function main(): Promise<void> {
     level: config.logLevel,
     pretty: config.logPretty,
   });
+  const [command, ...args] = process.argv.slice(2);
+  if (command === 'import-radisk') {
+    if (args.length !== 1 || !args[0]) {
+      process.stderr.write(`${importRadiskUsage}\n`);
+      process.exit(64);
+    }
+    await runImportRadisk(args[0], { dataDir: config.dataDir, log });
+    return;
+  }
+  if (command !== undefined) {
+    process.stderr.write(`unknown command ${JSON.stringify(command)}; ${importRadiskUsage}\n`);
+    process.exit(64);
+  }
   const shutdown = createShutdown({ log, timeoutMs: config.shutdownTimeoutMs });
   const relay = await startRelay({ ...config, log });
   shutdown.add('relay', () => relay.close());

@@ -2,7 +2,8 @@
  * The relay's own reads and writes, through GUN's message API into its own graph: a read is
  * answered by memory, disk and peers together and is bounded in time (a soul nobody has is
  * not-found within `getWaitMs`, not after OIP's 3 s); a write is split into flat nodes like
- * `gun.get(soul).put(data)` does, and answered once GUN holds it (and the disk acknowledged).
+ * `gun.get(soul).put(data)` does, and answered once the store acknowledged it (sqlite: committed;
+ * radisk: written and in GUN's graph; memory: in GUN's graph).
  */
 import type { GunNode, ReadResult } from '@sync/gun-client';
 import {
@@ -15,9 +16,12 @@ import {
 } from '@sync/gun-client/gun';
 import { toGunGraph, toRecordType } from './to-gun-graph.js';
 
+/** Where the relay keeps GUN's graph (GUN_RELAY_STORE). */
+export type RelayStoreKind = 'sqlite' | 'radisk' | 'memory';
+
 export interface RelayStoreOptions {
   root: GunRoot;
-  radisk: boolean;
+  store: RelayStoreKind;
   getWaitMs: number;
   putTimeoutMs: number;
   /** Quiet time after the last part of an answer. */
@@ -33,18 +37,21 @@ export interface RelayStore {
 
 export function createRelayStore({
   root,
-  radisk,
+  store,
   getWaitMs,
   putTimeoutMs,
   settleMs = 30,
 }: RelayStoreOptions): RelayStore {
-  const expectedAnswers = () => (radisk ? 1 : 0) + countOpenOutgoingPeers(root);
+  const durable = store !== 'memory';
+  const expectedAnswers = () => (durable ? 1 : 0) + countOpenOutgoingPeers(root);
   const write = (graph: Record<string, GunNode>, signal?: AbortSignal) =>
     putGraph(root, graph, {
       direction: 'in',
       timeoutMs: putTimeoutMs,
-      ack: radisk,
-      inGraph: true,
+      ack: durable,
+      // The sqlite store acknowledges after its commit and may drop the nodes from memory
+      // right after: the commit is the proof, not the graph.
+      inGraph: store !== 'sqlite',
       signal,
     });
 

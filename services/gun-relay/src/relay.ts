@@ -1,7 +1,7 @@
 /**
- * A drop-in for OIP's relay container: GUN's WebSocket at /gun (radisk storage in a folder,
- * peers from GUN_PEERS) and OIP's relay HTTP API on the same port, with bounded reads, body
- * limits, validated writes, an optional write token, Prometheus metrics at /metrics and a
+ * A drop-in for OIP's relay container: GUN's WebSocket at /gun (its graph kept in sqlite, radisk
+ * or memory, peers from GUN_PEERS) and OIP's relay HTTP API on the same port, with bounded reads,
+ * body limits, validated writes, an optional write token, Prometheus metrics at /metrics and a
  * shutdown that never waits on a stuck request.
  */
 import { setMaxListeners } from 'node:events';
@@ -18,19 +18,22 @@ import {
 import type { Logger } from '@sync/logging';
 import { sendJson } from './http-io.js';
 import { createRelayMetrics } from './metrics.js';
-import { createRelayStore, type RelayStore } from './relay-store.js';
+import { createRelayStore, type RelayStore, type RelayStoreKind } from './relay-store.js';
 import { folderBytes } from './store-size.js';
 import { makeRouter } from './router.js';
 import { makeGetRoute } from './routes/get.js';
 import { makeListRoute } from './routes/list.js';
 import { makePeersStatusRoute } from './routes/peers-status.js';
 import { makePutRoute } from './routes/put.js';
+import { openGraphStore, type OpenedGraphStore } from './store/open-graph-store.js';
 
 export interface RelayOptions {
   host: string;
   port: number;
   dataDir: string;
-  radisk: boolean;
+  store: RelayStoreKind;
+  /** sqlite store: GUN's in-memory graph is pruned above this many (estimated) bytes (default 64 MiB). */
+  graphMaxBytes?: number;
   peers: readonly string[];
   log: Logger;
   /** Longest GET /get waits for memory, disk and peers (default 250 ms). */
@@ -50,11 +53,19 @@ export interface RelayOptions {
 export interface Relay {
   /** http://host:port of the relay; its GUN WebSocket is `${url}/gun`. */
   url: string;
+  /** Nodes in GUN's in-memory graph and, with the sqlite store, what the store did. */
+  stats(): RelayStats;
   close(): Promise<void>;
 }
 
+export interface RelayStats {
+  graphNodes: number;
+  store?: ReturnType<OpenedGraphStore['stats']>;
+}
+
 export async function startRelay(options: RelayOptions): Promise<Relay> {
-  const { host, port, dataDir, radisk, peers, log } = options;
+  const { host, port, dataDir, peers, log } = options;
+  const storeKind = options.store;
   const inFlight = new Set<Promise<void>>();
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per request in flight, removed when it ends
@@ -84,10 +95,27 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   server.headersTimeout = 15_000;
   server.keepAliveTimeout = 5_000;
 
-  const gun = createServerGun({ web: server, peers, file: dataDir, radisk });
+  const gun = createServerGun({
+    web: server,
+    peers,
+    file: dataDir,
+    store: storeKind === 'sqlite' ? 'adapter' : storeKind,
+  });
+  let graphStore: OpenedGraphStore | undefined;
+  try {
+    if (storeKind === 'sqlite')
+      graphStore = openGraphStore(gun._, {
+        dataDir,
+        graphMaxBytes: options.graphMaxBytes ?? 64 * 1024 * 1024,
+        log,
+      });
+  } catch (err) {
+    await closeGun(gun);
+    throw err;
+  }
   const metrics = createRelayMetrics(registry, {
     graphNodes: () => Object.keys(gun._.graph).length,
-    storeBytes: () => (radisk ? folderBytes(dataDir) : Promise.resolve(0)),
+    storeBytes: () => (storeKind === 'memory' ? Promise.resolve(0) : folderBytes(dataDir)),
     connections: () => {
       const outgoing = countOpenOutgoingPeers(gun._);
       return { incoming: countOpenPeers(gun._) - outgoing, outgoing };
@@ -96,7 +124,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const store = counted(
     createRelayStore({
       root: gun._,
-      radisk,
+      store: storeKind,
       getWaitMs: options.getWaitMs ?? 250,
       putTimeoutMs: options.putTimeoutMs ?? 10_000,
     }),
@@ -119,17 +147,23 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     log,
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (err) {
+    await closeGun(gun);
+    graphStore?.close();
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   log.info(
     {
       url,
       dataDir,
-      radisk,
+      store: storeKind,
       peers: peers.length,
       writeToken: Boolean(options.writeToken),
       // gun's welcome line, which it would print on stdout when loaded.
@@ -141,6 +175,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let closing: Promise<void> | undefined;
   return {
     url,
+    stats: () => ({
+      graphNodes: Object.keys(gun._.graph).length,
+      ...(graphStore ? { store: graphStore.stats() } : {}),
+    }),
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -157,6 +195,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         ]);
         server.closeAllConnections();
         await closeGun(gun);
+        graphStore?.close();
         await closed;
         log.info({ url }, 'gun relay closed');
       })();

@@ -1,49 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call } from './support.js';
+import { call, startRelayProcess } from './support.js';
 
-const repoRoot = new URL('../../../', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'gun-relay-main-'));
-
-/** Starts `src/main.ts` like the container does and resolves once it logs its URL. */
-function startMain(): Promise<{
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/gun-relay/src/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      GUN_RELAY_HOST: '127.0.0.1',
-      GUN_RELAY_PORT: '0',
-      GUN_RELAY_DATA_DIR: dataDir,
-      GUN_PEERS: '',
-      LOG_LEVEL: 'info',
-      LOG_PRETTY: 'false',
-      SHUTDOWN_TIMEOUT_MS: '10000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('relay did not start in 20 s')), 20_000);
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      const event = JSON.parse(line) as { msg?: string; url?: string };
-      if (event.msg === 'gun relay listening' && event.url) {
-        clearTimeout(timer);
-        resolve({ child, url: event.url, exited });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`relay exited with ${code} before listening`)));
-  });
-}
+const startMain = () => startRelayProcess({ GUN_RELAY_DATA_DIR: dataDir });
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startRelayPair, startTestRelay, type TestRelay } from './support.js';
+import { call, durableStores, startRelayPair, startTestRelay, type TestRelay } from './support.js';
 
 const oip = JSON.stringify({ did: 'did:gun:aa11:post-1', recordType: 'post', ver: '0.8.0' });
 const record = {
@@ -9,13 +9,13 @@ const record = {
   meta: { created: 1, localId: 'post-1', encrypted: false },
 };
 
-describe('relay HTTP API', () => {
+describe.each(durableStores)('relay HTTP API on the %s store', (store) => {
   let pair: Awaited<ReturnType<typeof startRelayPair>>;
   let a: TestRelay;
   let b: TestRelay;
 
   beforeAll(async () => {
-    pair = await startRelayPair();
+    pair = await startRelayPair({ store });
     ({ a, b } = pair);
     expect((await call('POST', `${a.url}/put`, { soul: 'aa11:post-1', data: record })).status).toBe(
       200,
@@ -146,7 +146,7 @@ describe('relay HTTP API', () => {
 
 describe('relay limits, auth and shutdown', () => {
   it('answers 413 to a body over the limit', async () => {
-    const relay = await startTestRelay({ maxBodyBytes: 1024, radisk: false });
+    const relay = await startTestRelay({ maxBodyBytes: 1024, store: 'memory' });
     try {
       const answer = await call('POST', `${relay.url}/put`, {
         soul: 'x:1',
@@ -159,7 +159,7 @@ describe('relay limits, auth and shutdown', () => {
   });
 
   it('requires the bearer token on writes when one is set', async () => {
-    const relay = await startTestRelay({ writeToken: 'a-long-test-token-1234', radisk: false });
+    const relay = await startTestRelay({ writeToken: 'a-long-test-token-1234', store: 'memory' });
     try {
       expect((await call('POST', `${relay.url}/put`, { soul: 'x:1', data: { a: 1 } })).status).toBe(
         401,
@@ -190,13 +190,13 @@ describe('relay limits, auth and shutdown', () => {
     }
   });
 
-  it('keeps what it stored across a restart (radisk)', async () => {
-    const first = await startTestRelay();
+  it.each(durableStores)('keeps what it stored across a restart (%s)', async (store) => {
+    const first = await startTestRelay({ store });
     expect(
       (await call('POST', `${first.url}/put`, { soul: 'p:1', data: { kept: true } })).status,
     ).toBe(200);
     await first.close();
-    const second = await startTestRelay({ dataDir: first.dataDir });
+    const second = await startTestRelay({ store, dataDir: first.dataDir });
     try {
       expect((await call('GET', `${second.url}/get?soul=p:1`)).body).toEqual({
         success: true,
@@ -208,7 +208,7 @@ describe('relay limits, auth and shutdown', () => {
   });
 
   it('closes while a request is still sending its body', async () => {
-    const relay = await startTestRelay({ radisk: false, drainMs: 200 });
+    const relay = await startTestRelay({ store: 'memory', drainMs: 200 });
     const port = Number(new URL(relay.url).port);
     const stuck = new Promise<string>((resolve) => {
       const req = request({

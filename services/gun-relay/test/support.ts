@@ -1,14 +1,21 @@
 /**
- * Integration support: real relays (in this process, on 127.0.0.1, radisk in temporary
- * folders), condition waits with a deadline instead of sleeps, and a plain HTTP client.
+ * Integration support: real relays (in this process, on 127.0.0.1, their store in temporary
+ * folders: sqlite unless asked otherwise), condition waits with a deadline instead of sleeps,
+ * and a plain HTTP client.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { createSilentLogger } from '@sync/logging';
 import { startRelay, type Relay, type RelayOptions } from '../src/relay.js';
+import type { RelayStoreKind } from '../src/relay-store.js';
 
 export const log = createSilentLogger();
+
+/** The stores with a disk: relay tests that are about storage run on each. */
+export const durableStores = ['sqlite', 'radisk'] as const satisfies readonly RelayStoreKind[];
 
 export interface TestRelay extends Relay {
   dataDir: string;
@@ -20,7 +27,7 @@ export async function startTestRelay(options: Partial<RelayOptions> = {}): Promi
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    radisk: true,
+    store: 'sqlite',
     peers: [],
     log,
     ...options,
@@ -101,4 +108,46 @@ export async function startRelayPair(
       rmSync(b.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const repoRoot = new URL('../../../', import.meta.url).pathname;
+
+export interface RelayProcess {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `src/main.ts` in a child process like the container does (127.0.0.1, a free port, no
+ * peers) and resolves once it logs its URL.
+ */
+export function startRelayProcess(env: Record<string, string>): Promise<RelayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/gun-relay/src/main.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      GUN_RELAY_HOST: '127.0.0.1',
+      GUN_RELAY_PORT: '0',
+      GUN_PEERS: '',
+      LOG_LEVEL: 'info',
+      LOG_PRETTY: 'false',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('relay did not start in 20 s')), 20_000);
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      const event = JSON.parse(line) as { msg?: string; url?: string };
+      if (event.msg === 'gun relay listening' && event.url) {
+        clearTimeout(timer);
+        resolve({ child, url: event.url, exited });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`relay exited with ${code} before listening`)));
+  });
 }

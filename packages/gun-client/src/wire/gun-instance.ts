@@ -109,29 +109,37 @@ export interface ClientGunOptions {
 export function createClientGun({ peers }: ClientGunOptions): GunInstance {
   return quietGun({
     ...requiredOptions,
-    radisk: false,
+    store: 'memory',
     rfs: false,
     super: false,
     peers: [...peers],
   });
 }
 
+/**
+ * Who stores a relay's graph: GUN's radisk, nobody (memory only, acknowledged from memory), or
+ * an adapter the caller attaches to GUN's `put`/`get` events (it acknowledges writes itself).
+ */
+export type ServerGunStore = 'radisk' | 'memory' | 'adapter';
+
 export interface ServerGunOptions {
   web: Server;
   peers: readonly string[];
-  /** radisk folder; ignored when `radisk` is false. */
+  /** radisk folder; ignored unless `store` is radisk. */
   file: string;
-  radisk: boolean;
+  store: ServerGunStore;
 }
 
 /**
- * A relay's GUN: serves GUN's WebSocket on `web` at /gun and stores with radisk in `file`. A
- * relay (a GUN "super" peer) only dials its peers when it first has something to send, so it
- * greets them at once: peering is up before the first request.
+ * A relay's GUN: serves GUN's WebSocket on `web` at /gun and stores with radisk in `file`, in
+ * memory, or through an adapter. A relay (a GUN "super" peer) only dials its peers when it
+ * first has something to send, so it greets them at once: peering is up before the first
+ * request.
  */
-export function createServerGun({ web, peers, file, radisk }: ServerGunOptions): GunInstance {
+export function createServerGun({ web, peers, file, store }: ServerGunOptions): GunInstance {
+  const radisk = store === 'radisk';
   const gun = quietGun({ ...requiredOptions, web, file, radisk, rfs: radisk, peers: [...peers] });
-  if (!radisk) ackFromMemory(gun._);
+  if (store === 'memory') ackFromMemory(gun._);
   if (peers.length > 0) gun._.on('out', { dam: 'hi' });
   return gun;
 }

@@ -1,0 +1,165 @@
+/**
+ * The relay's stores side by side, radisk and sqlite, in one run and the same way: for each, a
+ * relay process (services/gun-relay/src/main.ts, as the container runs it) on a fresh folder is
+ * seeded with N OIP records over GUN's wire (as bench:backfill seeds them: 20 records and their
+ * registry entries per put), then every node of every record and the registry type index are
+ * read back through the relay's HTTP API (`GET /get`, the relay's default read wait), once
+ * right after seeding and once after the relay was stopped and started again on its folder.
+ * Reports put and get rates, records served complete (every field of every node) and index
+ * fields served, the relay's peak RSS in each phase and the size of its folder; writes
+ * bench/results/relay-store-<N>.json.
+ *
+ *   pnpm bench:relay-store [--records 10000] [--concurrency 32] [--stores radisk,sqlite]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { GunNode } from '@sync/gun-client';
+import { mapLimited } from '@sync/gun-client/gun';
+import { startRelayProcess, type RelayProcess } from '../services/gun-relay/test/support.js';
+import { toGunGraph } from '../services/gun-relay/src/to-gun-graph.js';
+import { benchRecord, createPublisher } from '../test/support/oip-publisher.js';
+import { seedRecords } from '../test/support/seed-records.js';
+import {
+  describeMachine,
+  endLoad,
+  localServices,
+  peakRssMiB,
+  rate,
+  saveResult,
+} from './support/common.js';
+import type { RelayStorePass, RelayStoreRun } from './support/results.js';
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '32' },
+    stores: { type: 'string', default: 'radisk,sqlite' },
+  },
+});
+const records = Number(values.records);
+const concurrency = Number(values.concurrency);
+const stores = values.stores.split(',') as ('radisk' | 'sqlite')[];
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const indexSoul = 'oip:registry:index:post';
+
+/** Every node of every record, with the fields it must have (nulls are not served). */
+const publisher = createPublisher();
+const expected: { soul: string; keys: string[] }[][] = [];
+for (let n = 0; n < records; n++) {
+  const put = benchRecord(publisher, n);
+  expected.push(
+    Object.entries(toGunGraph(put.soul, put.data)).map(([soul, node]) => ({
+      soul,
+      keys: Object.keys(node).filter((key) => node[key] !== null),
+    })),
+  );
+}
+
+async function getNode(url: string, soul: string): Promise<GunNode | null> {
+  const res = await fetch(`${url}/get?soul=${encodeURIComponent(soul)}`);
+  if (res.status !== 200) {
+    await res.text();
+    return null;
+  }
+  return ((await res.json()) as { data: GunNode }).data;
+}
+
+async function readBack(relay: RelayProcess): Promise<RelayStorePass> {
+  const started = Date.now();
+  let nodes = 0;
+  const outcome = await mapLimited(expected, concurrency, async (recordNodes) => {
+    let missingNodes = 0;
+    let incompleteNodes = 0;
+    for (const { soul, keys } of recordNodes) {
+      const node = await getNode(relay.url, soul);
+      nodes += 1;
+      if (!node) missingNodes += 1;
+      else if (keys.some((key) => !(key in node))) incompleteNodes += 1;
+    }
+    if (missingNodes === recordNodes.length) return 'missing';
+    return missingNodes + incompleteNodes > 0 ? 'incomplete' : 'complete';
+  });
+  const readMs = Date.now() - started;
+  const index = await getNode(relay.url, indexSoul);
+  return {
+    complete: outcome.filter((o) => o === 'complete').length,
+    incomplete: outcome.filter((o) => o === 'incomplete').length,
+    missing: outcome.filter((o) => o === 'missing').length,
+    indexFields: index ? Object.keys(index).length : 0,
+    nodesRead: nodes,
+    readMs,
+    getsPerSecond: rate(nodes, readMs),
+    peakRssMiB: peakRssMiB(relay.child.pid) ?? 0,
+  };
+}
+
+async function stop(relay: RelayProcess): Promise<void> {
+  relay.child.kill('SIGTERM');
+  await relay.exited;
+}
+
+async function runStore(store: 'radisk' | 'sqlite'): Promise<RelayStoreRun> {
+  const dataDir = mkdtempSync(join(tmpdir(), `bench-relay-store-${store}-`));
+  const env = { GUN_RELAY_STORE: store, GUN_RELAY_DATA_DIR: dataDir };
+  const started: RelayProcess[] = [];
+  const start = async () => {
+    const relay = await startRelayProcess(env);
+    started.push(relay);
+    return relay;
+  };
+  try {
+    const first = await start();
+    const s0 = Date.now();
+    const seeded = await seedRecords(first.url, publisher, records, {
+      onProgress: (done) => {
+        if (done % 2000 === 0) say(`[relay-store] ${store}: ${done} seeded`);
+      },
+    });
+    const seedMs = Date.now() - s0;
+    const seedPeakRssMiB = peakRssMiB(first.child.pid) ?? 0;
+    const afterSeeding = await readBack(first);
+    say(
+      `[relay-store] ${store}: seeded in ${seedMs} ms; read back ${JSON.stringify(afterSeeding)}`,
+    );
+    await stop(first);
+    const diskMiB =
+      Number(execFileSync('du', ['-sk', dataDir], { encoding: 'utf8' }).split('\t')[0]) / 1024;
+
+    const second = await start();
+    const afterRestart = await readBack(second);
+    say(`[relay-store] ${store}: after restart ${JSON.stringify(afterRestart)}`);
+    await stop(second);
+    return {
+      store,
+      seedMs,
+      putsPerSecond: rate(records, seedMs),
+      unacknowledgedBatches: seeded.unacknowledged,
+      seedPeakRssMiB,
+      afterSeeding,
+      afterRestart,
+      diskMiB: Math.round(diskMiB * 10) / 10,
+    };
+  } finally {
+    for (const relay of started) relay.child.kill('SIGKILL'); // a no-op for those already stopped
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const machine = await describeMachine(localServices());
+say(
+  `[relay-store] ${records} records, ${concurrency} reads in flight, stores ${stores.join(', ')}`,
+);
+const runs: RelayStoreRun[] = [];
+for (const store of stores) runs.push(await runStore(store));
+const file = await saveResult(`relay-store-${records}`, {
+  records,
+  concurrency,
+  runs,
+  machine: endLoad(machine),
+  command: `pnpm bench:relay-store --records ${records} --concurrency ${concurrency}`,
+});
+say(`[relay-store] wrote ${file}`);
+process.exit(0);

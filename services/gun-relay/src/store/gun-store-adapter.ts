@@ -1,0 +1,156 @@
+/**
+ * Serves GUN's storage events from a `GraphStore`, as GUN's own adapters (radisk's
+ * gun/lib/store.js) hook in:
+ * - `put`: every field GUN accepted is queued and committed with the others of the same turn
+ *   in one durable transaction; each is acknowledged only after that commit (a failed commit
+ *   answers an error instead). Where the store holds a newer value (the node had been dropped
+ *   from memory, so GUN had nothing to compare with), the store's value wins and is put back
+ *   into memory.
+ * - `get`: answered with every stored field of the node in one message (or the one key or
+ *   key range asked for); nothing stored answers an empty message, as radisk does, so readers
+ *   can tell "nobody has it" early. Answers never enter the graph: GUN hands them to whoever
+ *   asked.
+ * - After each commit the optional pruner drops least recently used nodes from memory.
+ * Store failures are logged (ids and counts only, never values) and answered as errors; they
+ * never throw into GUN.
+ */
+import type { GunListener, GunRoot } from '@sync/gun-client/gun';
+import type { Logger } from '@sync/logging';
+import type { GraphPruner } from './graph-pruner.js';
+import type { FieldWrite, GraphStore, GunValue, KeyFilter } from './graph-store.js';
+
+interface PutEvent {
+  '#': unknown;
+  put: { '#': string; '.': string; ':': GunValue; '>': number };
+  _?: { fromStore?: boolean };
+}
+
+interface GetEvent {
+  '#': string;
+  get: { '#': unknown; '.'?: unknown };
+}
+
+type GraphNode = Record<string, unknown> & { _: { '#': string; '>': Record<string, number> } };
+
+export interface StoreAdapterStats {
+  committedFields: number;
+  failedCommits: number;
+  prunedNodes: number;
+}
+
+export interface StoreAdapter {
+  /** Commits what is queued now (also runs on its own once per turn). */
+  flush(): void;
+  stats(): StoreAdapterStats;
+  /** Stops serving GUN's events and commits what is queued. Idempotent. */
+  close(): void;
+}
+
+export interface StoreAdapterOptions {
+  store: GraphStore;
+  pruner?: GraphPruner | undefined;
+  log: Logger;
+}
+
+/** GUN's lex on keys (`{'=': k}`, `{'*': prefix}`, `{'>': from, '<': to}`) as a filter. */
+export function toKeyFilter(lex: unknown): KeyFilter | undefined | null {
+  if (lex === undefined) return undefined;
+  if (typeof lex === 'string') return { equals: lex };
+  if (typeof lex !== 'object' || lex === null) return null;
+  const { '=': equals, '*': prefix, '>': from, '<': to } = lex as Record<string, unknown>;
+  const filter: KeyFilter = {};
+  if (typeof equals === 'string') filter.equals = equals;
+  if (typeof prefix === 'string') filter.prefix = prefix;
+  if (typeof from === 'string') filter.from = from;
+  if (typeof to === 'string') filter.to = to;
+  return filter;
+}
+
+export function attachStoreAdapter(
+  root: GunRoot,
+  { store, pruner, log }: StoreAdapterOptions,
+): StoreAdapter {
+  const pending: { id: unknown; field: FieldWrite }[] = [];
+  let scheduled: ReturnType<typeof setImmediate> | undefined;
+  let closed = false;
+  const stats: StoreAdapterStats = { committedFields: 0, failedCommits: 0, prunedNodes: 0 };
+
+  const answer = (msg: Record<string, unknown>) => {
+    // Marks the answer as trusted and from this store (radisk marks its answers the same way).
+    const faith = Object.assign(() => undefined, { faith: true, fromStore: true });
+    root.on('in', { ...msg, _: faith });
+  };
+
+  const putBack = (soul: string, key: string, value: GunValue, state: number) => {
+    const node = root.graph[soul] as GraphNode | undefined;
+    if (!node) return;
+    node[key] = value;
+    node._['>'][key] = state;
+  };
+
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (pending.length === 0) return;
+    const batch = pending.splice(0, pending.length);
+    try {
+      const outcomes = store.write(batch.map((entry) => entry.field));
+      stats.committedFields += batch.length;
+      batch.forEach(({ field }, i) => {
+        const outcome = outcomes[i];
+        if (outcome && !outcome.kept)
+          putBack(field.soul, field.key, outcome.current.value, outcome.current.state);
+      });
+      if (pruner) stats.prunedNodes += pruner.prune();
+      for (const { id } of batch) root.on('in', { '@': id, ok: 1 });
+    } catch (err) {
+      stats.failedCommits += 1;
+      log.error({ err, fields: batch.length }, 'relay store commit failed');
+      for (const { id } of batch) root.on('in', { '@': id, err: 'relay store commit failed' });
+    }
+  };
+
+  const onPut = root.on('put', function (this: GunListener, msg: PutEvent) {
+    this.to.next(msg);
+    if (closed || msg._?.fromStore) return;
+    const { '#': soul, '.': key, ':': value, '>': state } = msg.put;
+    pending.push({ id: msg['#'], field: { soul, key, value, state } });
+    pruner?.noteWrite(soul, key, value);
+    scheduled ??= setImmediate(flush);
+  });
+
+  const onGet = root.on('get', function (this: GunListener, msg: GetEvent) {
+    this.to.next(msg);
+    if (closed) return;
+    const soul = msg.get['#'];
+    const filter = toKeyFilter(msg.get['.']);
+    if (typeof soul !== 'string' || filter === null) return answer({ '@': msg['#'] });
+    if (root.graph[soul]) pruner?.touch(soul);
+    let fields;
+    try {
+      fields = store.readNode(soul, filter);
+    } catch (err) {
+      log.error({ err, soul }, 'relay store read failed');
+      return answer({ '@': msg['#'], err: 'relay store read failed' });
+    }
+    if (fields.length === 0) return answer({ '@': msg['#'] });
+    const node: GraphNode = { _: { '#': soul, '>': {} } };
+    for (const { key, value, state } of fields) {
+      node[key] = value;
+      node._['>'][key] = state;
+    }
+    answer({ '@': msg['#'], put: { [soul]: node } });
+  });
+
+  return {
+    flush,
+    stats: () => ({ ...stats }),
+    close() {
+      if (closed) return;
+      closed = true;
+      onPut.off();
+      onGet.off();
+      flush();
+    },
+  };
+}
