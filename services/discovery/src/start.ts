@@ -5,7 +5,7 @@
 import type { Registry } from 'prom-client';
 import { Gauge } from 'prom-client';
 import { createEsClient } from '@sync/es-client';
-import { createGunRegistry, resolveNodeId, type GunRegistry } from '@sync/gun-client';
+import { createGunRegistry, keepNodeId, resolveNodeId, type GunRegistry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import {
@@ -59,10 +59,19 @@ export async function startDiscovery(
     });
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
+  const nodeIdKey = stateKeys(prefix).nodeId;
   const nodeId = await resolveNodeId({
     override: config.gun.nodeIdOverride,
     redis: producer,
-    key: stateKeys(prefix).nodeId,
+    key: nodeIdKey,
+  });
+  // A generated id lives only in Redis: written back if Redis loses it while this runs.
+  const nodeIdKeeper = keepNodeId({
+    override: config.gun.nodeIdOverride,
+    redis: producer,
+    key: nodeIdKey,
+    id: nodeId,
+    log,
   });
   const es = createEsClient(config.elasticsearch);
   const transform = createProducer(QueueName.transform, { connection: producer, prefix });
@@ -153,6 +162,7 @@ export async function startDiscovery(
     ready: () => discovery.worker.isRunning() && !closing,
     close() {
       closing ??= (async () => {
+        nodeIdKeeper.stop();
         await live?.close();
         await discovery.close();
         await transform.close();

@@ -8,10 +8,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGunRegistry } from '@sync/gun-client';
+import { createGunRegistry, resolveNodeId } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer, createRedisConnection } from '@sync/queues';
-import { createStats } from '@sync/state';
+import { createStats, stateKeys } from '@sync/state';
 import { loadDiscoveryConfig } from '../src/config.js';
 import { startDiscovery, type DiscoveryRuntime } from '../src/start.js';
 import { createDiscoveryWorker, schedulerId } from '../src/worker.js';
@@ -21,6 +21,26 @@ import { startRedisServer, type RedisServer } from '../../../test/support/redis-
 import { discoverDeps } from './support.js';
 
 const intervalMs = 1_000;
+
+/** Discovery's env on a Redis of the test's own, reading an empty registry of its own. */
+function discoveryEnv(redisUrl: string, prefix: string, over: Record<string, string> = {}) {
+  const services = serviceUrls();
+  return {
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    ELASTICSEARCH_URL: services.elasticsearchUrl,
+    ELASTICSEARCH_INDEX: `${prefix}-records`,
+    SYNC_SEAL_KEY: randomBytes(32).toString('hex'),
+    GUN_CLIENT_MODE: 'http',
+    GUN_PEERS: services.gunRelayUrl,
+    // An empty registry of this test's own: each scan is short.
+    GUN_REGISTRY_ROOT: `oip:registry-${prefix}`,
+    GUN_SYNC_RECORD_TYPES: 'post',
+    GUN_SYNC_INTERVAL: String(intervalMs),
+    DISCOVERY_LIVE: 'false',
+    ...over,
+  };
+}
 
 /**
  * A full scan that started at or after `since` and has ended: a scan in flight at the fault
@@ -44,22 +64,9 @@ describe('discovery after Redis restarted empty', () => {
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    const services = serviceUrls();
-    const config = loadDiscoveryConfig({
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: prefix,
-      ELASTICSEARCH_URL: services.elasticsearchUrl,
-      ELASTICSEARCH_INDEX: `schedule-records-${id}`,
-      SYNC_SEAL_KEY: randomBytes(32).toString('hex'),
-      GUN_CLIENT_MODE: 'http',
-      GUN_PEERS: services.gunRelayUrl,
-      // An empty registry of this test's own: each scan is short.
-      GUN_REGISTRY_ROOT: `oip:registry-schedule-${id}`,
-      GUN_NODE_ID_OVERRIDE: 'node-b',
-      GUN_SYNC_RECORD_TYPES: 'post',
-      GUN_SYNC_INTERVAL: String(intervalMs),
-      DISCOVERY_LIVE: 'false',
-    });
+    const config = loadDiscoveryConfig(
+      discoveryEnv(redis.url, prefix, { GUN_NODE_ID_OVERRIDE: 'node-b' }),
+    );
     discovery = await startDiscovery(config, {
       log: createSilentLogger(),
       registry: new Registry(),
@@ -160,6 +167,40 @@ describe('discovery after its Redis was flushed without a reconnect', () => {
       await gun.close();
       connection.disconnect();
       producer.disconnect();
+      await redis.stop();
+    }
+  });
+});
+
+describe('a generated node id when Redis restarted empty', () => {
+  it('is written back by the running stage, so a process started next adopts it', async () => {
+    const redis = await startRedisServer();
+    const prefix = `schedule-${randomUUID().slice(0, 8)}`;
+    const key = stateKeys(prefix).nodeId;
+    const discovery = await startDiscovery(loadDiscoveryConfig(discoveryEnv(redis.url, prefix)), {
+      log: createSilentLogger(),
+      registry: new Registry(),
+      onFatal: () => undefined,
+    });
+    const probe = createRedisConnection(redis.url, 'worker');
+    probe.on('error', () => undefined);
+    try {
+      expect(await probe.get(key)).toBe(discovery.nodeId);
+      await redis.restartEmpty();
+      // Redis has lost the id (the test's connection sees the new, empty server).
+      await waitFor('the test connection on the new server', async () => probe.ping(), 30_000);
+
+      await waitFor(
+        'the running stage to write its node id back',
+        async () => (await probe.get(key)) === discovery.nodeId,
+        30_000,
+        100,
+      );
+      // What a replica or a restarted process resolves now: the same identity.
+      expect(await resolveNodeId({ redis: probe, key })).toBe(discovery.nodeId);
+    } finally {
+      await discovery.close();
+      probe.disconnect();
       await redis.stop();
     }
   });
