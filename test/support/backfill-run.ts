@@ -146,6 +146,7 @@ export async function createBackfillRun(options: BackfillRunOptions): Promise<Ba
   };
   const procs: ServiceProcess[] = [];
   const discoverQueue = createProducer(QueueName.discover, { connection: redis, prefix });
+  discoverQueue.queue.on('error', () => undefined);
   const run: BackfillRun = {
     prefix,
     index,
