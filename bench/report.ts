@@ -340,7 +340,7 @@ out.push(
   '',
   'Not benchmarks but tests, each ending with an exact comparison of the index against the expected set (CI runs them small):',
   '',
-  '- `test/faults/*.int.test.ts`: SIGKILL of random workers, Elasticsearch unreachable mid-run, Redis restarted empty, the relay cut off and restored. Larger: `FAULT_RECORDS=5000 FAULT_ES_OUTAGE_MS=60000 pnpm test:faults`.',
+  '- `test/faults/*.int.test.ts`: SIGKILL of random workers (victims and moments from a printed seed; `FAULT_SEED` replays a run), Elasticsearch unreachable mid-run, Redis restarted empty, the relay cut off and restored. Each checks that the fault stopped all progress, queues no scan of its own (recovery runs on the discovery schedule) and ends with every record indexed once, with its version and content. Larger: `FAULT_RECORDS=5000 FAULT_ES_OUTAGE_MS=60000 pnpm test:faults`.',
   '- `test/corpus/*.int.test.ts`: the bad-input corpus through the live pipeline.',
   '',
 );

@@ -1,10 +1,11 @@
 /**
  * Fault: the relay the pipeline reads is cut off mid-backfill (a TCP proxy in front of relay B
  * stops listening and drops its connections) and restored after FAULT_RELAY_OUTAGE_MS. Reads
- * fail as unavailable and are retried with backoff; a record that could not be read in time is
- * found again by the scan after the relay is back. Exactly the published set at the end.
+ * fail as unavailable and are retried with backoff (nothing is indexed while the relay is away);
+ * a record that could not be read in time is found again by a scheduled scan after the relay is
+ * back. Exactly the published set at the end, each record with its version and content.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { cutAndRestore, useProxiedFaultRun } from '../support/cut-and-restore.js';
 
 const total = Number(process.env.FAULT_RECORDS ?? 300);
@@ -20,9 +21,6 @@ describe(`relay cut off ${outageMs / 1000} s during a ${total}-record backfill`,
     await cutAndRestore(fault, total, {
       cutAt: 0.25,
       outageMs,
-      whileCut: async () => expect(await fault.run.count()).toBeLessThan(total),
-      // The next scheduled scan: picks up whatever was dead-lettered or lost while cut off.
-      afterRestore: () => fault.run.discover(),
     });
   }, 900_000);
 });

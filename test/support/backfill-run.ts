@@ -12,7 +12,14 @@ import { createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { obliterateAll } from '@sync/queues/testing';
 import { startRelayPair } from '../../services/gun-relay/test/support.js';
-import { benchRecord, createPublisher, putViaRelay, type Publisher } from './oip-publisher.js';
+import type { JsonObject } from '@sync/records';
+import {
+  benchRecord,
+  benchRecordInput,
+  createPublisher,
+  putViaRelay,
+  type Publisher,
+} from './oip-publisher.js';
 import { queueScan, refreshedCount, waitFor } from './node.js';
 import { seedRecords, type SeedOptions } from './seed-records.js';
 import { startServiceProcess, type ServiceProcess } from './processes.js';
@@ -57,6 +64,26 @@ export async function publishRecords(
   return dids;
 }
 
+/** What the index must hold for one published record. */
+export interface ExpectedDocument {
+  /** Elasticsearch's external `_version` and `oip.sync.version`: the record's `oip.indexedAt`. */
+  version: number;
+  /** The record's data as published (arrays restored). */
+  data: JsonObject;
+  /** A private record, decrypted by the pipeline. */
+  wasEncrypted: boolean;
+}
+
+/** A document as the index holds it: what `ExpectedDocument` is compared with. */
+export interface IndexedDocument {
+  id: string;
+  version: number | undefined;
+  source: {
+    data?: unknown;
+    oip?: { did?: unknown; wasEncrypted?: unknown; sync?: { version?: unknown } };
+  };
+}
+
 export interface BackfillRunOptions {
   redisUrl: string;
   elasticsearchUrl: string;
@@ -86,6 +113,8 @@ export interface BackfillRun {
   count(): Promise<number>;
   /** Every document id in the index (ids are DIDs). */
   ids(): Promise<string[]>;
+  /** Every document in the index with its version, data and DID (refreshed first). */
+  documents(): Promise<IndexedDocument[]>;
   waitForCount(n: number, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -96,6 +125,8 @@ export async function createBackfillRun(options: BackfillRunOptions): Promise<Ba
   const prefix = `fault-${id}`;
   const index = `fault-records-${id}`;
   const redis = await connectRedis(options.redisUrl, 'producer');
+  // A fault test may take Redis away: the connection reconnects, its errors are expected.
+  redis.on('error', () => undefined);
   const es = new Client({ node: options.elasticsearchUrl });
   const env: Record<string, string> = {
     REDIS_URL: options.redisUrl,
@@ -115,6 +146,7 @@ export async function createBackfillRun(options: BackfillRunOptions): Promise<Ba
   };
   const procs: ServiceProcess[] = [];
   const discoverQueue = createProducer(QueueName.discover, { connection: redis, prefix });
+  discoverQueue.queue.on('error', () => undefined);
   const run: BackfillRun = {
     prefix,
     index,
@@ -152,21 +184,26 @@ export async function createBackfillRun(options: BackfillRunOptions): Promise<Ba
     discover: (force = false) => queueScan(discoverQueue, 'all', force),
     count: () => refreshedCount(es, index),
     async ids() {
+      return (await run.documents()).map((d) => d.id);
+    },
+    async documents() {
       await es.indices.refresh({ index, ignore_unavailable: true });
-      const out: string[] = [];
+      const out: IndexedDocument[] = [];
       let after: string[] | undefined;
       for (;;) {
-        const res = await es.search({
+        const res = await es.search<IndexedDocument['source']>({
           index,
-          size: 5000,
-          _source: false,
+          size: 2000,
+          version: true,
+          _source: ['data', 'oip.did', 'oip.wasEncrypted', 'oip.sync.version'],
           sort: [{ 'oip.did': 'asc' }],
           ...(after ? { search_after: after } : {}),
           query: { match_all: {} },
         });
         const hits = res.hits.hits;
-        for (const h of hits) if (h._id) out.push(h._id);
-        if (hits.length < 5000) return out;
+        for (const h of hits)
+          if (h._id) out.push({ id: h._id, version: h._version, source: h._source ?? {} });
+        if (hits.length < 2000) return out;
         after = hits.at(-1)?.sort as string[];
       }
     },
@@ -194,6 +231,8 @@ export async function startPublishedPair(
   writer: RegistryWriter;
   publisher: Publisher;
   expected: Set<string>;
+  /** By DID: the version and content each published record must be indexed with. */
+  documents: Map<string, ExpectedDocument>;
   close(): Promise<void>;
 }> {
   const pair = await startRelayPair({ store: 'memory' });
@@ -211,11 +250,21 @@ export async function startPublishedPair(
   if (seeded.unacknowledged > 0)
     throw new Error(`${seeded.unacknowledged} seeding batches were not acknowledged by relay A`);
   const expected = new Set(seeded.dids);
+  const documents = new Map<string, ExpectedDocument>();
+  for (let n = 0; n < total; n++) {
+    const input = benchRecordInput(n, { privateEvery: options.privateEvery ?? 10 });
+    documents.set(`did:gun:${publisher.publisherHash}:${input.localId}`, {
+      version: input.indexedAt.getTime(),
+      data: input.data,
+      wasEncrypted: Boolean(input.private),
+    });
+  }
   return {
     pair,
     writer,
     publisher,
     expected,
+    documents,
     async close() {
       await writer.close();
       await pair.close();

@@ -127,20 +127,20 @@ export function oipPut(publisher: Publisher, input: OipRecordInput): PutRequest 
   };
 }
 
-/** POST /put to an OIP-compatible relay; throws unless it answers 200. */
+export interface BenchRecordOptions {
+  privateEvery?: number;
+  localIdPrefix?: string;
+}
+
 /**
  * Record `n` of a generated set (the fault tests, the benchmarks): a post with a name, a
  * description, a tag and some text; every `privateEvery`-th one private (0 = none).
  */
-export function benchRecord(
-  publisher: Publisher,
+export function benchRecordInput(
   n: number,
-  {
-    privateEvery = 10,
-    localIdPrefix = 'r',
-  }: { privateEvery?: number; localIdPrefix?: string } = {},
-): PutRequest {
-  return oipPut(publisher, {
+  { privateEvery = 10, localIdPrefix = 'r' }: BenchRecordOptions = {},
+): OipRecordInput {
+  return {
     localId: `${localIdPrefix}-${n}`,
     recordType: 'post',
     indexedAt: new Date(1_762_000_000_000 + n),
@@ -149,9 +149,19 @@ export function benchRecord(
       basic: { name: `Record ${n}`, description: `Benchmark record ${n}`, tagItems: ['x'] },
       post: { articleText: `Text of record ${n}`.repeat(4) },
     },
-  });
+  };
 }
 
+/** `benchRecordInput(n)` as OIP's putRecord sends it to a relay. */
+export function benchRecord(
+  publisher: Publisher,
+  n: number,
+  options: BenchRecordOptions = {},
+): PutRequest {
+  return oipPut(publisher, benchRecordInput(n, options));
+}
+
+/** POST /put to an OIP-compatible relay; throws unless it answers 200. */
 export async function putViaRelay(
   relayUrl: string,
   put: PutRequest,

@@ -31,7 +31,15 @@ export {
   createWireRegistryWriter,
   type WireRegistryOptions,
 } from './wire/wire-registry.js';
-export { resolveNodeId, type NodeIdStore, type ResolveNodeIdOptions } from './node-id.js';
+export {
+  KEEP_NODE_ID_EVERY_MS,
+  keepNodeId,
+  resolveNodeId,
+  type KeepNodeIdOptions,
+  type NodeIdKeeperStore,
+  type NodeIdStore,
+  type ResolveNodeIdOptions,
+} from './node-id.js';
 export {
   defaultDeletedRoot,
   defaultRegistryRoot,

@@ -6,7 +6,7 @@ import { Client } from '@elastic/elasticsearch';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createReconciler } from '@sync/discovery/reconcile';
-import { createGunRegistryWriter, resolveNodeId } from '@sync/gun-client';
+import { createGunRegistryWriter, keepNodeId, resolveNodeId } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { createDeadLetters, createStats, createWatermarks, stateKeys } from '@sync/state';
@@ -51,10 +51,22 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
     });
     const queues = [discover.queue, ...others];
 
+    const nodeIdKey = stateKeys(prefix).nodeId;
     const nodeId = await resolveNodeId({
       override: config.gun.nodeIdOverride,
       redis,
-      key: stateKeys(prefix).nodeId,
+      key: nodeIdKey,
+    });
+    // A generated id lives only in Redis: written back if Redis loses it while the API runs.
+    const nodeIdKeeper = keepNodeId({
+      override: config.gun.nodeIdOverride,
+      redis,
+      key: nodeIdKey,
+      id: nodeId,
+      log,
+    });
+    onClose('node id keeper', async () => {
+      nodeIdKeeper.stop();
     });
     // Only this node's own relays receive writes and the write token; external peers are
     // other operators' relays (read-only to us), as in the CLI's writerFor.

@@ -7,6 +7,7 @@ import { createEsClient } from '@sync/es-client';
 import {
   createGunRegistry,
   createPeerReadMetrics,
+  keepNodeId,
   resolveNodeId,
   type GunRegistry,
 } from '@sync/gun-client';
@@ -66,10 +67,19 @@ export async function startDiscovery(
     });
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
+  const nodeIdKey = stateKeys(prefix).nodeId;
   const nodeId = await resolveNodeId({
     override: config.gun.nodeIdOverride,
     redis: producer,
-    key: stateKeys(prefix).nodeId,
+    key: nodeIdKey,
+  });
+  // A generated id lives only in Redis: written back if Redis loses it while this runs.
+  const nodeIdKeeper = keepNodeId({
+    override: config.gun.nodeIdOverride,
+    redis: producer,
+    key: nodeIdKey,
+    id: nodeId,
+    log,
   });
   const es = createEsClient(config.elasticsearch);
   const transform = createProducer(QueueName.transform, { connection: producer, prefix });
@@ -168,6 +178,7 @@ export async function startDiscovery(
     ready: () => discovery.worker.isRunning() && !closing,
     close() {
       closing ??= (async () => {
+        nodeIdKeeper.stop();
         await live?.close();
         await discovery.close();
         await transform.close();

@@ -8,6 +8,7 @@ import { DerivedKeys, buildKeyring, makeDecrypt, seal } from '@sync/crypto';
 import {
   createGunRegistry,
   createPeerReadMetrics,
+  keepNodeId,
   resolveNodeId,
   type GunRegistry,
 } from '@sync/gun-client';
@@ -50,10 +51,19 @@ export async function startTransform(
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
   const { prefix } = config.redis;
+  const nodeIdKey = stateKeys(prefix).nodeId;
   const nodeId = await resolveNodeId({
     override: config.gun.nodeIdOverride,
     redis: producer,
-    key: stateKeys(prefix).nodeId,
+    key: nodeIdKey,
+  });
+  // A generated id lives only in Redis: written back if Redis loses it while this runs.
+  const nodeIdKeeper = keepNodeId({
+    override: config.gun.nodeIdOverride,
+    redis: producer,
+    key: nodeIdKey,
+    id: nodeId,
+    log,
   });
   const index = createProducer(QueueName.index, { connection: producer, prefix });
   const keys = new DerivedKeys({ maxEntries: config.decrypt.keyCacheSize });
@@ -98,6 +108,7 @@ export async function startTransform(
     ready: () => worker.isRunning() && !closing,
     close() {
       closing ??= (async () => {
+        nodeIdKeeper.stop();
         await worker.close();
         await index.close();
         if (!sharedGun) await gun.close();
