@@ -85,7 +85,7 @@ describe('gun relay', () => {
     stats: false,
     localStorage: false,
     axe: false,
-    store: 'memory',
+    radisk: false,
   };
   const writer = createGun({ ...peerOptions, file: dirs[0] });
   const reader = createGun({ ...peerOptions, file: dirs[1] });

@@ -160,24 +160,42 @@ export interface IndexRead {
   unreadable: number;
 }
 
+/**
+ * Reads a type index node and resolves every key into `entries` (the newest per soul wins
+ * against what is already there): not-found and errors of the index node itself as they are,
+ * children that cannot be read counted.
+ */
+export async function readIndexInto(
+  source: NodeSource,
+  indexSoul: string,
+  recordType: string,
+  entries: Map<string, IndexEntry>,
+  options: { signal?: AbortSignal | undefined; concurrency: number },
+): Promise<ReadResult<IndexKeysRead>> {
+  const index = await source.readNode(indexSoul, { signal: options.signal });
+  if (index.status !== 'found') return index;
+  return found(
+    await resolveIndexKeys(
+      source,
+      recordType,
+      index.value,
+      toIndexKeys(index.value),
+      entries,
+      options,
+    ),
+  );
+}
+
 export async function readIndexInPart(
   source: NodeSource,
   indexSoul: string,
   recordType: string,
   options: { signal?: AbortSignal | undefined; concurrency: number },
 ): Promise<ReadResult<IndexRead>> {
-  const index = await source.readNode(indexSoul, { signal: options.signal });
-  if (index.status !== 'found') return index;
   const entries = new Map<string, IndexEntry>();
-  const { unreadable } = await resolveIndexKeys(
-    source,
-    recordType,
-    index.value,
-    toIndexKeys(index.value),
-    entries,
-    options,
-  );
-  return found({ entries: [...entries.values()], unreadable });
+  const read = await readIndexInto(source, indexSoul, recordType, entries, options);
+  if (read.status !== 'found') return read;
+  return found({ entries: [...entries.values()], unreadable: read.value.unreadable });
 }
 
 /** Every entry of a type index, or the first error when any child could not be read. */
@@ -187,18 +205,10 @@ export async function readIndexEntries(
   recordType: string,
   options: { signal?: AbortSignal; concurrency: number },
 ): Promise<ReadResult<IndexEntry[]>> {
-  const index = await source.readNode(indexSoul, { signal: options.signal });
-  if (index.status !== 'found') return index;
   const entries = new Map<string, IndexEntry>();
-  const read = await resolveIndexKeys(
-    source,
-    recordType,
-    index.value,
-    toIndexKeys(index.value),
-    entries,
-    options,
-  );
-  if (read.firstError) return readError(read.firstError);
+  const read = await readIndexInto(source, indexSoul, recordType, entries, options);
+  if (read.status !== 'found') return read;
+  if (read.value.firstError) return readError(read.value.firstError);
   return found([...entries.values()]);
 }
 

@@ -10,7 +10,7 @@
  * order the buckets were read in. An incremental scan that reads the bucket holding a
  * re-registration therefore reports the re-registration, never the first registration.
  */
-import { readIndexInPart, resolveIndexKeys, toIndexKeys } from './graph-reader.js';
+import { readIndexInPart, readIndexInto } from './graph-reader.js';
 import { mapLimited } from './limiter.js';
 import { keepNewest } from './newest.js';
 import type { NodeSource } from './node-source.js';
@@ -40,20 +40,14 @@ async function mergeLegacy(
   entries: Map<string, IndexEntry>,
   signal?: AbortSignal,
 ): Promise<ReadResult<number>> {
-  const index = await source.readNode(toIndexSoul(root, recordType), { signal });
-  if (index.status === 'error') return index;
-  if (index.status === 'not-found') return found(0);
   // Every legacy entry is resolved, also those v2 lists: a legacy-only writer (OIP) may have
   // registered the soul again after our v2 entry, and only the child holds its timestamp.
-  const read = await resolveIndexKeys(
-    source,
-    recordType,
-    index.value,
-    toIndexKeys(index.value),
-    entries,
-    { signal, concurrency },
-  );
-  return found(read.unreadable);
+  const read = await readIndexInto(source, toIndexSoul(root, recordType), recordType, entries, {
+    signal,
+    concurrency,
+  });
+  if (read.status === 'error') return read;
+  return found(read.status === 'found' ? read.value.unreadable : 0);
 }
 
 export async function scanTypeIndex(

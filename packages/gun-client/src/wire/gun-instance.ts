@@ -109,7 +109,7 @@ export interface ClientGunOptions {
 export function createClientGun({ peers }: ClientGunOptions): GunInstance {
   return quietGun({
     ...requiredOptions,
-    store: 'memory',
+    radisk: false,
     rfs: false,
     super: false,
     peers: [...peers],
