@@ -34,6 +34,7 @@ export {
 export {
   KEEP_NODE_ID_EVERY_MS,
   keepNodeId,
+  resolveAndKeepNodeId,
   resolveNodeId,
   type KeepNodeIdOptions,
   type NodeIdKeeperStore,

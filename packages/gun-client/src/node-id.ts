@@ -116,3 +116,18 @@ export function keepNodeId({
     },
   };
 }
+
+/**
+ * What every stage does at start: resolve the node id, and keep a generated one in Redis while
+ * the process runs (`keepNodeId`). Call `stopKeeping()` on close.
+ */
+export async function resolveAndKeepNodeId(
+  options: Omit<ResolveNodeIdOptions, 'redis'> & {
+    redis: NodeIdKeeperStore;
+    log: KeepNodeIdOptions['log'];
+  },
+): Promise<{ nodeId: string; stopKeeping: () => void }> {
+  const nodeId = await resolveNodeId(options);
+  const keeper = keepNodeId({ ...options, id: nodeId });
+  return { nodeId, stopKeeping: () => keeper.stop() };
+}

@@ -5,8 +5,8 @@
 import { Client } from '@elastic/elasticsearch';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createReconciler } from '@sync/discovery/reconcile';
-import { createGunRegistryWriter, keepNodeId, resolveNodeId } from '@sync/gun-client';
+import { createReconcilerPerRun } from '@sync/discovery/reconcile';
+import { createGunRegistryWriter, resolveAndKeepNodeId } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { createDeadLetters, createStats, createWatermarks, stateKeys } from '@sync/state';
@@ -52,21 +52,15 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
     const queues = [discover.queue, ...others];
 
     const nodeIdKey = stateKeys(prefix).nodeId;
-    const nodeId = await resolveNodeId({
-      override: config.gun.nodeIdOverride,
-      redis,
-      key: nodeIdKey,
-    });
     // A generated id lives only in Redis: written back if Redis loses it while the API runs.
-    const nodeIdKeeper = keepNodeId({
+    const { nodeId, stopKeeping: stopKeepingNodeId } = await resolveAndKeepNodeId({
       override: config.gun.nodeIdOverride,
       redis,
       key: nodeIdKey,
-      id: nodeId,
       log,
     });
     onClose('node id keeper', async () => {
-      nodeIdKeeper.stop();
+      stopKeepingNodeId();
     });
     // Only this node's own relays receive writes and the write token; external peers are
     // other operators' relays (read-only to us), as in the CLI's writerFor.
@@ -82,9 +76,10 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
     });
     onClose('registry writer', () => registryWriter.close());
 
-    // Its own clients: a reconciliation pages the whole index and must not share the readiness
-    // client's zero retries; it reads every configured relay (local and external).
-    const reconciler = await createReconciler(
+    // Its own clients, made for each run and closed after it: a reconciliation pages the whole
+    // index (not with the readiness client's zero retries) and reads every configured relay,
+    // and between runs the API keeps no GUN connection to external relays (createReconcilerPerRun).
+    const reconciler = createReconcilerPerRun(
       {
         redis: config.redis,
         elasticsearch: config.elasticsearch,
@@ -93,7 +88,6 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
       },
       log,
     );
-    onClose('reconciler', () => reconciler.close());
 
     const metricsRegistry = new Registry();
     collectDefaultMetrics({ register: metricsRegistry });

@@ -7,8 +7,7 @@ import { createEsClient } from '@sync/es-client';
 import {
   createGunRegistry,
   createPeerReadMetrics,
-  keepNodeId,
-  resolveNodeId,
+  resolveAndKeepNodeId,
   type GunRegistry,
 } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
@@ -68,17 +67,11 @@ export async function startDiscovery(
   const producer = await connectRedis(config.redis.url, 'producer');
   const workerConnection = await connectRedis(config.redis.url, 'worker');
   const nodeIdKey = stateKeys(prefix).nodeId;
-  const nodeId = await resolveNodeId({
-    override: config.gun.nodeIdOverride,
-    redis: producer,
-    key: nodeIdKey,
-  });
   // A generated id lives only in Redis: written back if Redis loses it while this runs.
-  const nodeIdKeeper = keepNodeId({
+  const { nodeId, stopKeeping: stopKeepingNodeId } = await resolveAndKeepNodeId({
     override: config.gun.nodeIdOverride,
     redis: producer,
     key: nodeIdKey,
-    id: nodeId,
     log,
   });
   const es = createEsClient(config.elasticsearch);
@@ -178,7 +171,7 @@ export async function startDiscovery(
     ready: () => discovery.worker.isRunning() && !closing,
     close() {
       closing ??= (async () => {
-        nodeIdKeeper.stop();
+        stopKeepingNodeId();
         await live?.close();
         await discovery.close();
         await transform.close();

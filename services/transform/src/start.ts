@@ -8,8 +8,7 @@ import { DerivedKeys, buildKeyring, makeDecrypt, seal } from '@sync/crypto';
 import {
   createGunRegistry,
   createPeerReadMetrics,
-  keepNodeId,
-  resolveNodeId,
+  resolveAndKeepNodeId,
   type GunRegistry,
 } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
@@ -52,17 +51,11 @@ export async function startTransform(
   const workerConnection = await connectRedis(config.redis.url, 'worker');
   const { prefix } = config.redis;
   const nodeIdKey = stateKeys(prefix).nodeId;
-  const nodeId = await resolveNodeId({
-    override: config.gun.nodeIdOverride,
-    redis: producer,
-    key: nodeIdKey,
-  });
   // A generated id lives only in Redis: written back if Redis loses it while this runs.
-  const nodeIdKeeper = keepNodeId({
+  const { nodeId, stopKeeping: stopKeepingNodeId } = await resolveAndKeepNodeId({
     override: config.gun.nodeIdOverride,
     redis: producer,
     key: nodeIdKey,
-    id: nodeId,
     log,
   });
   const index = createProducer(QueueName.index, { connection: producer, prefix });
@@ -108,7 +101,7 @@ export async function startTransform(
     ready: () => worker.isRunning() && !closing,
     close() {
       closing ??= (async () => {
-        nodeIdKeeper.stop();
+        stopKeepingNodeId();
         await worker.close();
         await index.close();
         if (!sharedGun) await gun.close();

@@ -121,3 +121,23 @@ export async function createReconciler(
     throw err;
   }
 }
+
+/**
+ * A reconciler whose clients (Redis, Elasticsearch, GUN) exist only while a run does: the API
+ * holds no GUN connection to external relays between runs. Over GUN's wire protocol a client
+ * peered with both this node's relays and external ones passes on what it hears (GUN's gossip),
+ * so an API that stayed connected would carry its own registrations to the external relays.
+ */
+export function createReconcilerPerRun(settings: ReconcilerSettings, log: Logger): Reconciler {
+  return {
+    async run(options) {
+      const reconciler = await createReconciler(settings, log);
+      try {
+        return await reconciler.run(options);
+      } finally {
+        await reconciler.close();
+      }
+    },
+    close: async () => {},
+  };
+}

@@ -8,5 +8,10 @@ export {
   type StateTally,
 } from './classify.js';
 export { ReconcileError } from './errors.js';
-export { createReconciler, type Reconciler, type ReconcilerSettings } from './create-reconciler.js';
+export {
+  createReconciler,
+  createReconcilerPerRun,
+  type Reconciler,
+  type ReconcilerSettings,
+} from './create-reconciler.js';
 export { type ReconcileOptions, type ReconcileReport } from './session.js';
