@@ -48,8 +48,11 @@ export interface LiveSystem {
   refuseDeepData(refuse: boolean): Promise<void>;
   /** The API's dead-letter retry for one soul; the HTTP status. */
   retryDeadLetter(soul: string): Promise<number>;
-  /** Closes the node (its workers drain) and starts it again on the same queues and index. */
-  restartNode(): Promise<void>;
+  /**
+   * Closes the node (its workers drain) and starts it again on the same queues and index, with
+   * `env` added to its settings.
+   */
+  restartNode(env?: Record<string, string>): Promise<void>;
   /** Waits until no queue of the pipeline has work waiting, active or delayed. */
   waitQuiet(what: string, timeoutMs?: number): Promise<void>;
   /** Every document in the index (refreshed first), by id. */
@@ -177,8 +180,9 @@ export async function startLiveSystem(urls: ServiceUrls): Promise<LiveSystem> {
       await res.arrayBuffer();
       return res.status;
     },
-    async restartNode() {
+    async restartNode(env = {}) {
       await node.node.close();
+      node.env = { ...node.env, ...env };
       node.node = await startStandalone(loadStandaloneConfig(node.env), {
         log: process.env.E2E_LOG
           ? createLogger({ service: 'model-node', level: 'debug' })
