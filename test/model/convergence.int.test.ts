@@ -116,7 +116,7 @@ describe('convergence against a reference model', () => {
             await live.restartNode({ GUN_REGISTRY_FULL_SCAN_MS: '0' });
             await live.node.discover('all');
             await live.node.discover('deletions');
-            await live.waitQuiet('the pipeline to settle after the final scans', 120_000);
+            await live.waitQuiet('the pipeline to settle after the final scans', 240_000);
             const expected = expectedIndex(model);
             const problems = compareIndex(expected, await live.indexed());
             if (problems.length > 0) throw new Error(await report(model, live, problems));
@@ -147,6 +147,6 @@ describe('convergence against a reference model', () => {
       }
       expect(passed).toBe(run);
     },
-    runs * 180_000 + 60_000,
+    runs * 300_000 + 60_000,
   );
 });

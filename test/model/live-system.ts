@@ -104,6 +104,10 @@ export async function startLiveSystem(urls: ServiceUrls): Promise<LiveSystem> {
     GUN_SYNC_TRUSTED_NODES: publisherNodeId,
     GUN_SYNC_RECORD_TYPES: 'post',
   });
+  // Elasticsearch refuses an older version for index.gc_deletes (60 s) after a delete, and an
+  // un-deleted record comes back only once it has forgotten (the indexer retries with backoff):
+  // 10 s keeps such a run short and still leaves the window open for a command to fall into.
+  await node.es.indices.putSettings({ index: node.index, settings: { 'index.gc_deletes': '10s' } });
   const queues = Object.values(QueueName).map(
     (name) => new Queue(name, { connection: node.redis, prefix: node.prefix }),
   );
@@ -193,7 +197,7 @@ export async function startLiveSystem(urls: ServiceUrls): Promise<LiveSystem> {
         isShuttingDown: () => false,
       });
     },
-    async waitQuiet(what, timeoutMs = 90_000) {
+    async waitQuiet(what, timeoutMs = 180_000) {
       // Three idle samples in a row: a job handed from one stage to the next is never missed.
       let idle = 0;
       await waitFor(
