@@ -11,6 +11,10 @@ import {
   type RecordsVector,
   type RegistryVector,
 } from './testing.js';
+import { createHttpSource } from './http/http-source.js';
+import type { HttpPeer } from './http/http-peer.js';
+import { found, notFound } from './read-result.js';
+import type { GunNode } from './types.js';
 
 const registry = loadVector<RegistryVector>('registry');
 const records = loadVector<RecordsVector>('records');
@@ -145,5 +149,35 @@ describe('reading linked nodes', () => {
     expect(result.status === 'found' && result.value).toEqual([
       { recordType: 'post', soul: 'a:1', nodeId: 'n', timestamp: 1 },
     ]);
+  });
+});
+
+describe('reading a record from several relays', () => {
+  /** A relay answering `/get` from its own graph. */
+  const relay = (nodes: Record<string, GunNode>): HttpPeer => ({
+    baseUrl: 'http://relay',
+    getNode: async (soul) => (nodes[soul] ? found(nodes[soul]) : notFound()),
+    putNode: async () => {},
+    close() {},
+  });
+  const oip = (indexedAt: string) => JSON.stringify({ did: 'did:gun:a:1', indexedAt });
+  // A private record's envelope is a child node without a version of its own (spec §3).
+  const newer = {
+    'a:1': { data: { '#': 'a:1/data' }, oip: oip('2026-11-02T00:00:00.000Z') },
+    'a:1/data': { encrypted: 'bbbb', iv: 'aaaa', tag: 'bbbb' },
+  };
+  const older = {
+    'a:1': { data: { '#': 'a:1/data' }, oip: oip('2026-11-01T00:00:00.000Z') },
+    'a:1/data': { encrypted: 'aaaa', iv: 'bbbb', tag: 'aaaa' },
+  };
+
+  it('takes the child nodes from the relay whose root is newest, never field by field from several', async () => {
+    for (const peers of [
+      [relay(newer), relay(older)],
+      [relay(older), relay(newer)],
+    ]) {
+      const result = await readRecordGraph(createHttpSource(peers), 'a:1', { concurrency: 2 });
+      expect(result).toEqual(found({ soul: 'a:1', nodes: newer }));
+    }
   });
 });

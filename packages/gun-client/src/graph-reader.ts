@@ -3,7 +3,7 @@
  * with every link resolved, and the deletion index.
  */
 import { mapLimited } from './limiter.js';
-import { keepNewest } from './newest.js';
+import { keepNewest, newestGraph } from './newest.js';
 import { isLink } from './souls.js';
 import { found, notFound, readError } from './read-result.js';
 import type { NodeReadOptions, NodeSource } from './node-source.js';
@@ -48,7 +48,26 @@ function childLinks(soul: string, node: GunNode): string[] {
   return out;
 }
 
+/**
+ * A record's graph: the root and the child nodes it links to. Where the source combines several
+ * peers (`perPeer`), each peer's copy is read whole and the newest copy wins (`newestGraph`);
+ * found when any peer found it, else the first peer's error, else not-found.
+ */
 export async function readRecordGraph(
+  source: NodeSource,
+  soul: string,
+  options: { signal?: AbortSignal; concurrency: number },
+): Promise<ReadResult<RecordGraph>> {
+  if (!source.perPeer || source.perPeer.length < 2) return readOneGraph(source, soul, options);
+  const copies = await Promise.all(source.perPeer.map((peer) => readOneGraph(peer, soul, options)));
+  const graphs = copies.flatMap((c) => (c.status === 'found' ? [c.value] : []));
+  const newest = newestGraph(graphs, isRecordRootComplete);
+  if (newest) return found(newest);
+  const failed = copies.find((c) => c.status === 'error');
+  return failed ?? notFound();
+}
+
+async function readOneGraph(
   source: NodeSource,
   soul: string,
   options: { signal?: AbortSignal; concurrency: number },

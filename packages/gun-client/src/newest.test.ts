@@ -4,11 +4,12 @@ import {
   keepNewest,
   mergeFields,
   newerEntry,
+  newestGraph,
   newestNode,
   nodeVersion,
   preferValue,
 } from './newest.js';
-import type { IndexEntry } from './types.js';
+import type { GunNode, IndexEntry, RecordGraph } from './types.js';
 
 const entry = (nodeId: string | null, timestamp: number | null): IndexEntry => ({
   recordType: 'post',
@@ -98,5 +99,42 @@ describe(newerEntry.name, () => {
     const entries = new Map<string, IndexEntry>();
     for (const e of [entry('a', 3), entry('a', 9), entry('a', 5)]) keepNewest(entries, e);
     expect([...entries.values()]).toEqual([entry('a', 9)]);
+  });
+});
+
+describe(newestGraph.name, () => {
+  const graph = (indexedAt: string | null, child: GunNode): RecordGraph => ({
+    soul: 'a:1',
+    nodes: {
+      'a:1': {
+        data: { '#': 'a:1/data' },
+        ...(indexedAt ? { oip: JSON.stringify({ indexedAt }) } : {}),
+      },
+      'a:1/data': child,
+    },
+  });
+  const whole = (root: GunNode) => 'data' in root && 'oip' in root;
+  const old = graph('2026-11-01T00:00:00.000Z', { iv: 'b', tag: 'b' });
+  const newer = graph('2026-11-02T00:00:00.000Z', { iv: 'a', tag: 'a' });
+  const partial = graph(null, { iv: 'c', tag: 'c' });
+
+  it('takes the copy whose root is newest, whole, whatever the order of the relays', () => {
+    expect(newestGraph([old, newer], whole)).toBe(newer);
+    expect(newestGraph([newer, old], whole)).toBe(newer);
+  });
+
+  it('prefers a whole root to a partial one, and is undefined without copies', () => {
+    expect(newestGraph([partial, old], whole)).toBe(old);
+    expect(newestGraph([partial], whole)).toBe(partial);
+    expect(newestGraph([], whole)).toBeUndefined();
+  });
+
+  it('breaks a tie by the larger copy, then lexically, independent of order', () => {
+    const bigger = graph('2026-11-01T00:00:00.000Z', { iv: 'a', tag: 'a' });
+    bigger.nodes['a:1/meta'] = { created: 1 };
+    expect(newestGraph([old, bigger], whole)).toBe(bigger);
+    expect(newestGraph([bigger, old], whole)).toBe(bigger);
+    const twin = graph('2026-11-01T00:00:00.000Z', { iv: 'c', tag: 'a' });
+    expect(newestGraph([old, twin], whole)).toBe(newestGraph([twin, old], whole));
   });
 });

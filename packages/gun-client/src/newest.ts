@@ -11,10 +11,12 @@
  * - `newestNode`: of several relays' answers for one node, the one with the newest version;
  *   answers that tie (or carry none) are merged field by field with `preferValue`.
  * - `newerEntry`: of two registry entries of one soul, the later registration.
+ * - `newestGraph`: of several relays' copies of one record graph, the one whose root is newest,
+ *   taken whole: its other nodes carry no version of their own and are never mixed.
  *
  * Pure functions: no I/O, no clock. Every choice is independent of the order of the inputs.
  */
-import type { GunNode, IndexEntry } from './types.js';
+import type { GunNode, IndexEntry, RecordGraph } from './types.js';
 
 export interface StatedValue {
   value: unknown;
@@ -120,4 +122,37 @@ export function newerEntry(a: IndexEntry, b: IndexEntry): IndexEntry {
 export function keepNewest(entries: Map<string, IndexEntry>, entry: IndexEntry): void {
   const known = entries.get(entry.soul);
   entries.set(entry.soul, known ? newerEntry(known, entry) : entry);
+}
+
+/**
+ * One record graph from several relays' copies: whole roots (`whole`) before partial ones, then
+ * the newest root `nodeVersion`, then the copy with more nodes, then the lexically larger one.
+ * A copy is taken as it is, never merged with another.
+ */
+export function newestGraph(
+  graphs: readonly RecordGraph[],
+  whole: (root: GunNode) => boolean,
+): RecordGraph | undefined {
+  const rank = (graph: RecordGraph) => {
+    const root = graph.nodes[graph.soul];
+    return {
+      whole: root !== undefined && whole(root),
+      version: root ? nodeVersion(root) : null,
+      size: Object.keys(graph.nodes).length,
+      lexical: lexical(graph.nodes),
+    };
+  };
+  const better = (a: ReturnType<typeof rank>, b: ReturnType<typeof rank>): boolean => {
+    if (a.whole !== b.whole) return a.whole;
+    const byVersion = compareVersions(a.version, b.version);
+    if (byVersion !== 0) return byVersion > 0;
+    if (a.size !== b.size) return a.size > b.size;
+    return a.lexical > b.lexical;
+  };
+  let best: { graph: RecordGraph; rank: ReturnType<typeof rank> } | undefined;
+  for (const graph of graphs) {
+    const r = rank(graph);
+    if (!best || better(r, best.rank)) best = { graph, rank: r };
+  }
+  return best?.graph;
 }

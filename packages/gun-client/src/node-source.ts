@@ -26,6 +26,13 @@ export interface NodeSource {
     key: string,
     options?: { signal?: AbortSignal },
   ): Promise<ReadResult<GunNode>>;
+  /**
+   * The same reads against each peer alone, where this source combines several peers' answers
+   * without GUN states (HTTP). A record's nodes are written together and must be read from one
+   * peer: its version is in the root only, and nodes without one (an encrypted `data` envelope)
+   * merged field by field from two relays would mix two versions.
+   */
+  readonly perPeer?: readonly NodeSource[];
 }
 
 export interface NodeSink {

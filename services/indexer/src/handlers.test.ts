@@ -20,7 +20,11 @@ const did = `did:gun:${soul}`;
 const source = { data: { basic: { name: 'x' } }, oip: { did, recordType: 'post' } };
 const log = createSilentLogger();
 
-function fakes(result: BulkResult | ((op: BulkOp) => BulkResult), tombstone?: number) {
+function fakes(
+  result: BulkResult | ((op: BulkOp) => BulkResult),
+  tombstone?: number,
+  indexed = true,
+) {
   const calls: string[] = [];
   const submitted: BulkOp[] = [];
   const deadLetters: DeadLetterInput[] = [];
@@ -36,6 +40,7 @@ function fakes(result: BulkResult | ((op: BulkOp) => BulkResult), tombstone?: nu
       submitted.push(op);
       return typeof result === 'function' ? result(op) : result;
     },
+    isIndexed: async () => indexed,
     tombstones: {
       get: async () => tombstone,
       put: async (d, v) => void calls.push(`tombstone:${d}:${v}`),
@@ -128,6 +133,39 @@ describe(makeIndexDocument.name, () => {
     expect(f.marks).toEqual([]);
     expect(f.counted).toEqual([['skipped', 1, undefined]]);
     expect(f.resolved).toEqual([[soul, { stage: 'index', version: 5 }]]);
+  });
+
+  it('retries a conflict with a remembered delete when no tombstone covers the version (an un-delete)', async () => {
+    const f = fakes(
+      { outcome: 'conflict', reason: 'version_conflict_engine_exception' },
+      undefined,
+      false,
+    );
+    await expect(makeIndexDocument(f.deps)(indexData(), job())).rejects.toThrow(
+      /undeleted-version-conflict/,
+    );
+    expect(f.marks).toEqual([]);
+    expect(f.deadLetters).toEqual([]);
+    const last = fakes({ outcome: 'conflict', reason: 'conflict' }, undefined, false);
+    await expect(makeIndexDocument(last.deps)(indexData(), job(9, 10))).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
+    expect(last.deadLetters).toMatchObject([{ reason: 'es-failed', version: 5 }]);
+  });
+
+  it('counts a conflict with a remembered delete as tombstoned when a deletion covers the version', async () => {
+    let tombstone: number | undefined;
+    const f = fakes(
+      () => {
+        tombstone = 9; // a delete raced the index job and marked its tombstone first
+        return { outcome: 'conflict', reason: 'conflict' };
+      },
+      undefined,
+      false,
+    );
+    f.deps.tombstones.get = async () => tombstone;
+    expect(await makeIndexDocument(f.deps)(indexData(), job())).toEqual({ outcome: 'tombstoned' });
+    expect(f.counted).toEqual([['skipped', 1, undefined]]);
   });
 
   it("dead-letters a rejection with Elasticsearch's type and reason and fails without retry", async () => {

@@ -4,6 +4,12 @@
  * Elasticsearch forgot the delete), opens the sealed document and indexes it through the
  * micro-batcher with `version_type: external_gte`. Idempotent per (DID, version): a replay
  * rewrites the same document or gets 409 when a newer one is there.
+ *
+ * A 409 while no document is there is a newer delete Elasticsearch still remembers (for
+ * `index.gc_deletes`, 60 s): a tombstone covering the version makes it done (deleted after
+ * it); without one the deletion was undone (un-delete, spec §5) and the record must come back,
+ * so the job is retried with backoff until Elasticsearch has forgotten the delete (the last
+ * attempt dead-letters it as `es-failed`, visible and retryable).
  */
 import type { IndexDocumentJob, ProcessorContext } from '@sync/queues';
 import { SyncError } from '@sync/runtime/errors';
@@ -31,8 +37,10 @@ export function makeIndexDocument(deps: JobDeps) {
       soul: data.soul,
       version: data.version,
     };
-    const tombstone = await deps.tombstones.get(data.did);
-    if (tombstone !== undefined && tombstone >= data.version) {
+    /** True (and the job done) when a deletion at or after this version holds it back. */
+    const tombstoned = async (): Promise<boolean> => {
+      const tombstone = await deps.tombstones.get(data.did);
+      if (tombstone === undefined || tombstone < data.version) return false;
       // This version is accounted for (deleted after it); a failed delete's own entry, at the
       // tombstone's version, stays: the document may still be in Elasticsearch.
       await resolveDeadLetter(deps, target);
@@ -42,8 +50,9 @@ export function makeIndexDocument(deps: JobDeps) {
         { did: data.did, version: data.version, tombstone },
         'deleted at or after this version, skipped',
       );
-      return { outcome: 'tombstoned' };
-    }
+      return true;
+    };
+    if (await tombstoned()) return { outcome: 'tombstoned' };
 
     let document: Record<string, unknown>;
     try {
@@ -60,6 +69,21 @@ export function makeIndexDocument(deps: JobDeps) {
       { action: 'index', index: deps.index, id: data.did, version: data.version, document },
       bytes,
     );
+    if (result.outcome === 'conflict' && !(await deps.isIndexed(data.did))) {
+      if (await tombstoned()) return { outcome: 'tombstoned' };
+      return settle(
+        deps,
+        job,
+        target,
+        {
+          outcome: 'retry',
+          throttle: false,
+          type: 'undeleted-version-conflict',
+          reason: 'Elasticsearch still remembers a newer delete of this un-deleted record',
+        },
+        log,
+      );
+    }
     return settle(deps, job, target, result, log);
   };
 }

@@ -25,6 +25,8 @@ export interface JobDeps {
   sealKey: Buffer;
   /** Hands one operation to the micro-batcher and resolves with its own result. */
   submit: (op: BulkOp, bytes: number) => Promise<BulkResult>;
+  /** Whether Elasticsearch holds a document with this id now (a real-time get). */
+  isIndexed: (id: string) => Promise<boolean>;
   tombstones: Pick<Tombstones, 'get' | 'put' | 'markPending'>;
   watermarks: Pick<Watermarks, 'markIndexed'>;
   deadLetters: Pick<DeadLetters, 'record' | 'resolve'>;

@@ -57,6 +57,7 @@ export async function createIndexer(
       index: config.elasticsearch.index,
       sealKey: config.sealKey,
       submit: (op, bytes) => deps.batcher.add(op, bytes),
+      isIndexed: (id) => deps.es.exists({ index: config.elasticsearch.index, id }),
       tombstones: deps.tombstones,
       watermarks: deps.watermarks,
       deadLetters: deps.deadLetters,

@@ -102,6 +102,23 @@ describe('indexer against a real Redis and Elasticsearch', () => {
     expect(await getSource(h, soul)).toMatchObject({ found: true, version: 6_000 });
   });
 
+  it('brings an un-deleted record back while Elasticsearch still remembers the newer delete', async () => {
+    h = await startHarness();
+    // Elasticsearch refuses an older version for index.gc_deletes after a delete; a short one
+    // keeps the test short, the behaviour is the same at the default 60 s.
+    await h.es.indices.putSettings({ index: h.index, settings: { 'index.gc_deletes': '3s' } });
+    const soul = 'hash2:undeleted';
+    expect(await finished(h, await enqueueIndex(h, soul, 1_000))).toEqual({ outcome: 'indexed' });
+    expect(await finished(h, await enqueueDelete(h, soul, 5_000))).toEqual({ outcome: 'deleted' });
+    // The un-delete: discovery clears the tombstones and enqueues the record's version again.
+    await h.indexer.deps.tombstones.remove(didOf(soul));
+    await h.producer.queue.remove(jobIdFor('index', soul, 1_000));
+    expect(await finished(h, await enqueueIndex(h, soul, 1_000), 60_000)).toEqual({
+      outcome: 'indexed',
+    });
+    expect(await getSource(h, soul)).toMatchObject({ found: true, version: 1_000 });
+  });
+
   it('treats the delete of a document that was never indexed as done', async () => {
     h = await startHarness();
     expect(await finished(h, await enqueueDelete(h, 'hash3:never', 7_000))).toEqual({

@@ -6,7 +6,8 @@
  * version of its own, and a node that grows by one field per registration (an index, a bucket)
  * is the union of every peer's fields, a field several hold taking the newer value. Each peer
  * is asked again while its answer is not whole or keeps growing: OIP's relay answers `/get`
- * from the first GUN callback and can return part of a node (spec §1.3).
+ * from the first GUN callback and can return part of a node (spec §1.3). `perPeer` reads one
+ * peer alone, for a record whose nodes must all come from the same relay.
  */
 import type { NodeReadOptions, NodeSink, NodeSource } from '../node-source.js';
 import { found, notFound, readError } from '../read-result.js';
@@ -60,6 +61,7 @@ export function createHttpSource(
   observe: PeerReadObserver = () => {},
 ): NodeSource & NodeSink {
   return {
+    ...(peers.length > 1 ? { perPeer: peers.map((peer) => createHttpSource([peer])) } : {}),
     async readNode(soul, options = {}) {
       const results = await Promise.all(
         peers.map((peer) => readFromPeer(peer, soul, options, observe)),
