@@ -65,8 +65,8 @@ export interface LiveSystem {
 export async function startLiveSystem(urls: ServiceUrls): Promise<LiveSystem> {
   const log = createSilentLogger();
   const relays: Record<RelayName, TestRelay> = {
-    a: await startTestRelay({ radisk: false }),
-    b: await startTestRelay({ radisk: false }),
+    a: await startTestRelay({ store: 'memory' }),
+    b: await startTestRelay({ store: 'memory' }),
   };
   const publisher = createPublisher();
   const writers = new Map<string, RegistryWriter>();
