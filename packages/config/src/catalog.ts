@@ -599,6 +599,21 @@ export const relayVars = {
     max: 30_000,
     unit: 'milliseconds',
   }),
+  GUN_RELAY_NOT_FOUND_WAIT_MS: intVar({
+    description:
+      "OIP-behaviour mode: GET /get answers a soul the relay does not have with 404 only this long after the request arrived, as OIP's relay does (3000); 0 = as soon as the read settles",
+    example: '3000',
+    default: '0',
+    min: 0,
+    max: 30_000,
+    unit: 'milliseconds',
+  }),
+  GUN_RELAY_RESOLVE_LINKS: boolVar({
+    description:
+      "GET /get?resolve=1 replaces links by the nodes they point to; false = OIP's relay, links (index entries) always come back unresolved",
+    example: 'true',
+    default: 'true',
+  }),
   GUN_RELAY_PUT_TIMEOUT_MS: intVar({
     description: 'Longest POST /put waits for GUN to store the write before answering 504',
     example: '10000',

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { closeGun, createServerGun, gunLoadMessages } from '@sync/gun-client/gun';
 import type { Logger } from '@sync/logging';
 import { sendJson } from './http-io.js';
+import { fastBehaviour, type OipBehaviour } from './oip-behaviour.js';
 import { createRelayStore } from './relay-store.js';
 import { makeRouter } from './router.js';
 import { makeGetRoute } from './routes/get.js';
@@ -34,6 +35,8 @@ export interface RelayOptions {
   writeToken?: string | undefined;
   /** How long close() lets requests in flight finish before cutting them (default 2 s). */
   drainMs?: number;
+  /** OIP-behaviour mode of GET /get (`oip-behaviour.ts`); default fast. */
+  behaviour?: OipBehaviour;
 }
 
 export interface Relay {
@@ -67,7 +70,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   });
   const router = makeRouter(
     {
-      '/get': { GET: makeGetRoute(store) },
+      '/get': { GET: makeGetRoute(store, options.behaviour ?? fastBehaviour) },
       '/put': {
         POST: makePutRoute({
           store,
@@ -95,6 +98,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       radisk,
       peers: peers.length,
       writeToken: Boolean(options.writeToken),
+      behaviour: options.behaviour ?? fastBehaviour,
       // gun's welcome line, which it would print on stdout when loaded.
       gun: gunLoadMessages,
     },
