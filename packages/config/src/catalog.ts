@@ -310,6 +310,14 @@ export const discoveryVars = {
     min: 1,
     max: 10_000,
   }),
+  DISCOVERY_TYPE_CONCURRENCY: intVar({
+    description:
+      "Record types one scan reads at the same time: a type missing from the relay costs one not-found wait (3 s on OIP's relay), so 37 types read one after another cost minutes",
+    example: '16',
+    default: '16',
+    min: 1,
+    max: 256,
+  }),
   DISCOVERY_LIVE: boolVar({
     description: 'Subscribe to new registry entries between full scans (the live path)',
     example: 'true',

@@ -52,3 +52,4 @@ export {
   type RegistryLayout,
 } from './registry-v2.js';
 export { createBucketAllocator, type BucketAllocator } from './bucket-allocator.js';
+export { createLimiter, mapLimited, type Limiter } from './limiter.js';

@@ -25,7 +25,7 @@ import {
   toBucketSoul,
 } from './registry-v2.js';
 import { toIndexSoul } from './souls.js';
-import type { IndexEntry, ReadResult, TypeScan, TypeScanOptions } from './types.js';
+import type { GunNode, IndexEntry, ReadResult, TypeScan, TypeScanOptions } from './types.js';
 
 export interface ScanContext {
   source: NodeSource;
@@ -35,12 +35,13 @@ export interface ScanContext {
 
 /** Adds the entries only the legacy index lists; returns how many children were unreadable. */
 async function mergeLegacy(
-  { source, root, concurrency }: ScanContext,
+  { source, concurrency }: ScanContext,
   recordType: string,
   entries: Map<string, IndexEntry>,
+  indexRead: Promise<ReadResult<GunNode>>,
   signal?: AbortSignal,
 ): Promise<ReadResult<number>> {
-  const index = await source.readNode(toIndexSoul(root, recordType), { signal });
+  const index = await indexRead;
   if (index.status === 'error') return index;
   if (index.status === 'not-found') return found(0);
   // Every legacy entry is resolved, also those v2 lists: a legacy-only writer (OIP) may have
@@ -62,12 +63,18 @@ export async function scanTypeIndex(
   { signal, since, mergeLegacy: merge = false }: TypeScanOptions = {},
 ): Promise<ReadResult<TypeScan>> {
   const { source, root, concurrency } = context;
+  // A full scan needs the legacy node whatever the bucket list says (a fallback or a merge):
+  // both are asked at once, so a type missing from the relay costs one not-found wait, not two.
+  const legacySoul = toIndexSoul(root, recordType);
+  const legacyRead = merge || !since ? source.readNode(legacySoul, { signal }) : undefined;
+  legacyRead?.catch(() => undefined); // awaited below on every path that uses it
   const list = await source.readNode(toBucketListSoul(root, recordType), { signal });
   if (list.status === 'error') return list;
   if (list.status === 'not-found') {
-    const legacy = await readIndexInPart(source, toIndexSoul(root, recordType), recordType, {
+    const legacy = await readIndexInPart(source, legacySoul, recordType, {
       signal,
       concurrency,
+      read: legacyRead,
     });
     if (legacy.status === 'error') return legacy;
     return found({
@@ -94,7 +101,8 @@ export async function scanTypeIndex(
   }
   let unreadable = 0;
   if (merge) {
-    const merged = await mergeLegacy(context, recordType, entries, signal);
+    const indexRead = legacyRead ?? source.readNode(legacySoul, { signal });
+    const merged = await mergeLegacy(context, recordType, entries, indexRead, signal);
     if (merged.status === 'error') return readError(merged.error);
     if (merged.status === 'found') unreadable = merged.value;
   }

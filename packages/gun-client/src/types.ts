@@ -79,6 +79,13 @@ export interface TypeScan {
 export interface GunRegistry {
   /** Configured record types plus the types seen in the registry, sorted. */
   listRecordTypes(options?: ReadOptions): Promise<string[]>;
+  /**
+   * The types the relays' bookkeeping (`index:<prefix>`, spec §1.2) listed with a legacy index
+   * or a v2 bucket list at the last `listRecordTypes`; null when that is not known (no
+   * bookkeeping found, or an implementation that does not read it): then every type is read.
+   * Optional; a type missing here has neither node on the relays, so a scan can skip it.
+   */
+  storedRecordTypes?(): ReadonlySet<string> | null;
   /** One record type's index, every entry resolved to `{soul, nodeId, timestamp}`. */
   readTypeIndex(recordType: string, options?: ReadOptions): Promise<ReadResult<IndexEntry[]>>;
   /**

@@ -13,6 +13,7 @@ import { scanDeletions, type DeletionDeps, type DeletionScan } from './deletions
 import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
 import { invalidEntryReasons, noInvalid, validEntries, type InvalidCounts } from './entry-check.js';
 import { decideEntry, typesToScan, type EntryDecision, type SyncPolicy } from './policy.js';
+import { mapLimited } from '@sync/gun-client';
 
 export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
   gun: GunRegistry;
@@ -32,7 +33,11 @@ export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
    * over the full scans that come every `scanIntervalMs`.
    */
   recheck?: { everyMs: number; scanIntervalMs: number };
+  /** Types read at the same time in one scan (default 16): a slow not-found delays only its own. */
+  typeConcurrency?: number;
 }
+
+export const defaultTypeConcurrency = 16;
 
 /** How many unchanged entries of a type one full scan rechecks: its share of one recheck period. */
 export function recheckLimit(
@@ -113,6 +118,11 @@ export interface DiscoverSummary {
   unreadable: number;
   /** Types read only in part or not at all: no orphan reporting for a scan that has any. */
   partialTypes: string[];
+  /**
+   * Types not read because the relays' bookkeeping lists no registry node of theirs (0 entries;
+   * a forced scan reads them anyway).
+   */
+  absentTypes: number;
   deletions: Omit<Extract<DeletionScan, { status: 'ok' }>, 'status'> | null;
   errors: string[];
   durationMs: number;
@@ -140,6 +150,7 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       invalid: noInvalid(),
       unreadable: 0,
       partialTypes: [],
+      absentTypes: 0,
       deletions: null,
       errors: [],
       durationMs: 0,
@@ -162,73 +173,96 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       );
     }
 
+    // The deletion registry is read beside the types: its not-found wait (a relay without
+    // deletions) overlaps theirs instead of adding to them.
+    const deletionScan =
+      input.scope === 'all' || input.scope === 'deletions'
+        ? scanDeletions(deps, { ...(signal ? { signal } : {}), log })
+        : null;
+    deletionScan?.catch(() => undefined); // awaited below
+
     if (input.scope === 'all' || input.scope === 'type') {
       const candidates =
         input.scope === 'type' && input.recordType
           ? [input.recordType]
           : await deps.gun.listRecordTypes(signal ? { signal } : {});
-      const types = typesToScan(candidates, deps.policy.typeFilter);
-      summary.types = types.length;
+      const all = typesToScan(candidates, deps.policy.typeFilter);
+      // Types the relays never stored are not read (each would cost a not-found wait: 3 s on
+      // OIP's relay); a forced or single-type scan reads every type it is given.
+      const stored = input.scope === 'all' && !input.force ? deps.gun.storedRecordTypes?.() : null;
+      const types = stored ? all.filter((type) => stored.has(type)) : all;
+      summary.types = all.length;
+      summary.absentTypes = all.length - types.length;
       const registryCounts: Record<string, number> = {};
+      for (const type of all) if (!types.includes(type)) registryCounts[type] = 0;
       const seen = new Set<string>();
       let allFull = true;
-      for (const [i, recordType] of types.entries()) {
-        signal?.throwIfAborted();
-        const index = await readType(deps, recordType, { force: input.force, signal });
-        if (index.status !== 'found') {
-          const err = index.status === 'error' ? index.error : undefined;
-          summary.errors.push(`${recordType}: ${err?.message ?? 'not readable'}`);
-          summary.partialTypes.push(recordType);
-          allFull = false;
-          await deps.stats.count('error', 1, 'registry-read');
-          log.warn({ recordType, err }, 'registry index read failed');
-          continue;
-        }
-        const { entries, full: typeFull, unreadable, commit } = index.value;
-        if (!typeFull) allFull = false;
-        if (unreadable > 0) {
-          // Part of the type is missing: not a full listing, and the mark stays where it was.
-          allFull = false;
-          summary.unreadable += unreadable;
-          summary.partialTypes.push(recordType);
-          log.warn({ recordType, unreadable }, 'registry index read in part');
-        }
-        registryCounts[recordType] = entries.length;
-        summary.discovered += entries.length;
-        const accepted = validEntries(entries, summary.invalid).filter((entry) => {
-          const decision = decideEntry(entry, deps.policy);
-          if (decision !== 'accept') summary.skipped[decision] += 1;
-          return decision === 'accept';
-        });
-        if (full) for (const entry of entries) seen.add(entry.soul);
-        const recheck =
-          full && typeFull && deps.recheck
-            ? {
-                before: startedAt - deps.recheck.everyMs,
-                limit: recheckLimit(accepted.length, deps.recheck),
-              }
-            : undefined;
-        const enqueued = await enqueueEntries(deps, accepted, {
-          force: input.force,
-          trigger: input.force ? 'force' : 'scan',
-          ...(recheck ? { recheck } : {}),
-        });
-        summary.enqueued += enqueued;
-        if (unreadable === 0) await commit();
-        await deps.stats.count('discovered', entries.length);
-        await deps.stats.count('enqueued', enqueued);
-        await job.updateProgress({
-          discovered: summary.discovered,
-          enqueued: summary.enqueued,
-          typesDone: i + 1,
-          typesTotal: types.length,
-          currentType: recordType,
-        } satisfies DiscoverProgress);
-        log.debug(
-          { recordType, entries: entries.length, enqueued, full: typeFull },
-          'type scanned',
-        );
-      }
+      let typesDone = 0;
+      await mapLimited(
+        types,
+        deps.typeConcurrency ?? defaultTypeConcurrency,
+        async (recordType) => {
+          signal?.throwIfAborted();
+          const index = await readType(deps, recordType, { force: input.force, signal });
+          if (index.status !== 'found') {
+            const err = index.status === 'error' ? index.error : undefined;
+            summary.errors.push(`${recordType}: ${err?.message ?? 'not readable'}`);
+            summary.partialTypes.push(recordType);
+            allFull = false;
+            typesDone += 1;
+            await deps.stats.count('error', 1, 'registry-read');
+            log.warn({ recordType, err }, 'registry index read failed');
+            return;
+          }
+          const { entries, full: typeFull, unreadable, commit } = index.value;
+          if (!typeFull) allFull = false;
+          if (unreadable > 0) {
+            // Part of the type is missing: not a full listing, and the mark stays where it was.
+            allFull = false;
+            summary.unreadable += unreadable;
+            summary.partialTypes.push(recordType);
+            log.warn({ recordType, unreadable }, 'registry index read in part');
+          }
+          registryCounts[recordType] = entries.length;
+          summary.discovered += entries.length;
+          const accepted = validEntries(entries, summary.invalid).filter((entry) => {
+            const decision = decideEntry(entry, deps.policy);
+            if (decision !== 'accept') summary.skipped[decision] += 1;
+            return decision === 'accept';
+          });
+          if (full) for (const entry of entries) seen.add(entry.soul);
+          const recheck =
+            full && typeFull && deps.recheck
+              ? {
+                  before: startedAt - deps.recheck.everyMs,
+                  limit: recheckLimit(accepted.length, deps.recheck),
+                }
+              : undefined;
+          const enqueued = await enqueueEntries(deps, accepted, {
+            force: input.force,
+            trigger: input.force ? 'force' : 'scan',
+            ...(recheck ? { recheck } : {}),
+          });
+          summary.enqueued += enqueued;
+          if (unreadable === 0) await commit();
+          await deps.stats.count('discovered', entries.length);
+          await deps.stats.count('enqueued', enqueued);
+          typesDone += 1;
+          await job.updateProgress({
+            discovered: summary.discovered,
+            enqueued: summary.enqueued,
+            typesDone,
+            typesTotal: types.length,
+            currentType: recordType,
+          } satisfies DiscoverProgress);
+          log.debug(
+            { recordType, entries: entries.length, enqueued, full: typeFull },
+            'type scanned',
+          );
+        },
+      );
+      summary.partialTypes.sort();
+      summary.errors.sort();
       for (const reason of ['untrusted', 'type-filtered'] as const) {
         if (summary.skipped[reason] > 0)
           await deps.stats.count('skipped', summary.skipped[reason], reason);
@@ -249,8 +283,8 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       }
     }
 
-    if (input.scope === 'all' || input.scope === 'deletions') {
-      const deletions = await scanDeletions(deps, { ...(signal ? { signal } : {}), log });
+    if (deletionScan) {
+      const deletions = await deletionScan;
       if (deletions.status === 'error') {
         summary.errors.push(`deletions: ${deletions.message}`);
         await deps.stats.count('error', 1, 'registry-read');

@@ -101,6 +101,7 @@ export async function startDiscovery(
     stats,
     policy,
     chunkSize: config.discovery.chunkSize,
+    typeConcurrency: config.discovery.typeConcurrency,
     now: () => new Date(),
     scanMarks,
     fullScanIntervalMs: config.gun.fullScanIntervalMs,

@@ -55,7 +55,7 @@ export function createHttpRegistry(options: HttpRegistryOptions): GunRegistry {
   const { root, log } = options;
   const peers = createPeers(options);
   const source = createHttpSource(peers);
-  const reader = createRegistryReader({ ...options, source });
+  const reader = createRegistryReader({ ...options, source, typeHints: true });
   const subscriptions = new Set<AbortController>();
   let closing: Promise<void> | undefined;
 
