@@ -184,12 +184,29 @@ export const gunVars = {
   }),
   GUN_POLL_INTERVAL_MS: intVar({
     description:
-      'HTTP mode: pause between two polls of the type indexes for live updates (wire mode gets pushes)',
-    example: '5000',
-    default: '5000',
+      "HTTP mode: longest pause between two live polls when nothing changes (it halves down to GUN_POLL_MIN_INTERVAL_MS while changes arrive); each poll reads gun-sync's small recent-changes node, OIP's legacy indexes only when the relay's bookkeeping says they changed (wire mode gets pushes)",
+    example: '1000',
+    default: '1000',
     min: 100,
     max: 3_600_000,
     unit: 'milliseconds',
+  }),
+  GUN_POLL_MIN_INTERVAL_MS: intVar({
+    description:
+      'HTTP mode: pause between two live polls while changes arrive (at most GUN_POLL_INTERVAL_MS)',
+    example: '250',
+    default: '250',
+    min: 50,
+    max: 3_600_000,
+    unit: 'milliseconds',
+  }),
+  GUN_POLL_MAX_READS_PER_MIN: intVar({
+    description:
+      'HTTP mode: most reads the live poller sends each peer a minute (the recent-changes node first, legacy index signals and entries with what is left)',
+    example: '120',
+    default: '120',
+    min: 6,
+    max: 60_000,
   }),
   GUN_WRITE_TOKEN: stringVar({
     description:

@@ -1,7 +1,9 @@
 export type {
+  DeletionsChanged,
   GunNode,
   GunRegistry,
   IndexEntry,
+  MarkDeletedOptions,
   ReadOptions,
   ReadResult,
   RecordGraph,
@@ -53,3 +55,10 @@ export {
 } from './registry-v2.js';
 export { createBucketAllocator, type BucketAllocator } from './bucket-allocator.js';
 export { createLimiter, mapLimited, type Limiter } from './limiter.js';
+export {
+  decodeRecentValue,
+  recentSlots,
+  toRecentSoul,
+  toRecentWrite,
+  type RecentChange,
+} from './recent.js';

@@ -104,8 +104,16 @@ export interface GunRegistry {
    * `{deletedAt, deletedBy, timestamp, did}`), as stored: the caller validates it.
    */
   readDeletion(did: string, options?: ReadOptions): Promise<ReadResult<GunNode>>;
-  /** Calls `onEntry` for entries added (or, over the wire, changed) after the call. */
-  subscribe(recordTypes: readonly string[], onEntry: (entry: IndexEntry) => void): Unsubscribe;
+  /**
+   * Calls `onEntry` for entries added or changed (registered again) after the call, and, where
+   * the implementation watches the deletion registry (HTTP polling), `onDeletions` when DIDs
+   * are marked deleted.
+   */
+  subscribe(
+    recordTypes: readonly string[],
+    onEntry: (entry: IndexEntry) => void,
+    onDeletions?: (change: DeletionsChanged) => void,
+  ): Unsubscribe;
   close(): Promise<void>;
 }
 
@@ -131,6 +139,19 @@ export interface UserIdentity {
   nodeId: string;
 }
 
+export interface MarkDeletedOptions extends ReadOptions {
+  now?: Date;
+  /** The node that marks the deletion; without it no recent-changes note is written. */
+  nodeId?: string;
+}
+
+/** What a subscription reports besides entries: deletion marks, or that the deletion index changed. */
+export type DeletionsChanged =
+  /** These DIDs were marked deleted (from the recent-changes node). */
+  | { dids: readonly string[] }
+  /** The deletion index changed (an OIP-style writer): read it again. */
+  | { dids: null };
+
 /** Writes this node's registrations and deletion marks. */
 export interface RegistryWriter {
   register(entry: Registration, options?: ReadOptions): Promise<void>;
@@ -138,11 +159,10 @@ export interface RegistryWriter {
   readNodeEntry(nodeId: string, soul: string, options?: ReadOptions): Promise<ReadResult<GunNode>>;
   /** Adds a user's public identity to the users directory `${root}:users` (one field per user). */
   publishUser(user: UserIdentity, options?: ReadOptions): Promise<void>;
-  /** Marks a DID deleted: the entry node, then one field in the deletion index. */
-  markDeleted(
-    did: string,
-    deletedBy: string,
-    options?: ReadOptions & { now?: Date },
-  ): Promise<void>;
+  /**
+   * Marks a DID deleted: the entry node, then one field in the deletion index; with `nodeId`
+   * (the marking node), also a note in the recent-changes node for HTTP peers.
+   */
+  markDeleted(did: string, deletedBy: string, options?: MarkDeletedOptions): Promise<void>;
   close(): Promise<void>;
 }

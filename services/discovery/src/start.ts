@@ -135,6 +135,7 @@ export async function startDiscovery(
       {
         ...deps,
         gun,
+        deletions: deps,
         log,
         flushMs: config.discovery.liveFlushMs,
         maxBuffered: config.discovery.liveMaxBuffered,
