@@ -67,6 +67,8 @@ export interface PollerOptions extends PollerSettings {
   log: Logger;
   signal: AbortSignal;
   now?: () => number;
+  /** Wall clock (ms since the epoch), for the baseline. */
+  wallNow?: () => number;
 }
 
 /** Idle pauses between two reads of a present type's signal, and of an absent type's. */
@@ -77,6 +79,8 @@ const perRound = 64;
 /** Types (or the deletion index) checked at the same time. */
 const legacyConcurrency = 8;
 const maxRecentFields = 4096;
+/** How far before the subscription a change counts as one the baseline reports. */
+const baselineSlackMs = 60_000;
 /** Largest index whose children are swept for a changed entry. */
 const maxSweep = 2048;
 
@@ -134,6 +138,10 @@ export async function runPoller(options: PollerOptions): Promise<void> {
   const recentSoul = toRecentSoul(root);
   const types = new Set(options.recordTypes);
   let recentBaseline = true;
+  // What changed shortly before the first read of a node may have been missed by the full scan
+  // that ran beside the subscription's start: the baseline reports changes stamped after this
+  // (relay and writer clocks, so with a minute of slack).
+  const baselineFrom = (options.wallNow ?? Date.now)() - baselineSlackMs;
   const minIntervalMs = Math.min(options.minIntervalMs, options.maxIntervalMs);
   let interval = options.maxIntervalMs;
   let lastChangeAt = -Infinity;
@@ -164,6 +172,8 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     log.warn({ err: result.error, soul: key }, what);
   };
 
+  const isRecent = (time: number | null) => time !== null && time >= baselineFrom;
+
   const report = (entry: IndexEntry) => {
     if (signal.aborted || !types.has(entry.recordType)) return;
     if (changes.isNew(entry)) {
@@ -187,8 +197,9 @@ export async function runPoller(options: PollerOptions): Promise<void> {
       recentSeen.set(field, value);
       if (recentSeen.size > maxRecentFields)
         recentSeen.delete(recentSeen.keys().next().value as string);
-      if (recentBaseline) continue;
       const change = decodeRecentValue(value);
+      if (recentBaseline && !(change?.kind === 'registration' && isRecent(change.entry.timestamp)))
+        continue;
       if (change?.kind === 'registration') report(change.entry);
       else if (change?.kind === 'deletion') deleted.push(change.did);
     }
@@ -253,9 +264,12 @@ export async function runPoller(options: PollerOptions): Promise<void> {
 
   /** The index node after its signal moved: new keys resolved, or a sweep for a changed one. */
   async function readIndex(w: Watched, first: boolean): Promise<void> {
-    if (!budget.tryTake()) return; // the index is read next round (still dirty)
+    const again = () => {
+      if (first) w.storedAt = undefined; // the baseline is taken next round
+    };
+    if (!budget.tryTake()) return again(); // the index is read next round (still dirty)
     const index = await source.readNode(w.soul, { signal });
-    if (index.status === 'error') return;
+    if (index.status === 'error') return again();
     w.dirty = false;
     if (index.status !== 'found') return;
     const keys = toIndexKeys(index.value);
@@ -267,13 +281,14 @@ export async function runPoller(options: PollerOptions): Promise<void> {
       known.add(key);
       trackedKeys += 1;
     }
-    if (first) return; // the baseline: what is there already is the full scan's
+    // The baseline: what is there already is the full scan's, unless it changed just now.
+    if (first && !isRecent(w.storedAt ?? null)) return;
     // Keys with their values (links): nothing needs the index node again.
     const item = (key: string): [string, unknown] => [key, index.value[key]];
-    w.pending.push(...fresh.slice(0, perRound * 4).map(item));
+    if (!first) w.pending.push(...fresh.slice(0, perRound * 4).map(item));
     // No new key: an entry was registered again, its child has a new timestamp. Sweep the
     // children (an index too large to sweep is left to the full scans' rechecks).
-    if (fresh.length === 0 && keys.length <= maxSweep)
+    if ((first || fresh.length === 0) && keys.length <= maxSweep)
       w.sweep = { items: keys.map(item), cursor: 0 };
     lastChangeAt = now();
     await resolveSome(w);
