@@ -12,12 +12,20 @@
  * → searchable (refresh and search).
  *
  *   pnpm bench:freshness [--rate 5] [--seconds 60] [--poll-ms 300]
+ *   pnpm bench:freshness --defaults [--relay oip|fast] [--mode http|wire]
+ *
+ * `--defaults` runs B at its default settings (no poll or flush overrides) and the watcher
+ * searches without forcing a refresh, so a record counts when a user's search would find it.
+ * `--relay oip` runs both relays in OIP-behaviour mode (3 s not-found, links unresolved);
+ * `--mode wire` has B read its relay over GUN's wire protocol instead of the HTTP API. Runs
+ * with any of these write bench/results/freshness-<relay>-<mode>[-defaults].json.
  */
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents } from 'bullmq';
 import { createGunRegistryWriter } from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import { QueueName } from '@sync/queues';
+import { oipRelayBehaviour } from '../services/gun-relay/src/oip-behaviour.js';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
 import { createBackfillRun } from '../test/support/backfill-run.js';
 import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
@@ -35,8 +43,18 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '60' },
     'poll-ms': { type: 'string', default: '300' },
+    defaults: { type: 'boolean', default: false },
+    relay: { type: 'string', default: 'fast' },
+    mode: { type: 'string', default: 'http' },
   },
 });
+const defaults = values.defaults;
+const relayKind = values.relay === 'oip' ? 'oip' : 'fast';
+const mode = values.mode === 'wire' ? 'wire' : 'http';
+const variant = defaults || relayKind !== 'fast' || mode !== 'http';
+const resultName = variant
+  ? `freshness-${relayKind}-${mode}${defaults ? '-defaults' : ''}`
+  : 'freshness';
 const perSecond = Number(values.rate);
 const seconds = Number(values.seconds);
 const pollMs = values['poll-ms'];
@@ -46,7 +64,10 @@ const log = createSilentLogger();
 const services = localServices();
 const machine = await describeMachine(services);
 say(`[freshness] ${perSecond} records/s for ${seconds} s; load ${machine.loadAtStart.join(' ')}`);
-const pair = await startRelayPair({ store: 'memory' });
+const pair = await startRelayPair({
+  store: 'memory',
+  ...(relayKind === 'oip' ? { behaviour: oipRelayBehaviour } : {}),
+});
 const writer = createGunRegistryWriter({
   mode: 'http',
   peers: [pair.a.url],
@@ -56,12 +77,13 @@ const writer = createGunRegistryWriter({
 });
 const run = await createBackfillRun({
   ...services,
-  gunPeers: pair.b.url,
+  gunPeers: mode === 'wire' ? `${pair.b.url}/gun` : pair.b.url,
   env: {
     DISCOVERY_LIVE: 'true',
-    GUN_POLL_INTERVAL_MS: pollMs,
-    DISCOVERY_LIVE_FLUSH_MS: '50',
-    INDEXER_FLUSH_MS: '50',
+    GUN_CLIENT_MODE: mode,
+    ...(defaults
+      ? {}
+      : { GUN_POLL_INTERVAL_MS: pollMs, DISCOVERY_LIVE_FLUSH_MS: '50', INDEXER_FLUSH_MS: '50' }),
   },
 });
 try {
@@ -130,7 +152,7 @@ try {
   const watcher = (async () => {
     while (!stopWatching || publishedAt.size > 0) {
       if (publishedAt.size > 0) {
-        await run.es.indices.refresh({ index: run.index, ignore_unavailable: true });
+        if (!defaults) await run.es.indices.refresh({ index: run.index, ignore_unavailable: true });
         const ids = [...publishedAt.keys()];
         const res = await run.es.search(
           { index: run.index, size: ids.length, _source: false, query: { ids: { values: ids } } },
@@ -215,7 +237,10 @@ try {
     missingAfter120s: missing,
     ratePerSecond: perSecond,
     seconds,
-    relayPollMs: Number(pollMs),
+    relayPollMs: defaults ? null : Number(pollMs),
+    settings: defaults ? 'defaults, no forced refresh' : 'tuned, refresh forced before each search',
+    relay: relayKind,
+    mode,
     p50Ms: percentile(delays, 50),
     p95Ms: percentile(delays, 95),
     maxMs: delays.at(-1),
@@ -235,10 +260,12 @@ try {
       ]),
     ),
     machine: endLoad(machine),
-    command: `pnpm bench:freshness --rate ${perSecond} --seconds ${seconds} --poll-ms ${pollMs}`,
+    command: variant
+      ? `pnpm bench:freshness${defaults ? ' --defaults' : ''} --relay ${relayKind} --mode ${mode} --rate ${perSecond} --seconds ${seconds}`
+      : `pnpm bench:freshness --rate ${perSecond} --seconds ${seconds} --poll-ms ${pollMs}`,
   };
   say(
-    `[freshness] ${delays.length}/${total} searchable on B: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms (relay poll ${pollMs} ms)${missing ? `; ${missing} not searchable after 120 s` : ''}`,
+    `[freshness] ${delays.length}/${total} searchable on B: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms (${defaults ? 'default settings' : `relay poll ${pollMs} ms`}, ${relayKind} relay, ${mode})${missing ? `; ${missing} not searchable after 120 s` : ''}`,
   );
   say(
     `[freshness] of which publishing on A (put + registration): p50 ${result.publishOnA.p50Ms} ms, p95 ${result.publishOnA.p95Ms} ms; A done → searchable on B: p50 ${result.publishedToSearchable.p50Ms} ms, p95 ${result.publishedToSearchable.p95Ms} ms, max ${result.publishedToSearchable.maxMs} ms`,
@@ -251,7 +278,7 @@ try {
     await l.events.close();
     await l.queue.close();
   }
-  say(`[freshness] wrote ${await saveResult('freshness', result)}`);
+  say(`[freshness] wrote ${await saveResult(resultName, result)}`);
   for (const p of run.procs) await p.stop();
 } finally {
   await run.close();

@@ -223,6 +223,37 @@ section('Freshness: publish on A → searchable on B', f, 'bench:freshness', (f)
   '',
 ]);
 
+// Freshness as a user sees it (issue 17): default settings, no forced refresh, per relay kind
+// (gun-sync's relay, or one in OIP-behaviour mode) and transport.
+{
+  const variants = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => /^freshness-.+\.json$/.test(name))
+        .sort()
+        .map((name) =>
+          read<Freshness & { relay?: string; mode?: string; settings?: string }>(
+            name.replace(/\.json$/, ''),
+          ),
+        )
+        .filter((r) => r !== undefined)
+    : [];
+  out.push('## Freshness at default settings, per relay and transport', '');
+  if (variants.length === 0)
+    out.push('_Not run yet: `pnpm bench:freshness --defaults --relay oip --mode http`._', '');
+  else
+    out.push(
+      "B's pipeline at its default settings; the watcher's search does not force a refresh (a record counts when a user's search finds it). `oip` relays answer a missing soul after 3 s and leave links unresolved, like OIP's; `fast` is gun-sync's relay. Only new records; update and delete freshness are not measured here yet.",
+      '',
+      '| relay | B reads over | records | p50 | p95 | max | A done → searchable p95 | A done → transform job p50/p95 | command |',
+      '|---|---|---:|---:|---:|---:|---:|---|---|',
+      ...variants.map(
+        (v) =>
+          `| ${v.relay ?? '?'} | ${v.mode ?? '?'} | ${fmt(v.searchable)}/${fmt(v.published)} | ${fmt(v.p50Ms)} ms | **${fmt(v.p95Ms)} ms** | ${fmt(v.maxMs)} ms | ${fmt(v.publishedToSearchable?.p95Ms)} ms | ${fmt(v.stages?.discovery.p50Ms)}/${fmt(v.stages?.discovery.p95Ms)} ms | \`${v.command}\` |`,
+      ),
+      '',
+    );
+}
+
 const m = read<Memory>('memory');
 out.push('## Memory: peak RSS per service', '');
 if (!m) out.push('_Not run yet: `pnpm bench:memory`._', '');

@@ -222,17 +222,6 @@ async function main(): Promise<number> {
     } else out(`  ✓ ${what.padEnd(44)} ${did}  on B after ${seconds(ms)}`);
   }
 
-  /** Asks B to look at one soul (or the deletions) now, as an operator would. */
-  async function forceOnB(body: Record<string, string>): Promise<void> {
-    const res = await fetch(`${b.node.apiUrl}/api/health/gun-sync/force`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (res.status !== 202)
-      throw new Error(`force-sync answered ${res.status}: ${await res.text()}`);
-  }
-
   const indexedAt = (offsetMs: number) => new Date(started - 60_000 + offsetMs);
   const samples: { what: string; input: OipRecordInput }[] = [
     {
@@ -314,8 +303,8 @@ async function main(): Promise<number> {
     ),
   );
 
-  // An update: the same soul published again with a newer version. Live discovery over HTTP
-  // reports new registry entries, not changed ones, so B is asked for the soul, as an operator would.
+  // An update: the same soul published again with a newer version and registered again. B's
+  // live poll reads the registration's note in A's recent-changes node, as for a new record.
   const updated = samples[0]?.input as OipRecordInput;
   const editedName = 'Hello from node A (edited)';
   const updateDid = await publish({
@@ -324,23 +313,19 @@ async function main(): Promise<number> {
     data: { ...updated.data, basic: { name: editedName, tagItems: ['gun', 'oip', 'edited'] } },
   });
   expected.set(updateDid, editedName);
-  await forceOnB({ scope: 'soul', soul: updateDid.slice('did:gun:'.length) });
   report(
-    'update of the public post (force-sync soul)',
+    'update of the public post (live)',
     updateDid,
     await waitOnB(updateDid, (name) => name === editedName),
   );
 
-  // A deletion: marked deleted in the deletion registry (spec §5); B's deletion scan is forced.
+  // A deletion: marked deleted in the deletion registry (spec §5) by node A, which notes the
+  // mark in its recent-changes node; B's live poll applies it. (A mark written only the way OIP
+  // writes it is found through the relay's bookkeeping of the deletion index, or the next scan.)
   const doomed = published.at(-1)?.did as string;
   expected.delete(doomed);
-  await writer.markDeleted(doomed, publisher.publicKey);
-  await forceOnB({ scope: 'deletions' });
-  report(
-    'deletion of it (force-sync deletions)',
-    doomed,
-    await waitOnB(doomed, (name) => name === undefined),
-  );
+  await writer.markDeleted(doomed, publisher.publicKey, { nodeId: a.node.nodeId });
+  report('deletion of it (live)', doomed, await waitOnB(doomed, (name) => name === undefined));
 
   // The check: B holds exactly the expected documents, with the expected content.
   await es.indices.refresh({ index: b.index });

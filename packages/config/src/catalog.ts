@@ -184,12 +184,29 @@ export const gunVars = {
   }),
   GUN_POLL_INTERVAL_MS: intVar({
     description:
-      'HTTP mode: pause between two polls of the type indexes for live updates (wire mode gets pushes)',
-    example: '5000',
-    default: '5000',
+      "HTTP mode: longest pause between two live polls when nothing changes (it halves down to GUN_POLL_MIN_INTERVAL_MS while changes arrive); each poll reads gun-sync's small recent-changes node, OIP's legacy indexes only when the relay's bookkeeping says they changed (wire mode gets pushes)",
+    example: '1000',
+    default: '1000',
     min: 100,
     max: 3_600_000,
     unit: 'milliseconds',
+  }),
+  GUN_POLL_MIN_INTERVAL_MS: intVar({
+    description:
+      'HTTP mode: pause between two live polls while changes arrive (at most GUN_POLL_INTERVAL_MS)',
+    example: '250',
+    default: '250',
+    min: 50,
+    max: 3_600_000,
+    unit: 'milliseconds',
+  }),
+  GUN_POLL_MAX_READS_PER_MIN: intVar({
+    description:
+      'HTTP mode: most reads the live poller sends each peer a minute (the recent-changes node first, legacy index signals and entries with what is left)',
+    example: '120',
+    default: '120',
+    min: 6,
+    max: 60_000,
   }),
   GUN_WRITE_TOKEN: stringVar({
     description:
@@ -309,6 +326,14 @@ export const discoveryVars = {
     default: '500',
     min: 1,
     max: 10_000,
+  }),
+  DISCOVERY_TYPE_CONCURRENCY: intVar({
+    description:
+      "Record types one scan reads at the same time: a type missing from the relay costs one not-found wait (3 s on OIP's relay), so 37 types read one after another cost minutes",
+    example: '16',
+    default: '16',
+    min: 1,
+    max: 256,
   }),
   DISCOVERY_LIVE: boolVar({
     description: 'Subscribe to new registry entries between full scans (the live path)',
@@ -609,6 +634,21 @@ export const relayVars = {
     min: 10,
     max: 30_000,
     unit: 'milliseconds',
+  }),
+  GUN_RELAY_NOT_FOUND_WAIT_MS: intVar({
+    description:
+      "OIP-behaviour mode: GET /get answers a soul the relay does not have with 404 only this long after the request arrived, as OIP's relay does (3000); 0 = as soon as the read settles",
+    example: '3000',
+    default: '0',
+    min: 0,
+    max: 30_000,
+    unit: 'milliseconds',
+  }),
+  GUN_RELAY_RESOLVE_LINKS: boolVar({
+    description:
+      "GET /get?resolve=1 replaces links by the nodes they point to; false = OIP's relay, links (index entries) always come back unresolved",
+    example: 'true',
+    default: 'true',
   }),
   GUN_RELAY_PUT_TIMEOUT_MS: intVar({
     description: 'Longest POST /put waits for GUN to store the write before answering 504',

@@ -50,6 +50,8 @@ export function gunSettings(env: EnvValues<typeof gunVars>) {
     peerWaitMs: env.GUN_PEER_WAIT_MS,
     concurrency: env.GUN_HTTP_CONCURRENCY,
     pollIntervalMs: env.GUN_POLL_INTERVAL_MS,
+    pollMinIntervalMs: env.GUN_POLL_MIN_INTERVAL_MS,
+    pollMaxReadsPerMinute: env.GUN_POLL_MAX_READS_PER_MIN,
     writeToken: env.GUN_WRITE_TOKEN,
     layout: env.GUN_REGISTRY_LAYOUT,
     bucketSpanMs: env.GUN_REGISTRY_BUCKET_SPAN_MS,

@@ -5,6 +5,7 @@
 import type { Logger } from '@sync/logging';
 import type { PeerReadObserver } from './peer-reads.js';
 import { createHttpRegistry, createHttpRegistryWriter } from './http/http-registry.js';
+import { defaultPollerSettings } from './http/http-poller.js';
 import { defaultDeletedRoot, defaultRegistryRoot } from './souls.js';
 import type { GunRegistry, RegistryWriter } from './types.js';
 import { defaultBucketSettings, type RegistryLayout } from './registry-v2.js';
@@ -24,8 +25,12 @@ export interface GunClientOptions {
   peerWaitMs?: number;
   /** Reads in flight per peer (HTTP sockets per peer). */
   concurrency: number;
-  /** HTTP: pause between subscription polls. */
+  /** HTTP: longest pause between subscription polls (when idle). */
   pollIntervalMs?: number;
+  /** HTTP: pause between subscription polls while changes arrive. */
+  pollMinIntervalMs?: number;
+  /** HTTP: reads a minute the subscription sends each peer. */
+  pollMaxReadsPerMinute?: number;
   log: Logger;
   /** Told of every node read with the peer that answered (HTTP) or "wire". */
   onPeerRead?: PeerReadObserver | undefined;
@@ -60,7 +65,16 @@ export function createGunRegistry(options: GunClientOptions): GunRegistry {
     recordTypes: options.recordTypes ?? [],
   };
   if (options.mode === 'http')
-    return createHttpRegistry({ ...common, pollIntervalMs: options.pollIntervalMs ?? 5000 });
+    return createHttpRegistry({
+      ...common,
+      pollIntervalMs: options.pollIntervalMs ?? defaultPollerSettings.maxIntervalMs,
+      poll: {
+        ...(options.pollMinIntervalMs ? { minIntervalMs: options.pollMinIntervalMs } : {}),
+        ...(options.pollMaxReadsPerMinute
+          ? { maxReadsPerMinute: options.pollMaxReadsPerMinute }
+          : {}),
+      },
+    });
   return createWireRegistry({
     ...common,
     ...wireDefaults,

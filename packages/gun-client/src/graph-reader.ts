@@ -24,19 +24,27 @@ const isIndexEntryComplete = (node: GunNode) =>
 const linkedReads = 3;
 
 /**
+ * A not-found that took this long is a relay that waited its whole not-found time (OIP's relay:
+ * 3 s, spec §1.3), not one that answered before its disk: reading again would only wait again.
+ */
+export const slowNotFoundMs = 750;
+
+/**
  * A node a link points to. GUN relays under load sometimes answer not-found for a node they
  * hold (the disk answers before memory, or not at all); a link to nothing is suspicious, so
- * it is read again before it counts as missing.
+ * it is read again before it counts as missing, unless the not-found was a slow one.
  */
 async function readLinked(
   source: NodeSource,
   soul: string,
   options: NodeReadOptions,
 ): Promise<ReadResult<GunNode>> {
-  let result = await source.readNode(soul, options);
-  for (let read = 1; read < linkedReads && result.status === 'not-found'; read++)
-    result = await source.readNode(soul, options);
-  return result;
+  for (let read = 1; ; read++) {
+    const startedAt = performance.now();
+    const result = await source.readNode(soul, options);
+    if (result.status !== 'not-found' || read >= linkedReads) return result;
+    if (performance.now() - startedAt >= slowNotFoundMs) return result;
+  }
 }
 
 /** Children of `soul` that `node` links to (`<soul>/<key>`); other links are not part of the record. */
@@ -189,9 +197,14 @@ export async function readIndexInto(
   indexSoul: string,
   recordType: string,
   entries: Map<string, IndexEntry>,
-  options: { signal?: AbortSignal | undefined; concurrency: number },
+  options: {
+    signal?: AbortSignal | undefined;
+    concurrency: number;
+    /** The index node, when the caller already asked for it. */
+    read?: Promise<ReadResult<GunNode>> | undefined;
+  },
 ): Promise<ReadResult<IndexKeysRead>> {
-  const index = await source.readNode(indexSoul, { signal: options.signal });
+  const index = await (options.read ?? source.readNode(indexSoul, { signal: options.signal }));
   if (index.status !== 'found') return index;
   return found(
     await resolveIndexKeys(
@@ -209,7 +222,12 @@ export async function readIndexInPart(
   source: NodeSource,
   indexSoul: string,
   recordType: string,
-  options: { signal?: AbortSignal | undefined; concurrency: number },
+  options: {
+    signal?: AbortSignal | undefined;
+    concurrency: number;
+    /** The index node, when the caller already asked for it. */
+    read?: Promise<ReadResult<GunNode>> | undefined;
+  },
 ): Promise<ReadResult<IndexRead>> {
   const entries = new Map<string, IndexEntry>();
   const read = await readIndexInto(source, indexSoul, recordType, entries, options);

@@ -1,7 +1,9 @@
 export type {
+  DeletionsChanged,
   GunNode,
   GunRegistry,
   IndexEntry,
+  MarkDeletedOptions,
   ReadOptions,
   ReadResult,
   RecordGraph,
@@ -67,3 +69,11 @@ export {
   type PeerReadObserver,
   type PeerReadResult,
 } from './peer-reads.js';
+export { createLimiter, mapLimited, type Limiter } from './limiter.js';
+export {
+  decodeRecentValue,
+  recentSlots,
+  toRecentSoul,
+  toRecentWrite,
+  type RecentChange,
+} from './recent.js';

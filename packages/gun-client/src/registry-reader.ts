@@ -33,12 +33,21 @@ export interface RegistryReaderOptions {
   recordTypes: readonly string[];
   /** Reads in flight while resolving one index or record. */
   concurrency: number;
+  /**
+   * Report the types the bookkeeping lists (`storedRecordTypes`), so scans skip the others.
+   * For the relay HTTP API, where the relay keeps the bookkeeping of every put itself.
+   */
+  typeHints?: boolean;
 }
 
 /** Types seen are few (OIP has 37); the cap keeps a hostile registry from growing the set. */
 const maxSeenTypes = 1000;
 
-export type RegistryReader = Omit<GunRegistry, 'subscribe' | 'close' | 'scanTypeIndex'> & {
+export type RegistryReader = Omit<
+  GunRegistry,
+  'subscribe' | 'close' | 'scanTypeIndex' | 'storedRecordTypes'
+> & {
+  storedRecordTypes(): ReadonlySet<string> | null;
   /** Remembers a type seen in the registry (e.g. in a pushed update). */
   noteType(recordType: string): void;
   scanTypeIndex: NonNullable<GunRegistry['scanTypeIndex']>;
@@ -50,8 +59,10 @@ export function createRegistryReader({
   deletedRoot,
   recordTypes,
   concurrency,
+  typeHints = false,
 }: RegistryReaderOptions): RegistryReader {
   const seen = new Set<string>();
+  let stored: Set<string> | null = null;
   const noteType = (type: string) => {
     if (seen.size < maxSeenTypes) seen.add(type);
   };
@@ -63,13 +74,19 @@ export function createRegistryReader({
       // registry's first soul segment, the type indexes included (spec §1.2).
       const bookkeeping = await source.readNode(toRelayIndexSoul(root), { signal: options.signal });
       if (bookkeeping.status === 'found') {
+        const listed = new Set<string>();
         for (const key of Object.keys(bookkeeping.value)) {
           const type = toIndexType(root, key) ?? toBucketListType(root, key);
-          if (type) noteType(type);
+          if (!type) continue;
+          noteType(type);
+          if (listed.size < maxSeenTypes) listed.add(type);
         }
-      }
+        // A bookkeeping that lists no registry node at all says nothing about the registry.
+        stored = typeHints && listed.size > 0 ? listed : null;
+      } else stored = null;
       return [...new Set([...recordTypes, ...seen])].sort();
     },
+    storedRecordTypes: () => stored,
     readTypeIndex(
       recordType: string,
       options: ReadOptions = {},

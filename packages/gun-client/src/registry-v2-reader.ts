@@ -25,7 +25,7 @@ import {
   toBucketSoul,
 } from './registry-v2.js';
 import { toIndexSoul } from './souls.js';
-import type { IndexEntry, ReadResult, TypeScan, TypeScanOptions } from './types.js';
+import type { GunNode, IndexEntry, ReadResult, TypeScan, TypeScanOptions } from './types.js';
 
 export interface ScanContext {
   source: NodeSource;
@@ -38,6 +38,7 @@ async function mergeLegacy(
   { source, root, concurrency }: ScanContext,
   recordType: string,
   entries: Map<string, IndexEntry>,
+  indexRead: Promise<ReadResult<GunNode>>,
   signal?: AbortSignal,
 ): Promise<ReadResult<number>> {
   // Every legacy entry is resolved, also those v2 lists: a legacy-only writer (OIP) may have
@@ -45,6 +46,7 @@ async function mergeLegacy(
   const read = await readIndexInto(source, toIndexSoul(root, recordType), recordType, entries, {
     signal,
     concurrency,
+    read: indexRead,
   });
   if (read.status === 'error') return read;
   return found(read.status === 'found' ? read.value.unreadable : 0);
@@ -56,12 +58,18 @@ export async function scanTypeIndex(
   { signal, since, mergeLegacy: merge = false }: TypeScanOptions = {},
 ): Promise<ReadResult<TypeScan>> {
   const { source, root, concurrency } = context;
+  // A full scan needs the legacy node whatever the bucket list says (a fallback or a merge):
+  // both are asked at once, so a type missing from the relay costs one not-found wait, not two.
+  const legacySoul = toIndexSoul(root, recordType);
+  const legacyRead = merge || !since ? source.readNode(legacySoul, { signal }) : undefined;
+  legacyRead?.catch(() => undefined); // awaited below on every path that uses it
   const list = await source.readNode(toBucketListSoul(root, recordType), { signal });
   if (list.status === 'error') return list;
   if (list.status === 'not-found') {
-    const legacy = await readIndexInPart(source, toIndexSoul(root, recordType), recordType, {
+    const legacy = await readIndexInPart(source, legacySoul, recordType, {
       signal,
       concurrency,
+      read: legacyRead,
     });
     if (legacy.status === 'error') return legacy;
     return found({
@@ -88,7 +96,8 @@ export async function scanTypeIndex(
   }
   let unreadable = 0;
   if (merge) {
-    const merged = await mergeLegacy(context, recordType, entries, signal);
+    const indexRead = legacyRead ?? source.readNode(legacySoul, { signal });
+    const merged = await mergeLegacy(context, recordType, entries, indexRead, signal);
     if (merged.status === 'error') return readError(merged.error);
     if (merged.status === 'found') unreadable = merged.value;
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@sync/logging';
 import { UpstreamError } from './errors.js';
 import { readError } from './read-result.js';
+import { recentSlots, toRecentSoul } from './recent.js';
 import { createRegistryWriter } from './registry-writer.js';
 import { createRegistryReader } from './registry-reader.js';
 import {
@@ -133,14 +134,29 @@ describe('registry v2 layout', () => {
     );
   });
 
-  it('writes only the node entry and the buckets with layout v2', async () => {
+  it('writes only the node entry, the buckets and the recent-changes note with layout v2', async () => {
     const { graph, register } = setup('v2');
     await register(1);
     expect(Object.keys(graph.nodes).sort()).toEqual([
       'oip:registry:nodes:node-a:pub:rec-1',
       `oip:registry:v2:bucket:post:${t0}_0`,
       'oip:registry:v2:buckets:post',
+      'oip:registry:v2:recent',
     ]);
+  });
+
+  it('keeps the recent-changes node to one ring of fields per writing node', async () => {
+    const { graph, register } = setup('v2', { maxEntries: 1000 });
+    for (let i = 0; i < recentSlots * 3; i++) await register(i);
+    const recent = graph.nodes[toRecentSoul(root)] ?? {};
+    expect(Object.keys(recent)).toHaveLength(recentSlots);
+    expect(Object.keys(recent).every((key) => key.startsWith('node-a~'))).toBe(true);
+  });
+
+  it('writes no recent-changes note with layout legacy (what OIP writes, nothing more)', async () => {
+    const { graph, register } = setup('legacy');
+    await register(1);
+    expect(graph.nodes[toRecentSoul(root)]).toBeUndefined();
   });
 
   it('opens a new bucket in a new window and continues a restarted writer’s bucket', async () => {

@@ -14,7 +14,8 @@ import {
   type GraphWrite,
 } from './registry-graph.js';
 import { toIndexSoul, toLink, toNodeEntrySoul, toRelayIndexSoul } from './souls.js';
-import type { GunNode, ReadOptions, RegistryWriter } from './types.js';
+import { recentSlots, toRecentWrite } from './recent.js';
+import type { GunNode, MarkDeletedOptions, ReadOptions, RegistryWriter } from './types.js';
 import { findPutProblem, findSoulProblem } from './validate-put.js';
 import { createBucketAllocator } from './bucket-allocator.js';
 import {
@@ -45,7 +46,16 @@ export interface RegistryWriterOptions {
   layout?: RegistryLayout;
   /** Registry v2 bucket window and size. */
   buckets?: BucketSettings;
+  /**
+   * Note each registration and deletion mark in the recent-changes node (`recent.ts`), so HTTP
+   * peers poll one small node. Default: with the v2 layout (not for `legacy`, which writes
+   * exactly what OIP writes).
+   */
+  recent?: boolean;
 }
+
+/** Writing nodes whose ring position is kept (one per node id; a writer serves one or two). */
+const maxRingNodes = 64;
 
 function differences(expected: GunNode, actual: GunNode): string[] {
   return Object.keys(expected).filter(
@@ -66,6 +76,15 @@ export function createRegistryWriter(options: RegistryWriterOptions): RegistryWr
     layout = 'both',
     buckets = defaultBucketSettings,
   } = options;
+  const recent = options.recent ?? layout !== 'legacy';
+  const rings = new Map<string, number>();
+  /** The next slot of `nodeId`'s ring; a new writer starts anywhere in it. */
+  const nextSlot = (nodeId: string): number => {
+    if (!rings.has(nodeId) && rings.size >= maxRingNodes) rings.clear();
+    const slot = rings.get(nodeId) ?? Math.floor(Math.random() * recentSlots);
+    rings.set(nodeId, (slot + 1) % recentSlots);
+    return slot;
+  };
   const allocator = createBucketAllocator(source, root, buckets);
   const listedTypes = new Set<string>();
   let closing: Promise<void> | undefined;
@@ -147,6 +166,19 @@ export function createRegistryWriter(options: RegistryWriterOptions): RegistryWr
         allocator.listed(entry.recordType, slot.key);
       }
       await listType(entry.recordType, signal);
+      if (recent)
+        await writeVerified(
+          toRecentWrite(root, entry.nodeId, nextSlot(entry.nodeId), {
+            kind: 'registration',
+            entry: {
+              recordType: entry.recordType,
+              soul: entry.soul,
+              nodeId: entry.nodeId,
+              timestamp,
+            },
+          }),
+          signal,
+        );
       log.debug({ soul: entry.soul, recordType: entry.recordType }, 'record registered');
     },
     readNodeEntry(nodeId, soul, { signal }: ReadOptions = {}) {
@@ -159,9 +191,20 @@ export function createRegistryWriter(options: RegistryWriterOptions): RegistryWr
       for (const write of toUserWrites(root, user)) await writeVerified(write, signal);
       log.debug({ nodeId: user.nodeId }, 'user identity published');
     },
-    async markDeleted(did, deletedBy, { signal, now: at }: ReadOptions & { now?: Date } = {}) {
-      for (const write of toDeletionWrites(deletedRoot, did, deletedBy, at ?? now()))
+    async markDeleted(did, deletedBy, { signal, now: at, nodeId }: MarkDeletedOptions = {}) {
+      const deletedAt = at ?? now();
+      for (const write of toDeletionWrites(deletedRoot, did, deletedBy, deletedAt))
         await writeVerified(write, signal);
+      if (recent && nodeId)
+        await writeVerified(
+          toRecentWrite(root, nodeId, nextSlot(nodeId), {
+            kind: 'deletion',
+            did,
+            deletedAt: deletedAt.getTime(),
+            nodeId,
+          }),
+          signal,
+        );
       log.debug({ did }, 'record marked deleted');
     },
     close() {

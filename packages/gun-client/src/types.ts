@@ -79,6 +79,13 @@ export interface TypeScan {
 export interface GunRegistry {
   /** Configured record types plus the types seen in the registry, sorted. */
   listRecordTypes(options?: ReadOptions): Promise<string[]>;
+  /**
+   * The types the relays' bookkeeping (`index:<prefix>`, spec §1.2) listed with a legacy index
+   * or a v2 bucket list at the last `listRecordTypes`; null when that is not known (no
+   * bookkeeping found, or an implementation that does not read it): then every type is read.
+   * Optional; a type missing here has neither node on the relays, so a scan can skip it.
+   */
+  storedRecordTypes?(): ReadonlySet<string> | null;
   /** One record type's index, every entry resolved to `{soul, nodeId, timestamp}`. */
   readTypeIndex(recordType: string, options?: ReadOptions): Promise<ReadResult<IndexEntry[]>>;
   /**
@@ -97,8 +104,16 @@ export interface GunRegistry {
    * `{deletedAt, deletedBy, timestamp, did}`), as stored: the caller validates it.
    */
   readDeletion(did: string, options?: ReadOptions): Promise<ReadResult<GunNode>>;
-  /** Calls `onEntry` for entries added (or, over the wire, changed) after the call. */
-  subscribe(recordTypes: readonly string[], onEntry: (entry: IndexEntry) => void): Unsubscribe;
+  /**
+   * Calls `onEntry` for entries added or changed (registered again) after the call, and, where
+   * the implementation watches the deletion registry (HTTP polling), `onDeletions` when DIDs
+   * are marked deleted.
+   */
+  subscribe(
+    recordTypes: readonly string[],
+    onEntry: (entry: IndexEntry) => void,
+    onDeletions?: (change: DeletionsChanged) => void,
+  ): Unsubscribe;
   close(): Promise<void>;
 }
 
@@ -124,6 +139,19 @@ export interface UserIdentity {
   nodeId: string;
 }
 
+export interface MarkDeletedOptions extends ReadOptions {
+  now?: Date;
+  /** The node that marks the deletion; without it no recent-changes note is written. */
+  nodeId?: string;
+}
+
+/** What a subscription reports besides entries: deletion marks, or that the deletion index changed. */
+export type DeletionsChanged =
+  /** These DIDs were marked deleted (from the recent-changes node). */
+  | { dids: readonly string[] }
+  /** The deletion index changed (an OIP-style writer): read it again. */
+  | { dids: null };
+
 /** Writes this node's registrations and deletion marks. */
 export interface RegistryWriter {
   register(entry: Registration, options?: ReadOptions): Promise<void>;
@@ -131,11 +159,10 @@ export interface RegistryWriter {
   readNodeEntry(nodeId: string, soul: string, options?: ReadOptions): Promise<ReadResult<GunNode>>;
   /** Adds a user's public identity to the users directory `${root}:users` (one field per user). */
   publishUser(user: UserIdentity, options?: ReadOptions): Promise<void>;
-  /** Marks a DID deleted: the entry node, then one field in the deletion index. */
-  markDeleted(
-    did: string,
-    deletedBy: string,
-    options?: ReadOptions & { now?: Date },
-  ): Promise<void>;
+  /**
+   * Marks a DID deleted: the entry node, then one field in the deletion index; with `nodeId`
+   * (the marking node), also a note in the recent-changes node for HTTP peers.
+   */
+  markDeleted(did: string, deletedBy: string, options?: MarkDeletedOptions): Promise<void>;
   close(): Promise<void>;
 }

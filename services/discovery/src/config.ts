@@ -6,6 +6,7 @@ export function loadDiscoveryConfig(source: EnvSource) {
     ...settings,
     discovery: {
       chunkSize: env.DISCOVERY_CHUNK_SIZE,
+      typeConcurrency: env.DISCOVERY_TYPE_CONCURRENCY,
       live: env.DISCOVERY_LIVE,
       liveFlushMs: env.DISCOVERY_LIVE_FLUSH_MS,
       liveMaxBuffered: env.DISCOVERY_LIVE_MAX_BUFFERED,

@@ -161,17 +161,23 @@ async function clearUndeleted(deps: DeletionDeps, listed: ReadonlySet<string>): 
   return cleared;
 }
 
-export async function scanDeletions(
+/** What `enqueueDeletions` did with the DIDs it was given. */
+export interface DeletionsEnqueued {
+  enqueued: number;
+  rejected: number;
+  pending: number;
+}
+
+/**
+ * Delete jobs for the listed DIDs whose deletion is not applied yet: each entry node is read
+ * for its version, then checked against the tombstones and the indexed documents. Used by the
+ * scan (every listed DID) and by the live path (the DIDs a poll reported).
+ */
+export async function enqueueDeletions(
   deps: DeletionDeps,
-  { signal, log }: { signal?: AbortSignal; log: Logger },
-): Promise<DeletionScan> {
-  const result = await deps.gun.readDeleted(signal ? { signal } : {});
-  if (result.status === 'error') return { status: 'error', message: result.error.message };
-  const listed =
-    result.status === 'found'
-      ? [...new Set(result.value)].filter((did) => soulOfDid(did) !== undefined)
-      : [];
-  const dids = listed.filter((did) => isValidDeletion(did, soulOfDid(did) ?? did));
+  dids: readonly string[],
+  { signal, log }: { signal?: AbortSignal | undefined; log: Logger },
+): Promise<DeletionsEnqueued> {
   const { versions, rejected, pending } = await readVersions(deps, dids, log, signal);
   const valid = [...versions.keys()];
   const marks = await deps.tombstones.getMany(valid);
@@ -200,6 +206,21 @@ export async function scanDeletions(
       })),
     );
   }
+  return { enqueued: toDelete.length, rejected, pending };
+}
+
+export async function scanDeletions(
+  deps: DeletionDeps,
+  { signal, log }: { signal?: AbortSignal; log: Logger },
+): Promise<DeletionScan> {
+  const result = await deps.gun.readDeleted(signal ? { signal } : {});
+  if (result.status === 'error') return { status: 'error', message: result.error.message };
+  const listed =
+    result.status === 'found'
+      ? [...new Set(result.value)].filter((did) => soulOfDid(did) !== undefined)
+      : [];
+  const dids = listed.filter((did) => isValidDeletion(did, soulOfDid(did) ?? did));
+  const { enqueued, rejected, pending } = await enqueueDeletions(deps, dids, { signal, log });
   // A missing index node may be a read that found nothing: never a reason to clear tombstones.
   const undeleted =
     result.status === 'found' ? await clearUndeleted(deps, new Set(result.value)) : 0;
@@ -207,7 +228,7 @@ export async function scanDeletions(
   return {
     status: 'ok',
     listed: listed.length,
-    enqueued: toDelete.length,
+    enqueued,
     rejected,
     pending,
     undeleted,

@@ -40,7 +40,11 @@ export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
    * over the full scans that come every `scanIntervalMs`.
    */
   recheck?: { everyMs: number; scanIntervalMs: number };
+  /** Types read at the same time in one scan (default 16): a slow not-found delays only its own. */
+  typeConcurrency?: number;
 }
+
+export const defaultTypeConcurrency = 16;
 
 /** How many unchanged entries of a type one full scan rechecks: its share of one recheck period. */
 export function recheckLimit(
@@ -121,6 +125,11 @@ export interface DiscoverSummary {
   unreadable: number;
   /** Types read only in part or not at all: no orphan reporting for a scan that has any. */
   partialTypes: string[];
+  /**
+   * Types not read because the relays' bookkeeping lists no registry node of theirs (0 entries;
+   * a forced scan reads them anyway).
+   */
+  absentTypes: number;
   deletions: Omit<Extract<DeletionScan, { status: 'ok' }>, 'status'> | null;
   errors: string[];
   durationMs: number;
@@ -148,6 +157,7 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       invalid: noInvalid(),
       unreadable: 0,
       partialTypes: [],
+      absentTypes: 0,
       deletions: null,
       errors: [],
       durationMs: 0,
@@ -170,14 +180,28 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       );
     }
 
+    // The deletion registry is read beside the types: its not-found wait (a relay without
+    // deletions) overlaps theirs instead of adding to them.
+    const deletionScan =
+      input.scope === 'all' || input.scope === 'deletions'
+        ? scanDeletions(deps, { ...(signal ? { signal } : {}), log })
+        : null;
+    deletionScan?.catch(() => undefined); // awaited below
+
     if (input.scope === 'all' || input.scope === 'type') {
       const candidates =
         input.scope === 'type' && input.recordType
           ? [input.recordType]
           : await deps.gun.listRecordTypes(signal ? { signal } : {});
-      const types = typesToScan(candidates, deps.policy.typeFilter);
-      summary.types = types.length;
+      const all = typesToScan(candidates, deps.policy.typeFilter);
+      // Types the relays never stored are not read (each would cost a not-found wait: 3 s on
+      // OIP's relay); a forced or single-type scan reads every type it is given.
+      const stored = input.scope === 'all' && !input.force ? deps.gun.storedRecordTypes?.() : null;
+      const types = stored ? all.filter((type) => stored.has(type)) : all;
+      summary.types = all.length;
+      summary.absentTypes = all.length - types.length;
       const registryCounts: Record<string, number> = {};
+      for (const type of all) if (!types.includes(type)) registryCounts[type] = 0;
       let allFull = true;
       let session: ReconcileSession | undefined;
       const endReconcile = async (outcome: { report: ReconcileReport } | { error: unknown }) => {
@@ -294,8 +318,8 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       }
     }
 
-    if (input.scope === 'all' || input.scope === 'deletions') {
-      const deletions = await scanDeletions(deps, { ...(signal ? { signal } : {}), log });
+    if (deletionScan) {
+      const deletions = await deletionScan;
       if (deletions.status === 'error') {
         summary.errors.push(`deletions: ${deletions.message}`);
         await deps.stats.count('error', 1, 'registry-read');

@@ -106,6 +106,7 @@ export async function startDiscovery(
     stats,
     policy,
     chunkSize: config.discovery.chunkSize,
+    typeConcurrency: config.discovery.typeConcurrency,
     now: () => new Date(),
     scanMarks,
     fullScanIntervalMs: config.gun.fullScanIntervalMs,
@@ -152,6 +153,7 @@ export async function startDiscovery(
       {
         ...deps,
         gun,
+        deletions: deps,
         log,
         flushMs: config.discovery.liveFlushMs,
         maxBuffered: config.discovery.liveMaxBuffered,

@@ -25,6 +25,10 @@ export function loadRelayConfig(source: EnvSource) {
     putTimeoutMs: env.GUN_RELAY_PUT_TIMEOUT_MS,
     maxBodyBytes: env.GUN_RELAY_MAX_BODY_BYTES,
     writeToken: env.GUN_RELAY_WRITE_TOKEN,
+    behaviour: {
+      notFoundWaitMs: env.GUN_RELAY_NOT_FOUND_WAIT_MS,
+      resolveLinks: env.GUN_RELAY_RESOLVE_LINKS,
+    },
   } as const;
 }
 

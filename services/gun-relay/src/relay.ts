@@ -18,6 +18,7 @@ import {
 import type { Logger } from '@sync/logging';
 import { sendJson } from './http-io.js';
 import { createRelayMetrics } from './metrics.js';
+import { fastBehaviour, type OipBehaviour } from './oip-behaviour.js';
 import { createRelayStore, type RelayStore, type RelayStoreKind } from './relay-store.js';
 import { folderBytes } from './store-size.js';
 import { makeRouter } from './router.js';
@@ -48,6 +49,8 @@ export interface RelayOptions {
   drainMs?: number;
   /** Where /metrics is collected; a fresh one with the process metrics by default. */
   registry?: Registry;
+  /** OIP-behaviour mode of GET /get (`oip-behaviour.ts`); default fast. */
+  behaviour?: OipBehaviour;
 }
 
 export interface Relay {
@@ -132,7 +135,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   );
   const router = makeRouter(
     {
-      '/get': { GET: makeGetRoute(store) },
+      '/get': { GET: makeGetRoute(store, options.behaviour ?? fastBehaviour) },
       '/put': {
         POST: makePutRoute({
           store,
@@ -166,6 +169,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       store: storeKind,
       peers: peers.length,
       writeToken: Boolean(options.writeToken),
+      behaviour: options.behaviour ?? fastBehaviour,
       // gun's welcome line, which it would print on stdout when loaded.
       gun: gunLoadMessages,
     },

@@ -1,22 +1,20 @@
 /**
  * GunRegistry and RegistryWriter over the OIP relay HTTP API (`/get`, `/put`), directly or
  * through a node's `/gun-relay` proxy: one keep-alive pool per peer, links resolved with
- * follow-up `/get`s. Live updates are polled: the HTTP API has no push, and an index's fields
- * are links that never change, so polling reports new entries, not changed ones.
+ * follow-up `/get`s. Live updates are polled (the HTTP API has no push): new and changed
+ * registrations and deletion marks, from gun-sync's recent-changes node and from the relay's
+ * bookkeeping of OIP's legacy indexes, at a bounded cost per peer (`http-poller.ts`).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@sync/logging';
-import { createEntryChanges } from '../entry-changes.js';
-import { resolveIndexEntry, toIndexKeys } from '../graph-reader.js';
 import { toHttpBase } from '../peers.js';
 import { createRegistryReader } from '../registry-reader.js';
 import { createRegistryWriter } from '../registry-writer.js';
-import { toIndexSoul } from '../souls.js';
-import type { GunRegistry, IndexEntry, RegistryWriter } from '../types.js';
+import type { GunRegistry, RegistryWriter } from '../types.js';
 import type { BucketSettings, RegistryLayout } from '../registry-v2.js';
 import { createHttpPeer, type HttpPeer } from './http-peer.js';
 import type { PeerReadObserver } from '../peer-reads.js';
 import { createHttpSource } from './http-source.js';
+import { defaultPollerSettings, runPoller, type PollerSettings } from './http-poller.js';
 
 export interface HttpRegistryOptions {
   /** Relay URLs as configured (`/gun`, a bare relay, or a `/gun-relay` proxy). */
@@ -28,8 +26,10 @@ export interface HttpRegistryOptions {
   concurrency: number;
   readTimeoutMs: number;
   maxResponseBytes?: number;
-  /** Pause between two polls of a subscription. */
+  /** Longest pause between two polls of a subscription, when nothing changes. */
   pollIntervalMs: number;
+  /** Pause between polls while changes arrive, and reads a minute (per peer); see http-poller.ts. */
+  poll?: Partial<Omit<PollerSettings, 'maxIntervalMs'>>;
   log: Logger;
   maxTrackedEntries?: number;
   /** Told of every read with the relay that answered (sync_gun_reads_total). */
@@ -58,54 +58,30 @@ export function createHttpRegistry(options: HttpRegistryOptions): GunRegistry {
   const { root, log } = options;
   const peers = createPeers(options);
   const source = createHttpSource(peers, options.onPeerRead);
-  const reader = createRegistryReader({ ...options, source });
+  const reader = createRegistryReader({ ...options, source, typeHints: true });
   const subscriptions = new Set<AbortController>();
   let closing: Promise<void> | undefined;
 
-  async function poll(
-    recordTypes: readonly string[],
-    onEntry: (entry: IndexEntry) => void,
-    signal: AbortSignal,
-  ) {
-    const changes = createEntryChanges(options.maxTrackedEntries ?? 100_000);
-    const known = new Map<string, Set<string>>();
-    while (!signal.aborted) {
-      for (const type of recordTypes) {
-        if (signal.aborted) return;
-        // One read per poll: a part-answer only delays an entry to the next poll.
-        const index = await source.readNode(toIndexSoul(root, type), {
-          signal,
-          complete: () => true,
-        });
-        if (index.status === 'error') {
-          log.warn({ err: index.error, recordType: type }, 'index poll failed');
-          continue;
-        }
-        const keys = index.status === 'found' ? toIndexKeys(index.value) : [];
-        const before = known.get(type);
-        if (!before) {
-          known.set(type, new Set(keys)); // the first poll is the baseline
-          continue;
-        }
-        for (const key of keys) {
-          if (before.has(key) || signal.aborted || index.status !== 'found') continue;
-          before.add(key);
-          const entry = await resolveIndexEntry(source, type, key, index.value[key], signal);
-          if (entry.status === 'found' && changes.isNew(entry.value)) onEntry(entry.value);
-          else if (entry.status === 'error')
-            log.warn({ err: entry.error, recordType: type, soul: key }, 'index entry unreadable');
-        }
-      }
-      await sleep(options.pollIntervalMs, undefined, { signal }).catch(() => undefined);
-    }
-  }
-
   return {
     ...reader,
-    subscribe(recordTypes, onEntry) {
+    subscribe(recordTypes, onEntry, onDeletions) {
       const controller = new AbortController();
       subscriptions.add(controller);
-      poll(recordTypes, onEntry, controller.signal)
+      runPoller({
+        ...defaultPollerSettings,
+        ...(options.maxTrackedEntries ? { maxTrackedKeys: options.maxTrackedEntries } : {}),
+        ...options.poll,
+        maxIntervalMs: options.pollIntervalMs,
+        source,
+        root,
+        deletedRoot: options.deletedRoot,
+        recordTypes,
+        storedTypes: () => reader.storedRecordTypes(),
+        onEntry,
+        onDeletions,
+        log,
+        signal: controller.signal,
+      })
         .catch((err: unknown) => log.error({ err }, 'index polling stopped'))
         .finally(() => subscriptions.delete(controller));
       return () => controller.abort();

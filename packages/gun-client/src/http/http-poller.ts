@@ -1,0 +1,339 @@
+/**
+ * Live discovery over the relay HTTP API, which has no push: a poller that finds new **and
+ * changed** registrations and deletion marks at a bounded cost per peer.
+ *
+ * - **Recent changes** (`recent.ts`): one small node that gun-sync's writers note every
+ *   registration and deletion mark in. Read every cycle; a field whose value changed is a new
+ *   or changed entry (or a deletion), reported at once. This is the fast path: one read a
+ *   cycle, whatever the registry's size.
+ * - **OIP's legacy layout**, for writers that only know it: an index field is a link that never
+ *   changes, so the change signal is the relay's bookkeeping child
+ *   `index:<prefix>/<index soul>` (spec §1.2), whose `storedAt` moves with every put of the
+ *   index. Only when it moves is the index node read: keys not seen before are resolved and
+ *   reported; when no key is new (a re-registration: the child got a new timestamp) the children
+ *   are swept, a bounded number per round, and those whose `(nodeId, timestamp)` differ from
+ *   what was last reported are reported. The deletion index is watched the same way
+ *   (`onDeletions({dids: null})`: read it again).
+ * - **Adaptive and limited**: the pause between cycles is `minIntervalMs` while changes
+ *   arrive and doubles up to `maxIntervalMs` when idle; each present type's signal is read at
+ *   most every 4 idle pauses, a type the relay does not have at most every 300; and no more
+ *   than `maxReadsPerMinute` reads are sent (every read goes to every peer, so this is the
+ *   per-peer limit): half for the recent node, half for the legacy side, whose reads past
+ *   its half wait for a later round.
+ * - **Bounded memory**: at most `maxTrackedKeys` legacy index keys in all (keys past the cap
+ *   are left to the full scans), the last reported version of at most `maxTrackedKeys` entries,
+ *   at most `maxRecentFields` recent fields; nothing else grows with the registry.
+ *
+ * The first cycle is a baseline (nothing reported): what was there before the subscription is
+ * the full scan's.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@sync/logging';
+import { createEntryChanges } from '../entry-changes.js';
+import { resolveIndexEntry, toIndexKeys } from '../graph-reader.js';
+import { mapLimited } from '../limiter.js';
+import type { NodeSource } from '../node-source.js';
+import { decodeRecentValue, toRecentSoul } from '../recent.js';
+import { toDeletedIndexSoul, toIndexSoul, toRelayIndexSoul } from '../souls.js';
+import type { DeletionsChanged, IndexEntry, ReadResult } from '../types.js';
+
+export interface PollerSettings {
+  /** Pause between cycles while changes arrive. */
+  minIntervalMs: number;
+  /** Longest pause between cycles when idle (GUN_POLL_INTERVAL_MS). */
+  maxIntervalMs: number;
+  /** Reads per minute this poller sends (each to every peer): the per-peer limit. */
+  maxReadsPerMinute: number;
+  /** Legacy index keys (and reported entry versions) remembered, over all types. */
+  maxTrackedKeys: number;
+}
+
+export const defaultPollerSettings: PollerSettings = {
+  minIntervalMs: 250,
+  maxIntervalMs: 1000,
+  maxReadsPerMinute: 120,
+  maxTrackedKeys: 100_000,
+};
+
+export interface PollerOptions extends PollerSettings {
+  source: NodeSource;
+  root: string;
+  deletedRoot: string;
+  recordTypes: readonly string[];
+  /** Types the relays' bookkeeping lists (null = unknown): the others are probed rarely. */
+  storedTypes?: () => ReadonlySet<string> | null;
+  onEntry: (entry: IndexEntry) => void;
+  onDeletions?: ((change: DeletionsChanged) => void) | undefined;
+  log: Logger;
+  signal: AbortSignal;
+  now?: () => number;
+  /** Wall clock (ms since the epoch), for the baseline. */
+  wallNow?: () => number;
+}
+
+/** Idle pauses between two reads of a present type's signal, and of an absent type's. */
+const presentEvery = 4;
+const absentEvery = 300;
+/** Children resolved per type and round (new keys, then a sweep). */
+const perRound = 64;
+/** Types (or the deletion index) checked at the same time. */
+const legacyConcurrency = 8;
+const maxRecentFields = 4096;
+/** How far before the subscription a change counts as one the baseline reports. */
+const baselineSlackMs = 60_000;
+/** Largest index whose children are swept for a changed entry. */
+const maxSweep = 2048;
+
+interface Watched {
+  /** The index soul (or the deletion index soul) and its bookkeeping child. */
+  soul: string;
+  signalSoul: string;
+  recordType: string | null;
+  /** Last `storedAt` seen; undefined before the first read, null when the relay has none. */
+  storedAt: number | null | undefined;
+  nextAt: number;
+  /** The signal moved but the index has not been read since. */
+  dirty: boolean;
+  /** Index fields to resolve (new keys first), and the sweep through all of them. */
+  pending: [string, unknown][];
+  sweep: { items: [string, unknown][]; cursor: number } | null;
+}
+
+/** A token bucket: `perMinute` reads a minute, up to 10 s of them at once. */
+function createReadBudget(perMinute: number, now: () => number) {
+  const capacity = Math.max(2, Math.ceil(perMinute / 6));
+  let tokens = capacity;
+  let at = now();
+  const refill = () => {
+    const t = now();
+    tokens = Math.min(capacity, tokens + ((t - at) * perMinute) / 60_000);
+    at = t;
+  };
+  return {
+    tryTake(): boolean {
+      refill();
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+    /** Ms until one token is there. */
+    waitMs(): number {
+      refill();
+      return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 60_000) / perMinute);
+    },
+  };
+}
+
+export async function runPoller(options: PollerOptions): Promise<void> {
+  const { source, root, deletedRoot, signal, log, onEntry, onDeletions } = options;
+  const now = options.now ?? (() => performance.now());
+  // Half the reads for the recent node, half for the legacy signals and entries: neither can
+  // starve the other (quick recent polls while changes arrive would otherwise take them all).
+  const recentBudget = createReadBudget(options.maxReadsPerMinute / 2, now);
+  const budget = createReadBudget(options.maxReadsPerMinute / 2, now);
+  const changes = createEntryChanges(options.maxTrackedKeys);
+  const knownKeys = new Map<string, Set<string>>();
+  let trackedKeys = 0;
+  const recentSeen = new Map<string, string>();
+  const recentSoul = toRecentSoul(root);
+  const types = new Set(options.recordTypes);
+  let recentBaseline = true;
+  // What changed shortly before the first read of a node may have been missed by the full scan
+  // that ran beside the subscription's start: the baseline reports changes stamped after this
+  // (relay and writer clocks, so with a minute of slack).
+  const baselineFrom = (options.wallNow ?? Date.now)() - baselineSlackMs;
+  const minIntervalMs = Math.min(options.minIntervalMs, options.maxIntervalMs);
+  let interval = options.maxIntervalMs;
+  let lastChangeAt = -Infinity;
+  const failing = new Set<string>();
+
+  const watchedOf = (soul: string, recordType: string | null): Watched => ({
+    soul,
+    signalSoul: `${toRelayIndexSoul(soul)}/${soul}`,
+    recordType,
+    storedAt: undefined,
+    nextAt: 0,
+    dirty: false,
+    pending: [],
+    sweep: null,
+  });
+  const watched: Watched[] = [
+    ...options.recordTypes.map((type) => watchedOf(toIndexSoul(root, type), type)),
+    ...(onDeletions ? [watchedOf(toDeletedIndexSoul(deletedRoot), null)] : []),
+  ];
+
+  const warnOnce = (key: string, result: ReadResult<unknown>, what: string) => {
+    if (result.status !== 'error') {
+      failing.delete(key);
+      return;
+    }
+    if (failing.has(key)) return;
+    if (failing.size < 1000) failing.add(key);
+    log.warn({ err: result.error, soul: key }, what);
+  };
+
+  const isRecent = (time: number | null) => time !== null && time >= baselineFrom;
+
+  const report = (entry: IndexEntry) => {
+    if (signal.aborted || !types.has(entry.recordType)) return;
+    if (changes.isNew(entry)) {
+      lastChangeAt = now();
+      onEntry(entry);
+    }
+  };
+
+  /** The recent node: every field whose value changed since the last cycle. */
+  async function pollRecent(): Promise<void> {
+    const read = await source.readNode(recentSoul, { signal, complete: () => true });
+    warnOnce(recentSoul, read, 'recent changes poll failed');
+    if (read.status !== 'found') {
+      recentBaseline = false;
+      return;
+    }
+    const deleted: string[] = [];
+    for (const [field, value] of Object.entries(read.value)) {
+      if (typeof value !== 'string' || recentSeen.get(field) === value) continue;
+      recentSeen.delete(field);
+      recentSeen.set(field, value);
+      if (recentSeen.size > maxRecentFields)
+        recentSeen.delete(recentSeen.keys().next().value as string);
+      const change = decodeRecentValue(value);
+      if (recentBaseline && !(change?.kind === 'registration' && isRecent(change.entry.timestamp)))
+        continue;
+      if (change?.kind === 'registration') report(change.entry);
+      else if (change?.kind === 'deletion') deleted.push(change.did);
+    }
+    recentBaseline = false;
+    if (deleted.length > 0 && onDeletions && !signal.aborted) {
+      lastChangeAt = now();
+      onDeletions({ dids: deleted });
+    }
+  }
+
+  /** Resolves up to `perRound` pending keys and swept children of `w`, as the budget allows. */
+  async function resolveSome(w: Watched): Promise<void> {
+    if (w.recordType === null) return;
+    for (let left = perRound; left > 0 && !signal.aborted; left--) {
+      const item = w.pending.shift() ?? (w.sweep ? w.sweep.items[w.sweep.cursor++] : undefined);
+      if (w.sweep && w.sweep.cursor >= w.sweep.items.length) w.sweep = null;
+      if (item === undefined) return;
+      if (!budget.tryTake()) {
+        w.pending.unshift(item); // next round
+        return;
+      }
+      const [key, value] = item;
+      const entry = await resolveIndexEntry(source, w.recordType, key, value, signal);
+      warnOnce(`${w.soul}/${key}`, entry, 'index entry unreadable');
+      if (entry.status === 'found') report(entry.value);
+    }
+  }
+
+  /** One type's (or the deletion index's) change signal, then what changed. */
+  async function checkWatched(w: Watched): Promise<void> {
+    // Work already known comes before new signal reads: they share one budget.
+    if (!w.dirty && (w.pending.length > 0 || w.sweep)) return resolveSome(w);
+    if (w.dirty) return readIndex(w, false);
+    if (now() < w.nextAt || !budget.tryTake()) return;
+    const read = await source.readNode(w.signalSoul, {
+      signal,
+      complete: (node) => 'storedAt' in node,
+    });
+    warnOnce(w.signalSoul, read, 'registry change signal unreadable');
+    if (read.status === 'error') return;
+    const idle = now() - lastChangeAt > options.maxIntervalMs * 4;
+    if (read.status === 'not-found') {
+      w.storedAt = null;
+      w.nextAt = now() + options.maxIntervalMs * absentEvery;
+      return;
+    }
+    const storedAt = typeof read.value.storedAt === 'number' ? read.value.storedAt : null;
+    w.nextAt = now() + (idle ? options.maxIntervalMs * presentEvery : minIntervalMs * 4);
+    const first = w.storedAt === undefined;
+    const moved = !first && storedAt !== w.storedAt;
+    w.storedAt = storedAt;
+    if (w.recordType === null) {
+      if (moved && onDeletions) {
+        lastChangeAt = now();
+        onDeletions({ dids: null });
+      }
+      return;
+    }
+    if (moved) w.dirty = true;
+    if (first || w.dirty) await readIndex(w, first);
+  }
+
+  /** The index node after its signal moved: new keys resolved, or a sweep for a changed one. */
+  async function readIndex(w: Watched, first: boolean): Promise<void> {
+    const again = () => {
+      if (first) w.storedAt = undefined; // the baseline is taken next round
+    };
+    if (!budget.tryTake()) return again(); // the index is read next round (still dirty)
+    const index = await source.readNode(w.soul, { signal });
+    if (index.status === 'error') return again();
+    w.dirty = false;
+    if (index.status !== 'found') return;
+    const keys = toIndexKeys(index.value);
+    let known = knownKeys.get(w.soul);
+    if (!known) knownKeys.set(w.soul, (known = new Set()));
+    const fresh = keys.filter((key) => !known.has(key));
+    for (const key of fresh) {
+      if (trackedKeys >= options.maxTrackedKeys) break;
+      known.add(key);
+      trackedKeys += 1;
+    }
+    // The baseline: what is there already is the full scan's, unless it changed just now.
+    if (first && !isRecent(w.storedAt ?? null)) return;
+    // Keys with their values (links): nothing needs the index node again.
+    const item = (key: string): [string, unknown] => [key, index.value[key]];
+    if (!first) w.pending.push(...fresh.slice(0, perRound * 4).map(item));
+    // No new key: an entry was registered again, its child has a new timestamp. Sweep the
+    // children (an index too large to sweep is left to the full scans' rechecks).
+    if ((first || fresh.length === 0) && keys.length <= maxSweep)
+      w.sweep = { items: keys.map(item), cursor: 0 };
+    lastChangeAt = now();
+    await resolveSome(w);
+  }
+
+  let legacyRound: Promise<void> | null = null;
+  let rotate = 0;
+  const startLegacyRound = () => {
+    if (legacyRound) return;
+    const t = now();
+    // Types the bookkeeping does not list are probed as rarely as absent ones.
+    const stored = options.storedTypes?.() ?? null;
+    for (const w of watched)
+      if (w.storedAt === undefined && w.recordType && stored && !stored.has(w.recordType)) {
+        w.storedAt = null;
+        w.nextAt = t + options.maxIntervalMs * absentEvery;
+      }
+    const due = watched.filter((w) => w.nextAt <= t || w.dirty || w.pending.length > 0 || w.sweep);
+    if (due.length === 0) return;
+    rotate = (rotate + 1) % watched.length;
+    due.sort((a, b) => watched.indexOf(a) - watched.indexOf(b));
+    const ordered = [...due.slice(rotate % due.length), ...due.slice(0, rotate % due.length)];
+    legacyRound = mapLimited(ordered, legacyConcurrency, checkWatched)
+      .then(() => undefined)
+      .catch((err: unknown) => log.warn({ err }, 'legacy index poll failed'))
+      .finally(() => {
+        legacyRound = null;
+      });
+  };
+
+  while (!signal.aborted) {
+    const wait = recentBudget.waitMs();
+    if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+    if (signal.aborted) break;
+    const before = lastChangeAt;
+    if (recentBudget.tryTake()) await pollRecent();
+    // Legacy signals run beside the recent polls: a slow not-found never holds them up.
+    startLegacyRound();
+    interval =
+      lastChangeAt !== before || now() - lastChangeAt < minIntervalMs * 4
+        ? minIntervalMs
+        : Math.min(interval * 2, options.maxIntervalMs);
+    await sleep(interval, undefined, { signal }).catch(() => undefined);
+  }
+  // Assigned in startLegacyRound: the compiler cannot see that here.
+  const lastRound = legacyRound as Promise<void> | null;
+  if (lastRound) await lastRound;
+}
