@@ -14,6 +14,7 @@ import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
 import { invalidEntryReasons, noInvalid, validEntries, type InvalidCounts } from './entry-check.js';
 import { decideEntry, typesToScan, type EntryDecision, type SyncPolicy } from './policy.js';
 import type { ReconcileReport, ReconcileSession } from './reconcile/session.js';
+import { createLimiter } from '@sync/gun-client';
 
 export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
   gun: GunRegistry;
@@ -220,9 +221,17 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
         await session.abort().catch(() => undefined);
         await endReconcile({ error: new Error(why) });
       };
+      // Types are read at once (bounded), each costing at most one not-found wait, and handled
+      // one after another in order: enqueueing, the scan mark and the reconciliation session
+      // see one type at a time.
+      const readLimit = createLimiter(deps.typeConcurrency ?? defaultTypeConcurrency);
+      const reads = types.map((recordType) =>
+        readLimit(() => readType(deps, recordType, { force: input.force, signal })),
+      );
+      for (const read of reads) read.catch(() => undefined); // each is awaited below, in order
       for (const [i, recordType] of types.entries()) {
         signal?.throwIfAborted();
-        const index = await readType(deps, recordType, { force: input.force, signal });
+        const index = await (reads[i] as (typeof reads)[number]);
         if (index.status !== 'found') {
           const err = index.status === 'error' ? index.error : undefined;
           summary.errors.push(`${recordType}: ${err?.message ?? 'not readable'}`);
