@@ -48,6 +48,7 @@ function setup(
   read: ReadResult<RecordGraph>,
   result: TransformResult = documentOk,
   indexed?: number,
+  attempts = 1,
 ) {
   const transformRecord = vi.fn<TransformRecord>(async () => result);
   const deps = {
@@ -55,7 +56,10 @@ function setup(
     transformRecord,
     seal: (doc: unknown, context: string) => `sealed(${(doc as { _id: string })._id}@${context})`,
     index: { rerun: vi.fn(async () => ({ id: 'x', added: true })) },
-    deadLetters: { record: vi.fn(async () => ({}) as never), resolve: vi.fn(async () => true) },
+    deadLetters: {
+      record: vi.fn(async () => ({ attempts }) as never),
+      resolve: vi.fn(async () => true),
+    },
     stats: { count: vi.fn(async () => {}) },
     selfNodeId: 'node-b',
     now: () => new Date('2026-11-21T12:00:00.000Z'),
@@ -66,6 +70,17 @@ function setup(
 }
 
 describe(makeProcessRecord.name, () => {
+  it('counts a parked record once: read again, it adds an attempt to its dead letter, not an error', async () => {
+    const rejected: TransformResult = { ok: false, reason: 'invalid-record', detail: 'no oip' };
+    const first = setup({ status: 'found', value: graph }, rejected, undefined, 1);
+    await expect(first.process(input, { log, attemptsMade: 0 })).rejects.toThrow('invalid-record');
+    expect(first.deps.stats.count).toHaveBeenCalledWith('error', 1, 'invalid-record');
+    const again = setup({ status: 'found', value: graph }, rejected, undefined, 2);
+    await expect(again.process(input, { log, attemptsMade: 0 })).rejects.toThrow('invalid-record');
+    expect(again.deps.deadLetters.record).toHaveBeenCalledTimes(1);
+    expect(again.deps.stats.count).not.toHaveBeenCalled();
+  });
+
   it('ends a recheck of a record whose version is already indexed as unchanged', async () => {
     const { deps, process } = setup({ status: 'found', value: graph }, documentOk, 1700);
     await expect(

@@ -80,7 +80,7 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
     reason: string,
     detail: string,
   ): Promise<never> => {
-    await deps.deadLetters.record({
+    const letter = await deps.deadLetters.record({
       soul: input.soul,
       did: `did:gun:${input.soul}`,
       stage: 'transform',
@@ -88,7 +88,9 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
       detail,
       at: deps.now().getTime(),
     });
-    await deps.stats.count('error', 1, reason);
+    // Counted once per parked record: the same bad record read again (a scan after the live
+    // path, a recheck) adds an attempt to its dead letter, not another error.
+    if (letter.attempts === 1) await deps.stats.count('error', 1, reason);
     throw new RecordRejectedError(reason, detail);
   };
 
