@@ -64,7 +64,8 @@ export function startLiveSync(deps: LiveDeps, recordTypes: readonly string[]): L
           deps.log.warn({ invalid: skipped }, 'invalid registry entries skipped');
         if (entries.length === 0) return;
         const enqueued = await enqueueEntries(deps, entries, { force: false, trigger: 'live' });
-        await deps.stats.count('discovered', entries.length);
+        // `discovered` counts the entries scans list (OIP's per-cycle count); a live report of
+        // the same entries would count them twice, so the live path counts what it enqueued.
         await deps.stats.count('enqueued', enqueued);
         if (dropped > 0) {
           deps.log.warn({ dropped }, 'live buffer overflowed; the next full scan picks these up');
