@@ -16,6 +16,7 @@ import {
   JobName,
   QueueName,
   assertHandlers,
+  closeWorker,
   defineProcessor,
   queueCatalog,
 } from '@sync/queues';
@@ -148,7 +149,7 @@ export async function createDiscoveryWorker(
         closed = true;
         clearInterval(timer);
         connection.off('ready', onReady);
-        await worker.close();
+        await closeWorker(worker, { log });
         await queue.close();
       })();
       return closing;

@@ -8,6 +8,7 @@ import type { Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { ensureIndex } from '@sync/es-client';
 import type { Logger } from '@sync/logging';
+import { closeWorker } from '@sync/queues';
 import type { Scheduler } from './batcher.js';
 import type { IndexerConfig } from './config.js';
 import { createDeps, type IndexerDeps } from './deps.js';
@@ -82,7 +83,7 @@ export async function createIndexer(
     close() {
       closing ??= (async () => {
         // Active jobs finish first: their operations are in the batcher and get sent.
-        await worker.close();
+        await closeWorker(worker, { log });
         await deps.close();
       })();
       return closing;

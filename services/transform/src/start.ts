@@ -12,7 +12,7 @@ import {
   type GunRegistry,
 } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
-import { QueueName, connectRedis, createProducer } from '@sync/queues';
+import { QueueName, closeWorker, connectRedis, createProducer } from '@sync/queues';
 import { makeTransformRecord } from '@sync/records';
 import { createDeadLetters, createStats, createWatermarks, stateKeys } from '@sync/state';
 import type { TransformConfig } from './config.js';
@@ -102,7 +102,7 @@ export async function startTransform(
     close() {
       closing ??= (async () => {
         stopKeepingNodeId();
-        await worker.close();
+        await closeWorker(worker, { log });
         await index.close();
         if (!sharedGun) await gun.close();
         workerConnection.disconnect();
