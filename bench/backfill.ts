@@ -20,7 +20,12 @@ import { createDecipheriv, pbkdf2Sync, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
-import { createGunRegistry, type GunClientMode, type RecordGraph } from '@sync/gun-client';
+import {
+  createGunRegistry,
+  mapLimited,
+  type GunClientMode,
+  type RecordGraph,
+} from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import { startTestRelay } from '../services/gun-relay/test/support.js';
 import { createBackfillRun } from '../test/support/backfill-run.js';
@@ -75,18 +80,6 @@ if (transports.some((t) => t !== 'http' && t !== 'wire'))
 const log = createSilentLogger();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function mapLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await fn(item);
-      }
-    }),
-  );
-}
-
 interface RawRead {
   transport: GunClientMode;
   concurrency: number;
@@ -95,6 +88,8 @@ interface RawRead {
   perSecond: number;
   /** Every registered record was read. */
   complete: boolean;
+  /** Why the read stopped (the type index not readable at this setting). */
+  failure?: string;
 }
 
 /** One cold raw read: a fresh client walks the type index and fetches every record. */
@@ -114,7 +109,16 @@ async function rawRead(
   try {
     const t0 = Date.now();
     const index = await gun.readTypeIndex('post');
-    if (index.status !== 'found') throw new Error(`type index not readable: ${index.status}`);
+    if (index.status !== 'found')
+      return {
+        transport,
+        concurrency: inFlight,
+        records: 0,
+        ms: Date.now() - t0,
+        perSecond: 0,
+        complete: false,
+        failure: `type index ${index.status === 'error' ? index.error.message : 'not found'}`,
+      };
     let found = 0;
     await mapLimited(index.value, inFlight, async (entry) => {
       const r = await gun.readRecord(entry.soul);
@@ -164,7 +168,7 @@ try {
       const point = await rawRead(relay.url, transport, inFlight, total);
       sweep.push(point);
       say(
-        `[backfill] (c) raw ${transport} read, ${inFlight} in flight: ${point.records} records in ${point.ms} ms = ${point.perSecond}/s${point.complete ? '' : ' (incomplete)'}`,
+        `[backfill] (c) raw ${transport} read, ${inFlight} in flight: ${point.records} records in ${point.ms} ms = ${point.perSecond}/s${point.complete ? '' : ` (incomplete${point.failure ? `: ${point.failure}` : ''})`}`,
       );
     }
   const best = sweep
