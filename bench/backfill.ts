@@ -1,7 +1,8 @@
 /**
  * Backfill benchmark: N OIP records (10 % private) published on a relay, then, each from a
  * cold start (fresh Redis prefix, fresh index, fresh GUN client):
- *   (c) the physical limit: the raw GUN read rate, index walk + record fetch, nothing else;
+ *   (c) the limit: the fastest complete raw GUN read (index walk + record fetch, nothing else)
+ *       of a sweep over both transports (relay HTTP API, GUN wire) and several reads in flight;
  *   (a) the gun-sync pipeline, registry → Elasticsearch complete, its three services as child
  *       processes (discovery, transform, indexer) with their default settings;
  *   (d) raw Elasticsearch `_bulk` of the documents (a) produced;
@@ -10,10 +11,13 @@
  *       derivation per private record, one `index` call with `refresh: wait_for`. It is slow
  *       by design, so it runs for at most --baseline-seconds and its rate is taken over the
  *       records it finished.
+ * (a) is profiled: CPU and event-loop delay per process, Redis commands per record (on its own
+ * Redis), the relay's loop delay; (b) reports public and private records' rates apart.
  * Prints records/s, (a)/(b), (a)/(c), every process's peak RSS, and writes
  * bench/results/backfill-<N>.json (docs/BENCHMARKS.md is generated from it).
  *
- *   pnpm bench:backfill [--records 10000] [--baseline-seconds 120] [--concurrency N]
+ *   pnpm bench:backfill [--records 10000] [--baseline-seconds 120]
+ *                       [--sweep 16,32,64,128,256] [--transports http,wire]
  *                       [--set NAME=value ...]   (settings for the pipeline's services)
  */
 import { createDecipheriv, pbkdf2Sync, randomUUID } from 'node:crypto';
