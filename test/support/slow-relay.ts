@@ -4,8 +4,25 @@
  * a time (the rest queue, as on a relay whose CPU is saturated): more requests in flight only
  * make each answer slower. Counts what it served and the most it ever had queued.
  */
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request,
+  type IncomingMessage,
+  type RequestOptions,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/** The same request, sent to `upstream` instead (host header included). */
+export function forwardedRequest(upstream: URL, req: IncomingMessage): RequestOptions {
+  return {
+    host: upstream.hostname,
+    port: upstream.port,
+    method: req.method,
+    path: req.url,
+    headers: { ...req.headers, host: upstream.host },
+  };
+}
 
 export interface SlowRelay {
   url: string;
@@ -26,28 +43,19 @@ export async function startSlowRelay(
     const body: Buffer[] = [];
     req.on('data', (c: Buffer) => body.push(c));
     req.on('end', () => {
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          path: req.url,
-          method: req.method,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (c: Buffer) => chunks.push(c));
-          answer.on('end', () => {
-            setTimeout(() => {
-              res.writeHead(answer.statusCode ?? 502, answer.headers);
-              res.end(Buffer.concat(chunks));
-              served += 1;
-              active -= 1;
-              queue.shift()?.();
-            }, delayMs);
-          });
-        },
-      );
+      const out = request(forwardedRequest(upstream, req), (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          setTimeout(() => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(Buffer.concat(chunks));
+            served += 1;
+            active -= 1;
+            queue.shift()?.();
+          }, delayMs);
+        });
+      });
       out.on('error', () => {
         res.writeHead(502).end();
         active -= 1;
