@@ -1,7 +1,8 @@
 /**
  * Backfill benchmark: N OIP records (10 % private) published on a relay, then, each from a
  * cold start (fresh Redis prefix, fresh index, fresh GUN client):
- *   (c) the physical limit: the raw GUN read rate, index walk + record fetch, nothing else;
+ *   (c) the limit: the fastest complete raw GUN read (index walk + record fetch, nothing else)
+ *       of a sweep over both transports (relay HTTP API, GUN wire) and several reads in flight;
  *   (a) the gun-sync pipeline, registry → Elasticsearch complete, its three services as child
  *       processes (discovery, transform, indexer) with their default settings;
  *   (d) raw Elasticsearch `_bulk` of the documents (a) produced;
@@ -10,24 +11,32 @@
  *       derivation per private record, one `index` call with `refresh: wait_for`. It is slow
  *       by design, so it runs for at most --baseline-seconds and its rate is taken over the
  *       records it finished.
+ * (a) is profiled: CPU and event-loop delay per process, Redis commands per record (on its own
+ * Redis), the relay's loop delay; (b) reports public and private records' rates apart.
  * Prints records/s, (a)/(b), (a)/(c), every process's peak RSS, and writes
  * bench/results/backfill-<N>.json (docs/BENCHMARKS.md is generated from it).
  *
- *   pnpm bench:backfill [--records 10000] [--baseline-seconds 120] [--concurrency N]
+ *   pnpm bench:backfill [--records 10000] [--baseline-seconds 120]
+ *                       [--sweep 16,32,64,128,256] [--transports http,wire]
  *                       [--set NAME=value ...]   (settings for the pipeline's services)
  */
 import { createDecipheriv, pbkdf2Sync, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from '@elastic/elasticsearch';
-import { gunVars } from '@sync/config';
-import { createGunRegistry, type RecordGraph } from '@sync/gun-client';
+import {
+  createGunRegistry,
+  mapLimited,
+  type GunClientMode,
+  type RecordGraph,
+} from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import { startTestRelay } from '../services/gun-relay/test/support.js';
 import { createBackfillRun } from '../test/support/backfill-run.js';
 import { seedRecords } from '../test/support/seed-records.js';
 import { createPublisher } from '../test/support/oip-publisher.js';
 import { waitFor } from '../test/support/node.js';
+import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
 import {
   cpuSeconds,
   describeMachine,
@@ -38,13 +47,22 @@ import {
   rate,
   saveResult,
 } from './support/common.js';
+import {
+  probePort,
+  redisProfile,
+  redisSnapshot,
+  scrapeService,
+  watchOwnLoop,
+} from './support/profile.js';
 
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '10000' },
     'baseline-seconds': { type: 'string', default: '120' },
-    /** Reads in flight for (c); default: the pipeline's GUN_HTTP_CONCURRENCY, so (a)/(c) compares like with like. */
-    concurrency: { type: 'string' },
+    /** Reads in flight (c) sweeps, comma-separated; the fastest complete read is (c). */
+    sweep: { type: 'string', default: '16,32,64,128,256' },
+    /** Transports (c) sweeps: the relay HTTP API and GUN's wire protocol. */
+    transports: { type: 'string', default: 'http,wire' },
     set: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -57,24 +75,71 @@ const pipelineSettings = Object.fromEntries(
 );
 const total = Number(values.records);
 const baselineMs = Number(values['baseline-seconds']) * 1000;
-const concurrency = Number(
-  values.concurrency ??
-    pipelineSettings.GUN_HTTP_CONCURRENCY ??
-    gunVars.GUN_HTTP_CONCURRENCY.default,
-);
+const sweepSettings = values.sweep.split(',').map(Number);
+const transports = values.transports.split(',') as GunClientMode[];
+if (sweepSettings.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error(`--sweep takes reads in flight, comma-separated; got "${values.sweep}"`);
+if (transports.some((t) => t !== 'http' && t !== 'wire'))
+  throw new Error(`--transports takes http and/or wire; got "${values.transports}"`);
 const log = createSilentLogger();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function mapLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await fn(item);
-      }
-    }),
-  );
+interface RawRead {
+  transport: GunClientMode;
+  concurrency: number;
+  records: number;
+  ms: number;
+  perSecond: number;
+  /** Every registered record was read. */
+  complete: boolean;
+  /** Why the read stopped (the type index not readable at this setting). */
+  failure?: string;
+}
+
+/** One cold raw read: a fresh client walks the type index and fetches every record. */
+async function rawRead(
+  relayUrl: string,
+  transport: GunClientMode,
+  inFlight: number,
+  expected: number,
+): Promise<RawRead> {
+  const gun = createGunRegistry({
+    mode: transport,
+    peers: [transport === 'wire' ? `${relayUrl}/gun` : relayUrl],
+    readTimeoutMs: 10_000,
+    concurrency: inFlight,
+    log,
+  });
+  try {
+    const t0 = Date.now();
+    const index = await gun.readTypeIndex('post');
+    if (index.status !== 'found')
+      return {
+        transport,
+        concurrency: inFlight,
+        records: 0,
+        ms: Date.now() - t0,
+        perSecond: 0,
+        complete: false,
+        failure: `type index ${index.status === 'error' ? index.error.message : 'not found'}`,
+      };
+    let found = 0;
+    await mapLimited(index.value, inFlight, async (entry) => {
+      const r = await gun.readRecord(entry.soul);
+      if (r.status === 'found') found++;
+    });
+    const ms = Date.now() - t0;
+    return {
+      transport,
+      concurrency: inFlight,
+      records: found,
+      ms,
+      perSecond: rate(found, ms),
+      complete: found >= expected,
+    };
+  } finally {
+    await gun.close();
+  }
 }
 
 const services = localServices();
@@ -85,6 +150,7 @@ say(
 const relay = await startTestRelay({ store: 'memory' });
 const es = new Client({ node: services.elasticsearchUrl });
 const results: Record<string, unknown> = {};
+let ownRedis: RedisServer | undefined;
 try {
   // Seeding: records stored exactly as the relay's /put stores them, with registry entries.
   const published = Date.now();
@@ -98,49 +164,52 @@ try {
     `[backfill] seeded ${seeded.dids.length} records in ${publishMs} ms (${seeded.unacknowledged} batches unacknowledged)`,
   );
 
-  // (c) the limit: walk the index and fetch every record, nothing else.
-  const rawGun = createGunRegistry({
-    mode: 'http',
-    peers: [relay.url],
-    readTimeoutMs: 10_000,
-    concurrency,
-    log,
-  });
-  const c0 = Date.now();
-  const index = await rawGun.readTypeIndex('post');
-  if (index.status !== 'found') throw new Error(`type index not readable: ${index.status}`);
-  let fetched = 0;
-  await mapLimited(index.value, concurrency, async (entry) => {
-    const r = await rawGun.readRecord(entry.soul);
-    if (r.status === 'found') fetched++;
-  });
-  const cMs = Date.now() - c0;
-  await rawGun.close();
-  const c = { records: fetched, ms: cMs, perSecond: rate(fetched, cMs), concurrency };
+  // (c) the limit: walk the index and fetch every record, nothing else, over each transport
+  // at each setting of reads in flight; the fastest complete read is (c).
+  const sweep: RawRead[] = [];
+  for (const transport of transports)
+    for (const inFlight of sweepSettings) {
+      const point = await rawRead(relay.url, transport, inFlight, total);
+      sweep.push(point);
+      say(
+        `[backfill] (c) raw ${transport} read, ${inFlight} in flight: ${point.records} records in ${point.ms} ms = ${point.perSecond}/s${point.complete ? '' : ` (incomplete${point.failure ? `: ${point.failure}` : ''})`}`,
+      );
+    }
+  const best = sweep
+    .filter((p) => p.complete)
+    .reduce<RawRead | undefined>((b, p) => (b && b.perSecond >= p.perSecond ? b : p), undefined);
+  if (!best) throw new Error('no raw read completed');
+  const fetched = best.records;
+  const c = { ...best, sweep };
   say(
-    `[backfill] (c) raw GUN read: ${fetched} records in ${cMs} ms = ${c.perSecond}/s (concurrency ${concurrency})`,
+    `[backfill] (c) the limit: raw ${best.transport} read at ${best.concurrency} in flight, ${best.perSecond}/s`,
   );
 
   // (a) the pipeline, cold: fresh prefix and index, three child processes.
+  // Its own Redis, so INFO commandstats and Redis CPU count this run alone.
+  ownRedis = await startRedisServer();
+  const wire = pipelineSettings.GUN_CLIENT_MODE === 'wire';
   const run = await createBackfillRun({
     ...services,
-    gunPeers: relay.url,
+    redisUrl: ownRedis.url,
+    gunPeers: wire ? `${relay.url}/gun` : relay.url,
     env: { LOG_LEVEL: 'info', ...pipelineSettings },
   });
   await run.startPipeline();
+  const serviceNames = ['discovery', 'transform', 'indexer'];
+  const ports = run.procs.map((p) => probePort(p.output()));
+  const scrape = async () => Promise.all(ports.map((port) => scrapeService(port)));
   // CPU seconds each process spends during (a): the relay lives in this process.
   const servicePids = localServicePids();
   const cpuAt = () => ({
     'bench (relay)': cpuSeconds(process.pid),
     elasticsearch: cpuSeconds(servicePids.elasticsearch),
-    redis: cpuSeconds(servicePids.redis),
-    ...Object.fromEntries(
-      run.procs.map((p, i) => [
-        ['discovery', 'transform', 'indexer'][i] ?? `p${i}`,
-        cpuSeconds(p.child.pid),
-      ]),
-    ),
   });
+  // Each service's own CPU comes from its metrics (the child's pid may be a launcher); the
+  // scrape also starts each service's event-loop window.
+  const samples0 = await scrape();
+  const redis0 = await redisSnapshot(run.redis);
+  const relayLoop = watchOwnLoop();
   const cpu0 = cpuAt();
   const a0 = Date.now();
   await run.discover();
@@ -169,6 +238,18 @@ try {
     500,
   );
   const aMs = Date.now() - a0;
+  const relayLoopDelay = relayLoop.stop();
+  const samples = await scrape();
+  const redisUse = redisProfile(redis0, await redisSnapshot(run.redis), fetched);
+  const loopDelay = {
+    'bench (relay)': relayLoopDelay,
+    ...Object.fromEntries(
+      samples.map((x, i) => [
+        serviceNames[i] ?? `p${i}`,
+        x && { p50Ms: x.loopDelayP50Ms, p99Ms: x.loopDelayP99Ms, maxMs: x.loopDelayMaxMs },
+      ]),
+    ),
+  };
   const rss = Object.fromEntries(
     run.procs.map((p, i) => [
       ['discovery', 'transform', 'indexer'][i] ?? `p${i}`,
@@ -191,13 +272,29 @@ try {
     ms: aMs,
     perSecond: rate(fetched, aMs),
     peakRssMiB: rss,
-    cpuSeconds: cpuSecondsUsed,
+    cpuSeconds: {
+      ...cpuSecondsUsed,
+      ...Object.fromEntries(
+        samples.map((x, i) => {
+          const x0 = samples0[i];
+          const used = x && x0 ? Math.round((x.cpuSeconds - x0.cpuSeconds) * 10) / 10 : undefined;
+          return [serviceNames[i] ?? `p${i}`, used];
+        }),
+      ),
+      redis: redisUse.cpuSeconds,
+    },
+    loopDelay,
+    redis: redisUse,
     rescans,
   };
   say(
     `[backfill] (a) gun-sync pipeline: ${fetched} records in ${aMs} ms = ${a.perSecond}/s; peak RSS MiB ${JSON.stringify(rss)}`,
   );
-  say(`[backfill] (a) CPU seconds during the run: ${JSON.stringify(cpuSecondsUsed)}`);
+  say(`[backfill] (a) CPU seconds during the run: ${JSON.stringify(a.cpuSeconds)}`);
+  say(`[backfill] (a) event-loop delay (ms): ${JSON.stringify(loopDelay)}`);
+  say(
+    `[backfill] (a) Redis: ${redisUse.commandsPerRecord} commands per record ${JSON.stringify(redisUse.topPerRecord)}`,
+  );
 
   // (d) raw _bulk of the same documents into a fresh index.
   const docs: { id: string; source: unknown }[] = [];
@@ -216,6 +313,7 @@ try {
   }
   for (const p of run.procs) await p.stop();
   await run.close();
+  await ownRedis.stop();
   const bulkIndex = `bench-bulk-${randomUUID().slice(0, 8)}`;
   await es.indices.create({
     index: bulkIndex,
@@ -260,32 +358,42 @@ try {
   );
   const indexNode = ((await indexRes.json()) as { data?: Record<string, unknown> }).data ?? {};
   const seedSouls = Object.keys(indexNode).filter((k) => !k.startsWith('_') && !k.startsWith('#'));
-  let done = 0;
-  let privateDone = 0;
+  // Each record's own time (exists, fetch, convert, index), by kind: a private record pays the
+  // seed's PBKDF2, so its rate is reported apart from the public records'.
+  const kinds = { public: { records: 0, ms: 0 }, private: { records: 0, ms: 0 } };
   for (const soul of seedSouls) {
     if (Date.now() - b0 > baselineMs) break;
-    const entry = { soul };
-    const did = `did:gun:${entry.soul}`;
+    const r0 = performance.now();
+    const did = `did:gun:${soul}`;
     if (await es.exists({ index: seedIndex, id: did })) continue;
-    const read = await seedGun.readRecord(entry.soul);
+    const read = await seedGun.readRecord(soul);
     if (read.status !== 'found') continue;
     const seeded = seedConvert(read.value);
-    if (seeded.private) privateDone++;
     await es.index({ index: seedIndex, id: did, document: seeded.document, refresh: 'wait_for' });
-    done++;
+    const kind = kinds[seeded.private ? 'private' : 'public'];
+    kind.records++;
+    kind.ms += performance.now() - r0;
   }
   const bMs = Date.now() - b0;
   await seedGun.close();
   await es.indices.delete({ index: seedIndex });
+  const done = kinds.public.records + kinds.private.records;
+  const byKind = (k: { records: number; ms: number }) => ({
+    records: k.records,
+    ms: Math.round(k.ms),
+    perSecond: rate(k.records, k.ms),
+  });
   const b = {
     records: done,
-    privateRecords: privateDone,
+    privateRecords: kinds.private.records,
     ms: bMs,
     perSecond: rate(done, bMs),
+    public: byKind(kinds.public),
+    private: byKind(kinds.private),
     timeLimitedMs: baselineMs,
   };
   say(
-    `[backfill] (b) BASELINE seed algorithm (sequential, refresh wait_for): ${done} records (${privateDone} private) in ${bMs} ms = ${b.perSecond}/s`,
+    `[backfill] (b) BASELINE seed algorithm (sequential, refresh wait_for): ${done} records in ${bMs} ms = ${b.perSecond}/s; public ${b.public.records} at ${b.public.perSecond}/s, private ${b.private.records} at ${b.private.perSecond}/s`,
   );
 
   const selfRss = peakRssMiB(process.pid);
@@ -313,7 +421,8 @@ try {
       'pnpm bench:backfill',
       `--records ${total}`,
       `--baseline-seconds ${baselineMs / 1000}`,
-      ...(values.concurrency ? [`--concurrency ${values.concurrency}`] : []),
+      `--sweep ${values.sweep}`,
+      `--transports ${values.transports}`,
       ...values.set.map((p) => `--set ${p}`),
     ].join(' '),
   });
@@ -327,6 +436,7 @@ try {
   const name = `backfill-${total}${values.set.length > 0 ? `-${values.set.join('-').replace(/[^\w=.-]/g, '_')}` : ''}`;
   say(`[backfill] wrote ${await saveResult(name, results)}`);
 } finally {
+  await ownRedis?.stop();
   await es.close();
   await relay.close();
   rmSync(relay.dataDir, { recursive: true, force: true });

@@ -18,6 +18,22 @@ interface Stage {
   concurrency?: number;
   cpuSeconds?: Record<string, number | undefined>;
   settings?: Record<string, string>;
+  /** (c): the transport of the fastest raw read and every point of the sweep. */
+  transport?: string;
+  sweep?: {
+    transport: string;
+    concurrency: number;
+    records: number;
+    ms: number;
+    perSecond: number;
+    complete: boolean;
+  }[];
+  /** (a): event-loop delay per process and Redis use per record. */
+  loopDelay?: Record<string, { p50Ms: number; p99Ms: number; maxMs: number } | undefined>;
+  redis?: { commandsPerRecord: number; topPerRecord: Record<string, number> };
+  /** (b): public and private records' own rates. */
+  public?: { records: number; ms: number; perSecond: number };
+  private?: { records: number; ms: number; perSecond: number };
 }
 interface Backfill {
   records: number;
@@ -145,7 +161,7 @@ const backfills = existsSync(dir)
     '| figure | value | from |',
     '|---|---|---|',
     `| backfill of 10,000 records: pipeline (a) vs seed algorithm (b) | ${main ? `**${main.ratios.aOverB}×** (${fmt(main.a.perSecond)} vs ${fmt(main.b.perSecond)} records/s)` : 'not run'} | \`${main?.command ?? 'pnpm bench:backfill'}\` |`,
-    `| backfill of 10,000 records: pipeline (a) vs raw GUN read (c) | ${main ? `**${main.ratios.aOverC}** (${fmt(main.a.perSecond)} vs ${fmt(main.c.perSecond)} records/s, ${fmt(main.c.concurrency)} reads in flight)` : 'not run'} | same run |`,
+    `| backfill of 10,000 records: pipeline (a) vs raw GUN read (c) | ${main ? `**${main.ratios.aOverC}** (${fmt(main.a.perSecond)} vs ${fmt(main.c.perSecond)} records/s, ${main.c.transport ?? 'http'} at ${fmt(main.c.concurrency)} reads in flight${main.c.sweep ? ', the fastest of the sweep' : ''})` : 'not run'} | same run |`,
     `| freshness, publish on A → searchable on B | ${f0 ? `p50 ${fmt(f0.p50Ms)} ms, **p95 ${fmt(f0.p95Ms)} ms**, max ${fmt(f0.maxMs)} ms` : 'not run'} | \`${f0?.command ?? 'pnpm bench:freshness'}\` |`,
     `| peak RSS (MiB) at 10,000 registry entries | ${mem(10_000)} | \`${m0?.command ?? 'pnpm bench:memory'}\` |`,
     `| peak RSS (MiB) at 100,000 registry entries | ${mem(100_000)} | same run |`,
@@ -165,10 +181,49 @@ for (const b of backfills) {
     '|---|---|---:|---:|---:|---|',
     `| (a) | gun-sync pipeline, registry → Elasticsearch complete (discovery, transform, indexer as child processes${settingsOf(b) ? `; ${settingsOf(b)}` : ', default settings'})${b.a.rescans ? `; ${b.a.rescans} extra scan(s) queued when the count did not move for 15 s` : ''} | ${fmt(b.a.records)} | ${fmt(b.a.ms)} ms | **${fmt(b.a.perSecond)}** | ${rss(b.a.peakRssMiB)} |`,
     `| (b) | BASELINE: the seed's algorithm re-implemented (sequential; exists check, fetch, PBKDF2 per private record, one index call with refresh: wait_for per record)${b.b.timeLimitedMs ? `, stopped after ${fmt(b.b.timeLimitedMs / 1000)} s` : ''} | ${fmt(b.b.records)} (${fmt(b.b.privateRecords)} private) | ${fmt(b.b.ms)} ms | ${fmt(b.b.perSecond)} | in the bench process |`,
-    `| (c) | limit: raw GUN read (index walk + record fetch, HTTP, ${fmt(b.c.concurrency)} in flight, nothing else) | ${fmt(b.c.records)} | ${fmt(b.c.ms)} ms | ${fmt(b.c.perSecond)} | in the bench process |`,
+    `| (c) | limit: raw GUN read (index walk + record fetch, ${b.c.transport ?? 'http'}, ${fmt(b.c.concurrency)} in flight, nothing else${b.c.sweep ? '; the fastest complete read of the sweep below' : ''}) | ${fmt(b.c.records)} | ${fmt(b.c.ms)} ms | ${fmt(b.c.perSecond)} | in the bench process |`,
     `| (d) | raw Elasticsearch \`_bulk\` of the same documents (1,000 per request) | ${fmt(b.d.records)} | ${fmt(b.d.ms)} ms | ${fmt(b.d.perSecond)} | — |`,
     '',
     `- **(a)/(b) = ${b.ratios.aOverB}×** the seed algorithm; **(a)/(c) = ${b.ratios.aOverC}** of the raw GUN read rate; (a)/(d) = ${b.ratios.aOverD} of raw \`_bulk\`.`,
+    ...(b.b.public && b.b.private
+      ? [
+          `- (b) per kind, each record's own time: public ${fmt(b.b.public.records)} at ${fmt(b.b.public.perSecond)} records/s, private ${fmt(b.b.private.records)} at ${fmt(b.b.private.perSecond)} records/s (the seed's PBKDF2 per private record).`,
+        ]
+      : []),
+    ...(b.c.sweep
+      ? [
+          `- (c) sweep, each a cold complete read (records/s): ${['http', 'wire']
+            .map(
+              (t) =>
+                `${t} ${
+                  b.c.sweep
+                    ?.filter((p) => p.transport === t)
+                    .map(
+                      (p) =>
+                        `${p.concurrency}: ${fmt(p.perSecond)}${p.complete ? '' : ' (incomplete)'}`,
+                    )
+                    .join(', ') || 'not run'
+                }`,
+            )
+            .join('; ')}.`,
+        ]
+      : []),
+    ...(b.a.loopDelay
+      ? [
+          `- (a) event-loop delay p50/p99/max ms (sampled every 10 ms, which the figures include): ${Object.entries(
+            b.a.loopDelay,
+          )
+            .map(([k, v]) =>
+              v ? `${k} ${fmt(v.p50Ms)}/${fmt(v.p99Ms)}/${fmt(v.maxMs)}` : `${k} n/a`,
+            )
+            .join(', ')}.`,
+        ]
+      : []),
+    ...(b.a.redis
+      ? [
+          `- (a) Redis commands per record: **${fmt(b.a.redis.commandsPerRecord)}** (${rss(b.a.redis.topPerRecord)}; the run's own Redis).`,
+        ]
+      : []),
     ...(b.a.cpuSeconds
       ? [
           `- CPU seconds each process used during (a), out of ${fmt(Math.round((b.a.ms / 1000) * b.machine.cores))} core-seconds available: ${rss(b.a.cpuSeconds)}.`,
@@ -363,8 +418,8 @@ out.push(
   '## Notes',
   '',
   "- (b) is a re-implementation for measurement, labelled BASELINE everywhere: the seed's per-record work in order (one GET of the type index node, then per soul an `exists` check, the record fetch, a PBKDF2-SHA256 derivation of 100,000 iterations for a private record, one `index` call with `refresh: wait_for`). `refresh: wait_for` waits for the next index refresh (1 s by default), which bounds it near 1 record/s whatever the machine; it runs time-limited and its rate is taken over the records it finished.",
-  "- (c) and (a) read the same relay over its HTTP API with the same number of reads in flight (the pipeline's `GUN_HTTP_CONCURRENCY`, unless `--concurrency` says otherwise); (c) does nothing but walk the index and fetch each record, so (a)/(c) is how close the whole pipeline (validation, decryption, signature check, sealing, queues, bulk indexing with versions) comes to the read limit.",
-  '- A relay read is latency-bound, not CPU-bound: the relay answers a node once GUN has been quiet for its settle time (30 ms), and a record is several nodes read one after another. Reads in flight therefore set the read rate (compare the runs above with other settings and their CPU seconds); `GUN_HTTP_CONCURRENCY` and `TRANSFORM_CONCURRENCY` are the knobs, within what the peer relay accepts.',
+  "- (c) is the fastest complete raw read of the registry in the same run: each transport (the relay's HTTP API and GUN's wire protocol) at each setting of reads in flight (`--sweep`, `--transports`), every point listed; (c) does nothing but walk the index and fetch each record, so (a)/(c) is how close the whole pipeline (validation, decryption, signature check, sealing, queues, bulk indexing with versions) comes to the fastest read this machine does. Runs before the sweep existed compared (a) with a raw HTTP read at the pipeline's own setting.",
+  '- A relay read is latency-bound, not CPU-bound: the relay answers a node once GUN has been quiet for its settle time (30 ms), and a record is several nodes read one after another. Reads in flight therefore set the read rate (compare the runs above with other settings and their CPU seconds). In HTTP mode they adapt at run time below `GUN_HTTP_CONCURRENCY` (`adaptive-limiter.ts`), within what the peer relay answers without slowing down.',
   '- The pipeline reads the legacy type index as one node; a relay may answer a read of a node with tens of thousands of fields partially, and the next scan (scheduled, or queued by the benchmark when the count stalls) enqueues the rest. The number of forced scans is reported.',
   '',
   '## Reliability',

@@ -176,9 +176,9 @@ export const gunVars = {
   }),
   GUN_HTTP_CONCURRENCY: intVar({
     description:
-      "Requests in flight (and keep-alive sockets) per peer; in wire mode, reads in flight while resolving one index. A read waits out a relay's settle time, so throughput grows with this (docs/BENCHMARKS.md)",
-    example: '32',
-    default: '32',
+      "Most requests in flight (and keep-alive sockets) per peer; in HTTP mode the reads in flight adapt below it at run time (they start at 16, grow while the peer's answer time holds, back off on rising answer times and errors), in wire mode reads in flight while resolving one index. A read waits out a relay's settle time, so throughput grows with reads in flight (docs/BENCHMARKS.md)",
+    example: '256',
+    default: '256',
     min: 1,
     max: 256,
   }),
@@ -360,9 +360,9 @@ export const discoveryVars = {
 export const transformVars = {
   TRANSFORM_CONCURRENCY: intVar({
     description:
-      'Records one transform worker processes at the same time (GUN reads, decryption, conversion); its reads share GUN_HTTP_CONCURRENCY',
-    example: '32',
-    default: '32',
+      'Most records one transform worker processes at the same time (GUN reads, decryption, conversion); its reads share GUN_HTTP_CONCURRENCY, whose adaptive limit decides how many of them read at once',
+    example: '256',
+    default: '256',
     min: 1,
     max: 256,
   }),

@@ -14,6 +14,7 @@ import { connectRedis } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import { startTestRelay, type TestRelay } from '../../gun-relay/test/support.js';
 import { serviceUrls } from '../../../test/services.js';
+import { forwardedRequest } from '../../../test/support/slow-relay.js';
 import { buildApp } from '../src/app.js';
 import { loadApiConfig } from '../src/config.js';
 import { createDeps } from '../src/deps.js';
@@ -40,19 +41,10 @@ async function startRecorder(
       path: (req.url ?? '').split('?')[0] ?? '',
       authorization: req.headers.authorization,
     });
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
+    const forward = request(forwardedRequest(upstream, req), (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });

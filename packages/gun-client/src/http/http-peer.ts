@@ -7,7 +7,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GunWriteError, UpstreamError } from '../errors.js';
-import { createLimiter } from '../limiter.js';
+import { createAdaptiveLimiter, type ReadOutcome } from '../adaptive-limiter.js';
 import { toCleanNode } from '../node-source.js';
 import { found, notFound, readError } from '../read-result.js';
 import { isLink } from '../souls.js';
@@ -16,7 +16,10 @@ import type { GunNode, ReadResult } from '../types.js';
 export interface HttpPeerOptions {
   /** Relay API base, e.g. `http://127.0.0.1:8765` or `https://host/gun-relay`. */
   baseUrl: string;
-  /** Sockets (and requests in flight) to this peer. */
+  /**
+   * Most sockets (and requests in flight) to this peer; requests in flight adapt below it to
+   * the peer's answer time and failures (adaptive-limiter.ts).
+   */
   concurrency: number;
   timeoutMs: number;
   /** Larger answers are refused (an index of 10,000 entries is about 1 MB). */
@@ -35,6 +38,18 @@ export interface HttpPeer {
 export interface HttpAnswer {
   status: number;
   body: unknown;
+}
+
+/**
+ * What an answer says about the peer's load: an answer with content times the peer; a 404 (OIP's
+ * relay holds it 3 s on purpose) and other 4xx say nothing; a 5xx other than a proxy's
+ * 500-carrying-404 is the peer failing.
+ */
+export function toReadOutcome({ status, body }: HttpAnswer): ReadOutcome {
+  if (status >= 200 && status < 300) return 'ok';
+  if (status === 500 && /\b404\b/.test(errorText(body))) return 'ignore';
+  if (status >= 500 || status === 429) return 'failed';
+  return 'ignore';
 }
 
 /**
@@ -97,7 +112,7 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
   };
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const request = secure ? httpsRequest : httpRequest;
-  const limit = createLimiter(options.concurrency);
+  const limiter = createAdaptiveLimiter({ max: options.concurrency });
 
   function send(
     method: 'GET' | 'POST',
@@ -106,7 +121,7 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
     signal: AbortSignal | undefined,
     headers: Record<string, string> = {},
   ): Promise<HttpAnswer> {
-    return limit(
+    return limiter.run(
       () =>
         new Promise<HttpAnswer>((resolve, reject) => {
           const url = new URL(`${baseUrl}${path}`);
@@ -183,6 +198,7 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
           });
           req.end(payload);
         }),
+      toReadOutcome,
     );
   }
 
