@@ -24,5 +24,7 @@ describe('api start-up with a bad configuration', () => {
     ]);
     // Nothing on stdout: not even the line the gun package prints when it is loaded.
     expect(run.stdout).toBe('');
-  });
+    // The child loads the whole API through tsx: seconds on a loaded machine, so the test waits
+    // as long as the spawn may take (its own 30 s timeout), not vitest's 5 s default.
+  }, 35_000);
 });
