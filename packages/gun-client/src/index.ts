@@ -70,6 +70,7 @@ export {
   type PeerReadResult,
 } from './peer-reads.js';
 export { createLimiter, mapLimited, type Limiter } from './limiter.js';
+export { keepNewest, newerEntry } from './newest.js';
 export {
   decodeRecentValue,
   recentSlots,
