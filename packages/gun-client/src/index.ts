@@ -58,6 +58,7 @@ export {
   toBucketListSoul,
   toBucketSoul,
   toV2RegistrationWrites,
+  toWindow,
   type BucketKey,
   type BucketSettings,
   type RegistryLayout,
