@@ -7,7 +7,7 @@ import { keepNewest, newestGraph } from './newest.js';
 import { isLink } from './souls.js';
 import { found, notFound, readError } from './read-result.js';
 import type { NodeReadOptions, NodeSource } from './node-source.js';
-import type { UpstreamError } from './errors.js';
+import { isTooLarge, type UpstreamError } from './errors.js';
 import type { GunNode, IndexEntry, ReadResult, RecordGraph } from './types.js';
 
 /** Bounds on one record's graph: OIP's deepest legacy layout is 3 levels. */
@@ -150,6 +150,8 @@ export async function resolveIndexEntry(
 /** Index keys resolved into entries: children that could not be read are counted, not fatal. */
 export interface IndexKeysRead {
   unreadable: number;
+  /** Children over GUN_MAX_NODE_BYTES: skipped by policy, not a failed read. */
+  tooLarge: number;
   /** The first read error, when `unreadable` > 0. */
   firstError?: UpstreamError;
 }
@@ -171,7 +173,8 @@ export const collectInto =
  * Resolves `keys` of an index node, `indexPageSize` at a time, and hands each page to `sink`
  * (one entry per soul, the newest: a key garbled by a storage layer can repeat a record's
  * link). A child that cannot be read (a timeout, an error) leaves its entry out and is counted,
- * so one of thousands cannot fail the rest of the type.
+ * so one of thousands cannot fail the rest of the type; a child over GUN_MAX_NODE_BYTES is
+ * counted apart (`tooLarge`) and skipped.
  */
 export async function resolveIndexKeys(
   source: NodeSource,
@@ -181,7 +184,7 @@ export async function resolveIndexKeys(
   sink: EntrySink,
   options: { signal?: AbortSignal | undefined; concurrency: number },
 ): Promise<IndexKeysRead> {
-  const read: IndexKeysRead = { unreadable: 0 };
+  const read: IndexKeysRead = { unreadable: 0, tooLarge: 0 };
   const step = Math.max(indexPageSize, options.concurrency);
   for (let i = 0; i < keys.length; i += step) {
     const results = await mapLimited(keys.slice(i, i + step), options.concurrency, (key) =>
@@ -189,7 +192,8 @@ export async function resolveIndexKeys(
     );
     const page = new Map<string, IndexEntry>();
     for (const result of results) {
-      if (result.status === 'error') {
+      if (result.status === 'error' && isTooLarge(result.error)) read.tooLarge += 1;
+      else if (result.status === 'error') {
         read.unreadable += 1;
         read.firstError ??= result.error;
       } else if (result.status === 'found') keepNewest(page, result.value);

@@ -67,6 +67,7 @@ export async function scanTypeIndex(
       mark: since ?? null,
       bucketsRead: 0,
       unreadable: legacy.status === 'found' ? legacy.value.unreadable : 0,
+      tooLarge: legacy.status === 'found' ? legacy.value.tooLarge : 0,
     });
   }
   const from = since ? parseBucketKey(since) : null;
@@ -88,12 +89,13 @@ export async function scanTypeIndex(
     await sink([...page.values()]);
   }
   let unreadable = 0;
+  let tooLarge = 0;
   if (merge) {
     // Every legacy entry is resolved, also those v2 lists: a legacy-only writer (OIP) may have
     // registered the soul again after our v2 entry, and only the child holds its timestamp.
     const merged = await readLegacy();
     if (merged.status === 'error') return readError(merged.error);
-    if (merged.status === 'found') unreadable = merged.value.unreadable;
+    if (merged.status === 'found') ({ unreadable, tooLarge } = merged.value);
   }
   const last = keys.at(-1);
   return scanned({
@@ -101,5 +103,6 @@ export async function scanTypeIndex(
     mark: last ? formatBucketKey(last) : (since ?? null),
     bucketsRead: 1 + keys.length,
     unreadable,
+    tooLarge,
   });
 }

@@ -80,6 +80,8 @@ export interface TypeScan {
    * out, so a scan with any is a partial listing of the type.
    */
   unreadable: number;
+  /** Legacy index children over GUN_MAX_NODE_BYTES, skipped (reason too-large-node). */
+  tooLarge?: number;
 }
 
 /** Reads the registry, the records it lists and the deletion registry. */

@@ -74,6 +74,8 @@ interface TypeRead {
   full: boolean;
   /** Index children that could not be read: the entries are a part of the type only. */
   unreadable: number;
+  /** Index children over GUN_MAX_NODE_BYTES, skipped. */
+  tooLarge: number;
   /** Stores the scan's mark; called once the entries are enqueued. */
   commit: () => Promise<void>;
 }
@@ -96,7 +98,7 @@ async function readType(
       const index = await deps.gun.readTypeIndex(recordType, options);
       if (index.status === 'error') return index;
       if (index.status === 'found') await spill.add(index.value);
-      return found({ spill, full: true, unreadable: 0, commit: async () => {} });
+      return found({ spill, full: true, unreadable: 0, tooLarge: 0, commit: async () => {} });
     }
     const now = deps.now().getTime();
     const previous = force ? undefined : await marks.get(recordType);
@@ -121,6 +123,7 @@ async function readType(
       spill,
       full,
       unreadable: value?.unreadable ?? 0,
+      tooLarge: value?.tooLarge ?? 0,
       commit: () =>
         marks.set(recordType, {
           mark: value?.mark ?? null,
@@ -143,6 +146,8 @@ export interface DiscoverSummary {
   invalid: InvalidCounts;
   /** Index children that could not be read (timeouts, errors); their types count as partial. */
   unreadable: number;
+  /** Index children over GUN_MAX_NODE_BYTES, skipped (reason too-large-node). */
+  tooLarge: number;
   /** Types read only in part or not at all: no orphan reporting for a scan that has any. */
   partialTypes: string[];
   /**
@@ -176,6 +181,7 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       skipped: { own: 0, untrusted: 0, 'type-filtered': 0 },
       invalid: noInvalid(),
       unreadable: 0,
+      tooLarge: 0,
       partialTypes: [],
       absentTypes: 0,
       deletions: null,
@@ -263,7 +269,8 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
             await abortReconcile(`the registry index of type ${recordType} could not be read`);
             continue;
           }
-          const { spill, full: typeFull, unreadable, commit } = index.value;
+          const { spill, full: typeFull, unreadable, tooLarge, commit } = index.value;
+          summary.tooLarge += tooLarge;
           if (!typeFull) {
             allFull = false;
             // An incremental read (a full registry scan is not due): no run, the last report stays.
@@ -344,6 +351,10 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       }
       if (summary.unreadable > 0)
         await deps.stats.count('skipped', summary.unreadable, 'unreadable-entry');
+      if (summary.tooLarge > 0) {
+        await deps.stats.count('skipped', summary.tooLarge, 'too-large-node');
+        log.warn({ tooLarge: summary.tooLarge }, 'registry nodes over GUN_MAX_NODE_BYTES skipped');
+      }
       if (invalidEntryReasons.some((reason) => summary.invalid[reason] > 0))
         log.warn({ invalid: summary.invalid }, 'invalid registry entries skipped');
       // Incremental and partial reads list only some entries: counts and reconciliation need
