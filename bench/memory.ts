@@ -2,10 +2,13 @@
  * Memory benchmark: each service's peak RSS (VmHWM) over a complete backfill of a registry of
  * N entries, for each N given (default 10,000 and 100,000). Every service runs as its own
  * child process: the GUN relay (services/gun-relay, radisk on, in a temporary folder) and the
- * pipeline's discovery, transform and indexer with their default settings. Writes
- * bench/results/memory.json.
+ * pipeline's discovery, transform and indexer with their default settings.
  *
- *   pnpm bench:memory [--entries 10000,100000]
+ * `--layout legacy` seeds OIP's legacy index only (as OIP writes it); `--layout v2` (the
+ * default) the v2 buckets and the legacy index (as gun-sync writes both). Writes
+ * bench/results/memory-<layout>.json.
+ *
+ *   pnpm bench:memory [--entries 10000,100000] [--layout legacy|v2]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,15 +30,26 @@ import {
 } from './support/common.js';
 import { freePort } from '../test/support/ports.js';
 
-const { values } = parseArgs({ options: { entries: { type: 'string', default: '10000,100000' } } });
+const { values } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '10000,100000' },
+    layout: { type: 'string', default: 'v2' },
+  },
+});
 const sizes = values.entries.split(',').map(Number);
+const layout = values.layout;
+if (layout !== 'legacy' && layout !== 'v2') throw new Error('--layout must be legacy or v2');
+const resultName = `memory-${layout}`;
+const command = `pnpm bench:memory --entries ${sizes.join(',')} --layout ${layout}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const services = localServices();
 const machine = await describeMachine(services);
 const runs: Record<string, unknown>[] = [];
 for (const entries of sizes) {
-  say(`[memory] ${entries} registry entries; load ${machine.loadAtStart.join(' ')}`);
+  say(
+    `[memory] ${entries} registry entries (${layout} layout); load ${machine.loadAtStart.join(' ')}`,
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-memory-relay-'));
   const port = await freePort();
   const relay = startServiceProcess('gun-relay', {
@@ -51,6 +65,7 @@ for (const entries of sizes) {
     await waitFor('the relay', async () => (await fetch(`${relayUrl}/health`)).ok, 60_000, 200);
     const p0 = Date.now();
     const seeded = await seedRecords(relayUrl, createPublisher(), entries, {
+      layout,
       onProgress: (n) => {
         if (n % 10_000 === 0) say(`[memory] seeded ${n}/${entries}`);
       },
@@ -146,11 +161,7 @@ for (const entries of sizes) {
         peakRssMiB: peak,
       });
       // Saved after every size, so a long 100,000 run keeps the 10,000 figures.
-      await saveResult('memory', {
-        runs,
-        machine: endLoad(machine),
-        command: `pnpm bench:memory --entries ${sizes.join(',')}`,
-      });
+      await saveResult(resultName, { layout, runs, machine: endLoad(machine), command });
       for (const p of run.procs) await p.stop();
     } finally {
       await run.close();
@@ -161,7 +172,7 @@ for (const entries of sizes) {
   }
 }
 say(
-  `[memory] wrote ${await saveResult('memory', { runs, machine: endLoad(machine), command: `pnpm bench:memory --entries ${sizes.join(',')}` })}`,
+  `[memory] wrote ${await saveResult(resultName, { layout, runs, machine: endLoad(machine), command })}`,
 );
 // GUN clients used for seeding can leave timers behind; the figures are written.
 process.exit(0);

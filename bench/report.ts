@@ -102,6 +102,7 @@ interface Memory {
   }[];
   machine: Machine;
   command: string;
+  layout?: string;
 }
 
 const dir = `${root}bench/results`;
@@ -150,7 +151,7 @@ const backfills = existsSync(dir)
 {
   const main = backfills.find((b) => b.records === 10_000 && settingsOf(b) === '');
   const f0 = read<Freshness>('freshness');
-  const m0 = read<Memory>('memory');
+  const m0 = read<Memory>('memory-v2') ?? read<Memory>('memory');
   const mem = (n: number) => {
     const r = m0?.runs.find((x) => x.entries === n);
     return r ? rss(r.peakRssMiB) : 'not measured';
@@ -309,12 +310,21 @@ section('Freshness: publish on A → searchable on B', f, 'bench:freshness', (f)
     );
 }
 
-const m = read<Memory>('memory');
+const memoryRuns: [string, string][] = [
+  ['memory-v2', 'v2 layout: v2 buckets and the legacy index, as gun-sync writes both'],
+  ['memory-legacy', "legacy layout: OIP's legacy index only, as OIP writes it"],
+  ['memory', 'an earlier run, before discovery streamed its scans (issue 16)'],
+];
 out.push('## Memory: peak RSS per service', '');
-if (!m) out.push('_Not run yet: `pnpm bench:memory`._', '');
-else {
+if (!memoryRuns.some(([name]) => read<Memory>(name)))
+  out.push('_Not run yet: `pnpm bench:memory`._', '');
+for (const [name, title] of memoryRuns) {
+  const m = read<Memory>(name);
+  if (!m) continue;
   const names = [...new Set(m.runs.flatMap((r) => Object.keys(r.peakRssMiB)))];
   out.push(
+    `### ${title}`,
+    '',
     `\`${m.command}\``,
     '',
     'A complete backfill of a registry of N entries; every service its own child process (the relay with radisk on).',
@@ -336,7 +346,7 @@ else {
       .filter((n) => !m.runs.some((r) => r.entries === n))
       .map(
         (n) =>
-          `- **${fmt(n)} entries: not measured yet** — \`pnpm bench:memory --entries ${n}\` (seeding and a complete backfill of ${fmt(n)} records take longer than the time this run had).`,
+          `- **${fmt(n)} entries: not measured yet** — \`pnpm bench:memory --entries ${n}${m.layout ? ` --layout ${m.layout}` : ''}\` (seeding and a complete backfill of ${fmt(n)} records take longer than the time this run had).`,
       ),
     `- Machine: ${machineLine(m.machine)}`,
     '',
@@ -432,5 +442,5 @@ out.push(
 );
 writeFileSync(`${root}docs/BENCHMARKS.md`, out.join('\n'));
 process.stdout.write(
-  `wrote docs/BENCHMARKS.md (${backfills.length} backfill sizes, freshness ${f ? 'yes' : 'no'}, memory ${m ? 'yes' : 'no'})\n`,
+  `wrote docs/BENCHMARKS.md (${backfills.length} backfill sizes, freshness ${f ? 'yes' : 'no'}, memory ${memoryRuns.filter(([name]) => read<Memory>(name)).length} layouts)\n`,
 );

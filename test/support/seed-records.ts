@@ -5,7 +5,13 @@
  * wire, so 100,000 records take minutes instead of hours. A batch whose acknowledgement does
  * not come is counted; the benchmarks count what the relay actually serves.
  */
-import { toRegistrationWrites, type GunNode } from '@sync/gun-client';
+import {
+  defaultBucketSettings,
+  toRegistrationWrites,
+  toV2RegistrationWrites,
+  toWindow,
+  type GunNode,
+} from '@sync/gun-client';
 import { closeGun, createClientGun, putGraph } from '@sync/gun-client/gun';
 import { toGunGraph } from '../../services/gun-relay/src/to-gun-graph.js';
 import { benchRecord, type Publisher } from './oip-publisher.js';
@@ -16,13 +22,19 @@ export interface SeedOptions {
   batch?: number;
   inFlight?: number;
   onProgress?: (done: number) => void;
+  /**
+   * Registry layout of the entries: `legacy` (OIP's legacy index only, the default) or `v2`
+   * (v2 buckets of GUN_REGISTRY_BUCKET_MAX_ENTRIES's default size plus the legacy index, as
+   * gun-sync writes both).
+   */
+  layout?: 'legacy' | 'v2';
 }
 
 export async function seedRecords(
   relayUrl: string,
   publisher: Publisher,
   total: number,
-  { privateEvery = 10, batch = 20, inFlight = 4, onProgress }: SeedOptions = {},
+  { privateEvery = 10, batch = 20, inFlight = 4, onProgress, layout = 'legacy' }: SeedOptions = {},
 ): Promise<{ dids: string[]; unacknowledged: number }> {
   const gun = createClientGun({ peers: [`${relayUrl}/gun`] });
   const dids: string[] = [];
@@ -31,23 +43,34 @@ export async function seedRecords(
   try {
     for (let start = 0; start < total; start += batch) {
       const graph: Record<string, GunNode> = {};
-      const index: GunNode = {};
       for (let n = start; n < Math.min(total, start + batch); n++) {
         const put = benchRecord(publisher, n, { privateEvery });
         Object.assign(graph, toGunGraph(put.soul, put.data));
-        for (const write of toRegistrationWrites('oip:registry', {
+        const registration = {
           recordType: 'post',
           soul: put.soul,
           creatorPubKey: publisher.publicKey,
           nodeId: 'node-a',
           timestamp: 1_762_000_000_000 + n,
-        })) {
-          if (write.field) Object.assign(index, write.node);
-          else graph[write.soul] = write.node;
-        }
+        };
+        const { spanMs, maxEntries } = defaultBucketSettings;
+        const registryWrites = [
+          ...toRegistrationWrites('oip:registry', registration),
+          ...(layout === 'v2'
+            ? toV2RegistrationWrites('oip:registry', registration, {
+                key: {
+                  window: toWindow(registration.timestamp, spanMs),
+                  page: Math.floor(n / maxEntries),
+                },
+                listed: n % maxEntries !== 0,
+              })
+            : []),
+        ];
+        // Field writes (index, bucket, bucket list) add fields to what the batch has of the node.
+        for (const write of registryWrites)
+          graph[write.soul] = write.field ? { ...graph[write.soul], ...write.node } : write.node;
         dids.push(`did:gun:${put.soul}`);
       }
-      graph['oip:registry:index:post'] = index;
       writes.push(
         putGraph(gun._, graph, {
           direction: 'out',

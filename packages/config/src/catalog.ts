@@ -182,6 +182,24 @@ export const gunVars = {
     min: 1,
     max: 256,
   }),
+  GUN_MAX_NODE_BYTES: intVar({
+    description:
+      'Largest single GUN node read, over HTTP (answer size) and over the wire (size of the fields gathered); a larger index child is skipped and counted with reason too-large-node, a larger index or bucket fails its read. An OIP legacy index of 100,000 entries is about 13 MB',
+    example: '33554432',
+    default: '33554432',
+    min: 65_536,
+    max: 268_435_456,
+    unit: 'bytes',
+  }),
+  GUN_HTTP_MAX_INFLIGHT_BYTES: intVar({
+    description:
+      'HTTP mode: bytes of answers being received at once from one peer (each answer reserves its Content-Length, or GUN_MAX_NODE_BYTES when the relay sends none, capped at this budget); further answers wait. Bounds read buffers at this times the number of peers (docs/gun-access.md)',
+    example: '67108864',
+    default: '67108864',
+    min: 65_536,
+    max: 1_073_741_824,
+    unit: 'bytes',
+  }),
   GUN_POLL_INTERVAL_MS: intVar({
     description:
       "HTTP mode: longest pause between two live polls when nothing changes (it halves down to GUN_POLL_MIN_INTERVAL_MS while changes arrive); each poll reads gun-sync's small recent-changes node, OIP's legacy indexes only when the relay's bookkeeping says they changed (wire mode gets pushes)",

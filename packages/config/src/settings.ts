@@ -49,6 +49,8 @@ export function gunSettings(env: EnvValues<typeof gunVars>) {
     writeTimeoutMs: env.GUN_REGISTRY_TIMEOUT_MS,
     peerWaitMs: env.GUN_PEER_WAIT_MS,
     concurrency: env.GUN_HTTP_CONCURRENCY,
+    maxNodeBytes: env.GUN_MAX_NODE_BYTES,
+    maxInflightBytes: env.GUN_HTTP_MAX_INFLIGHT_BYTES,
     pollIntervalMs: env.GUN_POLL_INTERVAL_MS,
     pollMinIntervalMs: env.GUN_POLL_MIN_INTERVAL_MS,
     pollMaxReadsPerMinute: env.GUN_POLL_MAX_READS_PER_MIN,

@@ -25,6 +25,10 @@ export interface GunClientOptions {
   peerWaitMs?: number;
   /** Reads in flight per peer (HTTP sockets per peer). */
   concurrency: number;
+  /** GUN_MAX_NODE_BYTES: largest node read, both transports. */
+  maxNodeBytes?: number;
+  /** GUN_HTTP_MAX_INFLIGHT_BYTES: HTTP answer bytes received at once per peer. */
+  maxInflightBytes?: number;
   /** HTTP: longest pause between subscription polls (when idle). */
   pollIntervalMs?: number;
   /** HTTP: pause between subscription polls while changes arrive. */

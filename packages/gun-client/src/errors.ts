@@ -10,7 +10,8 @@ export class UpstreamError extends SyncError {
   readonly peer: string | undefined;
 
   constructor(
-    code: 'SYNC_GUN_TIMEOUT' | 'SYNC_GUN_UNAVAILABLE' | 'SYNC_GUN_BAD_RESPONSE',
+    code:
+      'SYNC_GUN_TIMEOUT' | 'SYNC_GUN_UNAVAILABLE' | 'SYNC_GUN_BAD_RESPONSE' | 'SYNC_GUN_TOO_LARGE',
     message: string,
     options: { peer?: string; retryable?: boolean; cause?: unknown } = {},
   ) {
@@ -18,6 +19,10 @@ export class UpstreamError extends SyncError {
     this.peer = options.peer;
   }
 }
+
+/** A node over GUN_MAX_NODE_BYTES: skipped, never read in part. */
+export const isTooLarge = (err: unknown): boolean =>
+  err instanceof UpstreamError && err.code === 'SYNC_GUN_TOO_LARGE';
 
 /** A write that GUN or the relay refused, or that did not read back. */
 export class GunWriteError extends SyncError {

@@ -7,7 +7,7 @@ import { keepNewest, newestGraph } from './newest.js';
 import { isLink } from './souls.js';
 import { found, notFound, readError } from './read-result.js';
 import type { NodeReadOptions, NodeSource } from './node-source.js';
-import type { UpstreamError } from './errors.js';
+import { isTooLarge, type UpstreamError } from './errors.js';
 import type { GunNode, IndexEntry, ReadResult, RecordGraph } from './types.js';
 
 /** Bounds on one record's graph: OIP's deepest legacy layout is 3 levels. */
@@ -150,53 +150,69 @@ export async function resolveIndexEntry(
 /** Index keys resolved into entries: children that could not be read are counted, not fatal. */
 export interface IndexKeysRead {
   unreadable: number;
+  /** Children over GUN_MAX_NODE_BYTES: skipped by policy, not a failed read. */
+  tooLarge: number;
   /** The first read error, when `unreadable` > 0. */
   firstError?: UpstreamError;
 }
 
+/** Where resolved entries go, a page at a time (one entry per soul within a page). */
+export type EntrySink = (page: IndexEntry[]) => void | Promise<void>;
+
+/** Index children resolved per page: a type index of any size is held one page at a time. */
+export const indexPageSize = 500;
+
+/** A sink that collects every page into `entries`, the newest per soul winning. */
+export const collectInto =
+  (entries: Map<string, IndexEntry>): EntrySink =>
+  (page) => {
+    for (const entry of page) keepNewest(entries, entry);
+  };
+
 /**
- * Resolves `keys` of an index node into `entries` (one per record, the newest: a key garbled by
- * a storage layer can repeat a record's link, and an entry already there from elsewhere competes). A child that cannot be read
- * (a timeout, an error) leaves its entry out and is counted, so one of thousands cannot fail the
- * rest of the type.
+ * Resolves `keys` of an index node, `indexPageSize` at a time, and hands each page to `sink`
+ * (one entry per soul, the newest: a key garbled by a storage layer can repeat a record's
+ * link). A child that cannot be read (a timeout, an error) leaves its entry out and is counted,
+ * so one of thousands cannot fail the rest of the type; a child over GUN_MAX_NODE_BYTES is
+ * counted apart (`tooLarge`) and skipped.
  */
 export async function resolveIndexKeys(
   source: NodeSource,
   recordType: string,
   index: GunNode,
   keys: readonly string[],
-  entries: Map<string, IndexEntry>,
+  sink: EntrySink,
   options: { signal?: AbortSignal | undefined; concurrency: number },
 ): Promise<IndexKeysRead> {
-  const results = await mapLimited(keys, options.concurrency, (key) =>
-    resolveIndexEntry(source, recordType, key, index[key], options.signal),
-  );
-  const read: IndexKeysRead = { unreadable: 0 };
-  for (const result of results) {
-    if (result.status === 'error') {
-      read.unreadable += 1;
-      read.firstError ??= result.error;
-    } else if (result.status === 'found') keepNewest(entries, result.value);
+  const read: IndexKeysRead = { unreadable: 0, tooLarge: 0 };
+  const step = Math.max(indexPageSize, options.concurrency);
+  for (let i = 0; i < keys.length; i += step) {
+    const results = await mapLimited(keys.slice(i, i + step), options.concurrency, (key) =>
+      resolveIndexEntry(source, recordType, key, index[key], options.signal),
+    );
+    const page = new Map<string, IndexEntry>();
+    for (const result of results) {
+      if (result.status === 'error' && isTooLarge(result.error)) read.tooLarge += 1;
+      else if (result.status === 'error') {
+        read.unreadable += 1;
+        read.firstError ??= result.error;
+      } else if (result.status === 'found') keepNewest(page, result.value);
+    }
+    await sink([...page.values()]);
   }
   return read;
 }
 
-/** A type index read with the count of children that could not be read. */
-export interface IndexRead {
-  entries: IndexEntry[];
-  unreadable: number;
-}
-
 /**
- * Reads a type index node and resolves every key into `entries` (the newest per soul wins
- * against what is already there): not-found and errors of the index node itself as they are,
- * children that cannot be read counted.
+ * Reads a type index node and resolves every key, handing the entries to `sink` a page at a
+ * time: not-found and errors of the index node itself as they are, children that cannot be
+ * read counted.
  */
 export async function readIndexInto(
   source: NodeSource,
   indexSoul: string,
   recordType: string,
-  entries: Map<string, IndexEntry>,
+  sink: EntrySink,
   options: {
     signal?: AbortSignal | undefined;
     concurrency: number;
@@ -212,27 +228,10 @@ export async function readIndexInto(
       recordType,
       index.value,
       toIndexKeys(index.value),
-      entries,
+      sink,
       options,
     ),
   );
-}
-
-export async function readIndexInPart(
-  source: NodeSource,
-  indexSoul: string,
-  recordType: string,
-  options: {
-    signal?: AbortSignal | undefined;
-    concurrency: number;
-    /** The index node, when the caller already asked for it. */
-    read?: Promise<ReadResult<GunNode>> | undefined;
-  },
-): Promise<ReadResult<IndexRead>> {
-  const entries = new Map<string, IndexEntry>();
-  const read = await readIndexInto(source, indexSoul, recordType, entries, options);
-  if (read.status !== 'found') return read;
-  return found({ entries: [...entries.values()], unreadable: read.value.unreadable });
 }
 
 /** Every entry of a type index, or the first error when any child could not be read. */
@@ -243,7 +242,7 @@ export async function readIndexEntries(
   options: { signal?: AbortSignal; concurrency: number },
 ): Promise<ReadResult<IndexEntry[]>> {
   const entries = new Map<string, IndexEntry>();
-  const read = await readIndexInto(source, indexSoul, recordType, entries, options);
+  const read = await readIndexInto(source, indexSoul, recordType, collectInto(entries), options);
   if (read.status !== 'found') return read;
   if (read.value.firstError) return readError(read.value.firstError);
   return found([...entries.values()]);

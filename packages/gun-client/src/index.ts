@@ -58,6 +58,7 @@ export {
   toBucketListSoul,
   toBucketSoul,
   toV2RegistrationWrites,
+  toWindow,
   type BucketKey,
   type BucketSettings,
   type RegistryLayout,
@@ -70,6 +71,7 @@ export {
   type PeerReadResult,
 } from './peer-reads.js';
 export { createLimiter, mapLimited, type Limiter } from './limiter.js';
+export { keepNewest, newerEntry } from './newest.js';
 export {
   decodeRecentValue,
   recentSlots,

@@ -4,13 +4,16 @@
  * itself, so v2 discovery costs one read per bucket, not one per entry. Falls back to the
  * legacy index where the type has no bucket list.
  *
+ * Streams (issue 16): with `onPage`, each round of buckets and each page of legacy index
+ * children is handed over as it is read, so memory holds one page, not the type.
+ *
  * Newest wins (issue 15): a soul registered again (in a newer bucket, or by a legacy-only
  * writer) keeps the entry with the greatest registration timestamp across every bucket read
  * and, in a merged full scan, the legacy index (`newerEntry`, ties by node id), whatever the
  * order the buckets were read in. An incremental scan that reads the bucket holding a
  * re-registration therefore reports the re-registration, never the first registration.
  */
-import { readIndexInPart, readIndexInto } from './graph-reader.js';
+import { collectInto, readIndexInto, type EntrySink } from './graph-reader.js';
 import { mapLimited } from './limiter.js';
 import { keepNewest } from './newest.js';
 import type { NodeSource } from './node-source.js';
@@ -25,7 +28,7 @@ import {
   toBucketSoul,
 } from './registry-v2.js';
 import { toIndexSoul } from './souls.js';
-import type { GunNode, IndexEntry, ReadResult, TypeScan, TypeScanOptions } from './types.js';
+import type { IndexEntry, ReadResult, TypeScan, TypeScanOptions } from './types.js';
 
 export interface ScanContext {
   source: NodeSource;
@@ -33,31 +36,16 @@ export interface ScanContext {
   concurrency: number;
 }
 
-/** Adds the entries only the legacy index lists; returns how many children were unreadable. */
-async function mergeLegacy(
-  { source, root, concurrency }: ScanContext,
-  recordType: string,
-  entries: Map<string, IndexEntry>,
-  indexRead: Promise<ReadResult<GunNode>>,
-  signal?: AbortSignal,
-): Promise<ReadResult<number>> {
-  // Every legacy entry is resolved, also those v2 lists: a legacy-only writer (OIP) may have
-  // registered the soul again after our v2 entry, and only the child holds its timestamp.
-  const read = await readIndexInto(source, toIndexSoul(root, recordType), recordType, entries, {
-    signal,
-    concurrency,
-    read: indexRead,
-  });
-  if (read.status === 'error') return read;
-  return found(read.status === 'found' ? read.value.unreadable : 0);
-}
-
 export async function scanTypeIndex(
   context: ScanContext,
   recordType: string,
-  { signal, since, mergeLegacy: merge = false }: TypeScanOptions = {},
+  { signal, since, mergeLegacy: merge = false, onPage }: TypeScanOptions = {},
 ): Promise<ReadResult<TypeScan>> {
   const { source, root, concurrency } = context;
+  const collected = new Map<string, IndexEntry>();
+  const sink: EntrySink = onPage ?? collectInto(collected);
+  const scanned = (value: Omit<TypeScan, 'entries'>): ReadResult<TypeScan> =>
+    found({ entries: [...collected.values()], ...value });
   // A full scan needs the legacy node whatever the bucket list says (a fallback or a merge):
   // both are asked at once, so a type missing from the relay costs one not-found wait, not two.
   const legacySoul = toIndexSoul(root, recordType);
@@ -65,48 +53,56 @@ export async function scanTypeIndex(
   legacyRead?.catch(() => undefined); // awaited below on every path that uses it
   const list = await source.readNode(toBucketListSoul(root, recordType), { signal });
   if (list.status === 'error') return list;
-  if (list.status === 'not-found') {
-    const legacy = await readIndexInPart(source, legacySoul, recordType, {
+  const readLegacy = () =>
+    readIndexInto(source, legacySoul, recordType, sink, {
       signal,
       concurrency,
-      read: legacyRead,
+      read: legacyRead ?? source.readNode(legacySoul, { signal }),
     });
+  if (list.status === 'not-found') {
+    const legacy = await readLegacy();
     if (legacy.status === 'error') return legacy;
-    return found({
-      entries: legacy.status === 'found' ? legacy.value.entries : [],
+    return scanned({
       layout: legacy.status === 'found' ? 'legacy' : 'none',
       mark: since ?? null,
       bucketsRead: 0,
       unreadable: legacy.status === 'found' ? legacy.value.unreadable : 0,
+      tooLarge: legacy.status === 'found' ? legacy.value.tooLarge : 0,
     });
   }
   const from = since ? parseBucketKey(since) : null;
   const keys = toBucketKeys(list.value).filter((k) => !from || compareBucketKeys(k, from) >= 0);
-  const buckets = await mapLimited(keys, concurrency, (key) =>
-    source.readNode(toBucketSoul(root, recordType, formatBucketKey(key)), { signal }),
-  );
-  const entries = new Map<string, IndexEntry>();
-  for (const bucket of buckets) {
-    if (bucket.status === 'error') return readError(bucket.error);
-    if (bucket.status !== 'found') continue;
-    for (const [key, value] of Object.entries(bucket.value)) {
-      const entry = decodeEntryValue(recordType, key, value);
-      if (entry) keepNewest(entries, entry);
+  // Buckets are read `concurrency` at a time and handed over as one page each round.
+  for (let i = 0; i < keys.length; i += concurrency) {
+    const buckets = await mapLimited(keys.slice(i, i + concurrency), concurrency, (key) =>
+      source.readNode(toBucketSoul(root, recordType, formatBucketKey(key)), { signal }),
+    );
+    const page = new Map<string, IndexEntry>();
+    for (const bucket of buckets) {
+      if (bucket.status === 'error') return readError(bucket.error);
+      if (bucket.status !== 'found') continue;
+      for (const [key, value] of Object.entries(bucket.value)) {
+        const entry = decodeEntryValue(recordType, key, value);
+        if (entry) keepNewest(page, entry);
+      }
     }
+    await sink([...page.values()]);
   }
   let unreadable = 0;
+  let tooLarge = 0;
   if (merge) {
-    const indexRead = legacyRead ?? source.readNode(legacySoul, { signal });
-    const merged = await mergeLegacy(context, recordType, entries, indexRead, signal);
+    // Every legacy entry is resolved, also those v2 lists: a legacy-only writer (OIP) may have
+    // registered the soul again after our v2 entry, and only the child holds its timestamp.
+    const merged = await readLegacy();
     if (merged.status === 'error') return readError(merged.error);
-    if (merged.status === 'found') unreadable = merged.value;
+    if (merged.status === 'found') ({ unreadable, tooLarge } = merged.value);
   }
   const last = keys.at(-1);
-  return found({
-    entries: [...entries.values()],
+  return scanned({
     layout: 'v2',
     mark: last ? formatBucketKey(last) : (since ?? null),
     bucketsRead: 1 + keys.length,
     unreadable,
+    tooLarge,
   });
 }

@@ -284,6 +284,32 @@ describe('registry v2 layout', () => {
     }
   });
 
+  it('hands a large type over in pages of bounded size, holding none of it (issue 16)', async () => {
+    const { reader, register, tick } = setup('both');
+    const n = 1_200;
+    for (let i = 0; i < n; i++) {
+      await register(i);
+      tick(1);
+    }
+    const pages: number[] = [];
+    const seen = new Set<string>();
+    const scan = await reader.scanTypeIndex('post', {
+      mergeLegacy: true,
+      onPage: async (page) => {
+        pages.push(page.length);
+        for (const entry of page) seen.add(entry.soul);
+      },
+    });
+    expect(scan.status).toBe('found');
+    if (scan.status !== 'found') return;
+    expect(scan.value.entries).toEqual([]);
+    expect(seen.size).toBe(n);
+    // v2: 3 entries per bucket, 4 buckets a round; legacy: 500 children a page.
+    expect(Math.max(...pages)).toBeLessThanOrEqual(500);
+    expect(pages.filter((size) => size <= 12).length).toBe(n / 12);
+    expect(pages.filter((size) => size > 12)).toEqual([500, 500, 200]);
+  });
+
   it('lists v2-only types from the relay bookkeeping node', async () => {
     const { reader, register } = setup('v2', { bookkeeping: true });
     await register(1, 'video');

@@ -57,10 +57,17 @@ export interface TypeScanOptions extends ReadOptions {
    * lists (records of OIP-style writers). Full scans only: costs one read of the legacy node.
    */
   mergeLegacy?: boolean;
+  /**
+   * Hands the entries over a page at a time (one entry per soul within a page; a soul in several
+   * pages is the caller's to settle, newest wins) instead of collecting them: the scan then
+   * holds one page of buckets or index children, and `TypeScan.entries` stays empty.
+   */
+  onPage?: (page: IndexEntry[]) => Promise<void>;
 }
 
 /** One scan of a record type's registry. */
 export interface TypeScan {
+  /** Every entry, newest per soul; empty when the entries went to `onPage`. */
   entries: IndexEntry[];
   /** `v2` when the type has a bucket list, else `legacy` (the fallback) or `none`. */
   layout: 'v2' | 'legacy' | 'none';
@@ -73,6 +80,8 @@ export interface TypeScan {
    * out, so a scan with any is a partial listing of the type.
    */
   unreadable: number;
+  /** Legacy index children over GUN_MAX_NODE_BYTES, skipped (reason too-large-node). */
+  tooLarge?: number;
 }
 
 /** Reads the registry, the records it lists and the deletion registry. */

@@ -18,3 +18,4 @@ export {
   type StatsSnapshot,
 } from './stats.js';
 export { createScanMarks, type ScanMark, type ScanMarks } from './scan-marks.js';
+export { createEntrySpill, type EntrySpill, type SpilledEntry } from './entry-spill.js';

@@ -31,6 +31,8 @@ export function stateKeys(prefix: string) {
     /** One reconciliation run's spill keys (`listed`, `deleted`), removed when the run ends. */
     reconcileRun: (runId: string, part: 'listed' | 'deleted') =>
       `${base}:reconcile:${runId}:${part}`,
+    /** One scan's entries of one record type (newest per soul), removed when the type is done. */
+    scanEntries: (scanId: string, recordType: string) => `${base}:scan:${scanId}:${recordType}`,
     /** The status page's time series: a stream trimmed to the last hour (API). */
     statusSeries: `${base}:status-series`,
   } as const;

@@ -5,7 +5,7 @@
  * global concurrency is 1). Idempotent: re-running enqueues nothing the watermarks have seen.
  */
 import type { Job } from 'bullmq';
-import type { GunRegistry, IndexEntry, ReadResult } from '@sync/gun-client';
+import type { GunRegistry, ReadResult } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { JobName, type DiscoverJob } from '@sync/queues';
 import type { ScanMarks, Stats } from '@sync/state';
@@ -14,7 +14,9 @@ import { enqueueEntries, type EnqueueDeps } from './enqueue.js';
 import { invalidEntryReasons, noInvalid, validEntries, type InvalidCounts } from './entry-check.js';
 import { decideEntry, typesToScan, type EntryDecision, type SyncPolicy } from './policy.js';
 import type { ReconcileReport, ReconcileSession } from './reconcile/session.js';
-import { createLimiter } from '@sync/gun-client';
+import { createLimiter, found } from '@sync/gun-client';
+import type { EntrySpill } from '@sync/state';
+import { createMemorySpill } from './memory-spill.js';
 
 export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
   gun: GunRegistry;
@@ -43,7 +45,16 @@ export interface DiscoverDeps extends EnqueueDeps, DeletionDeps {
   recheck?: { everyMs: number; scanIntervalMs: number };
   /** Types read at the same time in one scan (default 16): a slow not-found delays only its own. */
   typeConcurrency?: number;
+  /**
+   * Where one scan's entries of one type wait between the read and the enqueueing (newest per
+   * soul): Redis in the service, so memory does not grow with the registry; in process memory
+   * without it (tests, small registries).
+   */
+  entrySpill?: (scanId: string, recordType: string) => EntrySpill;
 }
+
+/** Entries enqueued, checked and compared per page. */
+const pageSize = 500;
 
 export const defaultTypeConcurrency = 16;
 
@@ -57,61 +68,72 @@ export function recheckLimit(
 }
 
 interface TypeRead {
-  entries: IndexEntry[];
+  /** The type's entries, newest per soul, read back a page at a time. */
+  spill: EntrySpill;
   /** Every entry of the type was listed (not only those since a mark). */
   full: boolean;
   /** Index children that could not be read: the entries are a part of the type only. */
   unreadable: number;
+  /** Index children over GUN_MAX_NODE_BYTES, skipped. */
+  tooLarge: number;
   /** Stores the scan's mark; called once the entries are enqueued. */
   commit: () => Promise<void>;
 }
 
 /**
- * One type's entries: incremental (v2 buckets since the stored mark) while a full scan is not
- * due, else full (every bucket plus legacy-only entries, or the legacy index as a fallback).
+ * One type's entries, streamed into the type's spill: incremental (v2 buckets since the stored
+ * mark) while a full scan is not due, else full (every bucket plus legacy-only entries, or the
+ * legacy index as a fallback). The spill is cleared on an error; else the caller clears it.
  */
 async function readType(
   deps: DiscoverDeps,
   recordType: string,
-  { force, signal }: { force: boolean; signal: AbortSignal | undefined },
+  { force, scanId, signal }: { force: boolean; scanId: string; signal: AbortSignal | undefined },
 ): Promise<ReadResult<TypeRead>> {
   const options = signal ? { signal } : {};
+  const spill = (deps.entrySpill ?? createMemorySpill)(scanId, recordType);
   const marks = deps.scanMarks;
-  if (!deps.gun.scanTypeIndex || !marks) {
-    const index = await deps.gun.readTypeIndex(recordType, options);
-    if (index.status === 'error') return index;
-    const entries = index.status === 'found' ? index.value : [];
-    return {
-      status: 'found',
-      value: { entries, full: true, unreadable: 0, commit: async () => {} },
-    };
-  }
-  const now = deps.now().getTime();
-  const previous = force ? undefined : await marks.get(recordType);
-  const full =
-    !previous ||
-    previous.mark === null ||
-    now - previous.fullScanAt >= (deps.fullScanIntervalMs ?? 0);
-  const scan = await deps.gun.scanTypeIndex(recordType, {
-    ...options,
-    since: full ? null : (previous?.mark ?? null),
-    mergeLegacy: full,
-  });
-  if (scan.status === 'error') return scan;
-  const value = scan.status === 'found' ? scan.value : null;
-  return {
-    status: 'found',
-    value: {
-      entries: value?.entries ?? [],
+  try {
+    if (!deps.gun.scanTypeIndex || !marks) {
+      const index = await deps.gun.readTypeIndex(recordType, options);
+      if (index.status === 'error') return index;
+      if (index.status === 'found') await spill.add(index.value);
+      return found({ spill, full: true, unreadable: 0, tooLarge: 0, commit: async () => {} });
+    }
+    const now = deps.now().getTime();
+    const previous = force ? undefined : await marks.get(recordType);
+    const full =
+      !previous ||
+      previous.mark === null ||
+      now - previous.fullScanAt >= (deps.fullScanIntervalMs ?? 0);
+    const scan = await deps.gun.scanTypeIndex(recordType, {
+      ...options,
+      since: full ? null : (previous?.mark ?? null),
+      mergeLegacy: full,
+      onPage: (page) => spill.add(page),
+    });
+    if (scan.status === 'error') {
+      await spill.clear();
+      return scan;
+    }
+    const value = scan.status === 'found' ? scan.value : null;
+    // An implementation that ignores onPage returns the entries instead.
+    if (value && value.entries.length > 0) await spill.add(value.entries);
+    return found({
+      spill,
       full,
       unreadable: value?.unreadable ?? 0,
+      tooLarge: value?.tooLarge ?? 0,
       commit: () =>
         marks.set(recordType, {
           mark: value?.mark ?? null,
           fullScanAt: full ? now : (previous?.fullScanAt ?? now),
         }),
-    },
-  };
+    });
+  } catch (err) {
+    await spill.clear().catch(() => undefined);
+    throw err;
+  }
 }
 
 export interface DiscoverSummary {
@@ -124,6 +146,8 @@ export interface DiscoverSummary {
   invalid: InvalidCounts;
   /** Index children that could not be read (timeouts, errors); their types count as partial. */
   unreadable: number;
+  /** Index children over GUN_MAX_NODE_BYTES, skipped (reason too-large-node). */
+  tooLarge: number;
   /** Types read only in part or not at all: no orphan reporting for a scan that has any. */
   partialTypes: string[];
   /**
@@ -157,6 +181,7 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       skipped: { own: 0, untrusted: 0, 'type-filtered': 0 },
       invalid: noInvalid(),
       unreadable: 0,
+      tooLarge: 0,
       partialTypes: [],
       absentTypes: 0,
       deletions: null,
@@ -225,80 +250,96 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       // one after another in order: enqueueing, the scan mark and the reconciliation session
       // see one type at a time.
       const readLimit = createLimiter(deps.typeConcurrency ?? defaultTypeConcurrency);
+      const scanId = `${job.id ?? 'scan'}-${startedAt}`;
       const reads = types.map((recordType) =>
-        readLimit(() => readType(deps, recordType, { force: input.force, signal })),
+        readLimit(() => readType(deps, recordType, { force: input.force, scanId, signal })),
       );
       for (const read of reads) read.catch(() => undefined); // each is awaited below, in order
-      for (const [i, recordType] of types.entries()) {
-        signal?.throwIfAborted();
-        const index = await (reads[i] as (typeof reads)[number]);
-        if (index.status !== 'found') {
-          const err = index.status === 'error' ? index.error : undefined;
-          summary.errors.push(`${recordType}: ${err?.message ?? 'not readable'}`);
-          summary.partialTypes.push(recordType);
-          allFull = false;
-          await deps.stats.count('error', 1, 'registry-read');
-          log.warn({ recordType, err }, 'registry index read failed');
-          await abortReconcile(`the registry index of type ${recordType} could not be read`);
-          continue;
-        }
-        const { entries, full: typeFull, unreadable, commit } = index.value;
-        if (!typeFull) {
-          allFull = false;
-          // An incremental read (a full registry scan is not due): no run, the last report stays.
-          await session?.abort().catch(() => undefined);
-          session = undefined;
-        }
-        if (unreadable > 0) {
-          // Part of the type is missing: not a full listing, and the mark stays where it was.
-          allFull = false;
-          summary.unreadable += unreadable;
-          summary.partialTypes.push(recordType);
-          log.warn({ recordType, unreadable }, 'registry index read in part');
-          await abortReconcile(`the registry index of type ${recordType} was read in part`);
-        }
-        registryCounts[recordType] = entries.length;
-        summary.discovered += entries.length;
-        const accepted = validEntries(entries, summary.invalid).filter((entry) => {
-          const decision = decideEntry(entry, deps.policy);
-          if (decision !== 'accept') summary.skipped[decision] += 1;
-          return decision === 'accept';
-        });
-        const recheck =
-          full && typeFull && deps.recheck
-            ? {
-                before: startedAt - deps.recheck.everyMs,
-                limit: recheckLimit(accepted.length, deps.recheck),
-              }
-            : undefined;
-        const enqueued = await enqueueEntries(deps, accepted, {
-          force: input.force,
-          trigger: input.force ? 'force' : 'scan',
-          ...(recheck ? { recheck } : {}),
-        });
-        summary.enqueued += enqueued;
-        if (unreadable === 0) await commit();
-        if (session && unreadable === 0) {
-          try {
-            await session.addType(recordType, entries);
-          } catch (err) {
-            await session.abort().catch(() => undefined);
-            await endReconcile({ error: err });
+      try {
+        for (const [i, recordType] of types.entries()) {
+          signal?.throwIfAborted();
+          const index = await (reads[i] as (typeof reads)[number]);
+          if (index.status !== 'found') {
+            const err = index.status === 'error' ? index.error : undefined;
+            summary.errors.push(`${recordType}: ${err?.message ?? 'not readable'}`);
+            summary.partialTypes.push(recordType);
+            allFull = false;
+            await deps.stats.count('error', 1, 'registry-read');
+            log.warn({ recordType, err }, 'registry index read failed');
+            await abortReconcile(`the registry index of type ${recordType} could not be read`);
+            continue;
           }
+          const { spill, full: typeFull, unreadable, tooLarge, commit } = index.value;
+          summary.tooLarge += tooLarge;
+          if (!typeFull) {
+            allFull = false;
+            // An incremental read (a full registry scan is not due): no run, the last report stays.
+            await session?.abort().catch(() => undefined);
+            session = undefined;
+          }
+          if (unreadable > 0) {
+            // Part of the type is missing: not a full listing, and the mark stays where it was.
+            allFull = false;
+            summary.unreadable += unreadable;
+            summary.partialTypes.push(recordType);
+            log.warn({ recordType, unreadable }, 'registry index read in part');
+            await abortReconcile(`the registry index of type ${recordType} was read in part`);
+          }
+          const listed = await spill.count();
+          registryCounts[recordType] = listed;
+          summary.discovered += listed;
+          let enqueued = 0;
+          try {
+            for await (const entries of spill.pages(pageSize)) {
+              signal?.throwIfAborted();
+              const accepted = validEntries(entries, summary.invalid).filter((entry) => {
+                const decision = decideEntry(entry, deps.policy);
+                if (decision !== 'accept') summary.skipped[decision] += 1;
+                return decision === 'accept';
+              });
+              const recheck =
+                full && typeFull && deps.recheck
+                  ? {
+                      before: startedAt - deps.recheck.everyMs,
+                      limit: recheckLimit(accepted.length, deps.recheck),
+                    }
+                  : undefined;
+              enqueued += await enqueueEntries(deps, accepted, {
+                force: input.force,
+                trigger: input.force ? 'force' : 'scan',
+                ...(recheck ? { recheck } : {}),
+              });
+              if (session && unreadable === 0) {
+                try {
+                  await session.addType(recordType, entries);
+                } catch (err) {
+                  await session.abort().catch(() => undefined);
+                  await endReconcile({ error: err });
+                }
+              }
+            }
+          } finally {
+            await spill.clear();
+          }
+          summary.enqueued += enqueued;
+          if (unreadable === 0) await commit();
+          await deps.stats.count('discovered', listed);
+          await deps.stats.count('enqueued', enqueued);
+          await job.updateProgress({
+            discovered: summary.discovered,
+            enqueued: summary.enqueued,
+            typesDone: i + 1,
+            typesTotal: types.length,
+            currentType: recordType,
+          } satisfies DiscoverProgress);
+          log.debug({ recordType, entries: listed, enqueued, full: typeFull }, 'type scanned');
         }
-        await deps.stats.count('discovered', entries.length);
-        await deps.stats.count('enqueued', enqueued);
-        await job.updateProgress({
-          discovered: summary.discovered,
-          enqueued: summary.enqueued,
-          typesDone: i + 1,
-          typesTotal: types.length,
-          currentType: recordType,
-        } satisfies DiscoverProgress);
-        log.debug(
-          { recordType, entries: entries.length, enqueued, full: typeFull },
-          'type scanned',
-        );
+      } finally {
+        // Types read but not handled (an abort, an error): their spills go now.
+        for (const read of reads)
+          void read
+            .then((r) => (r.status === 'found' ? r.value.spill.clear() : undefined))
+            .catch(() => undefined);
       }
       for (const reason of ['untrusted', 'type-filtered'] as const) {
         if (summary.skipped[reason] > 0)
@@ -310,6 +351,10 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       }
       if (summary.unreadable > 0)
         await deps.stats.count('skipped', summary.unreadable, 'unreadable-entry');
+      if (summary.tooLarge > 0) {
+        await deps.stats.count('skipped', summary.tooLarge, 'too-large-node');
+        log.warn({ tooLarge: summary.tooLarge }, 'registry nodes over GUN_MAX_NODE_BYTES skipped');
+      }
       if (invalidEntryReasons.some((reason) => summary.invalid[reason] > 0))
         log.warn({ invalid: summary.invalid }, 'invalid registry entries skipped');
       // Incremental and partial reads list only some entries: counts and reconciliation need

@@ -13,6 +13,7 @@ import {
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import {
+  createEntrySpill,
   createDeadLetters,
   createScanMarks,
   createStats,
@@ -109,6 +110,8 @@ export async function startDiscovery(
     typeConcurrency: config.discovery.typeConcurrency,
     now: () => new Date(),
     scanMarks,
+    entrySpill: (scanId, recordType) =>
+      createEntrySpill(producer, stateKeys(prefix).scanEntries(scanId, recordType), recordType),
     fullScanIntervalMs: config.gun.fullScanIntervalMs,
     recheck: { everyMs: config.sync.recheckMs, scanIntervalMs: config.sync.intervalMs },
     reconcile: makeReconcileHook({

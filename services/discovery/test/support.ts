@@ -2,7 +2,14 @@
 import type { Redis } from 'ioredis';
 import type { GunRegistry } from '@sync/gun-client';
 import type { Producer } from '@sync/queues';
-import { createDeadLetters, createStats, createTombstones, createWatermarks } from '@sync/state';
+import {
+  createDeadLetters,
+  createEntrySpill,
+  createStats,
+  createTombstones,
+  createWatermarks,
+  stateKeys,
+} from '@sync/state';
 import type { DiscoverDeps } from '../src/discover.js';
 import type { SyncPolicy } from '../src/policy.js';
 
@@ -38,6 +45,8 @@ export function discoverDeps(
     tombstones: createTombstones(connection, prefix),
     deadLetters: createDeadLetters(connection, prefix),
     stats: createStats(connection, prefix),
+    entrySpill: (scanId, recordType) =>
+      createEntrySpill(connection, stateKeys(prefix).scanEntries(scanId, recordType), recordType),
     // No Elasticsearch by default: no document is indexed.
     indexedVersions: async () => new Map(),
     maxClockSkewMs: 300_000,

@@ -8,6 +8,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GunWriteError, UpstreamError } from '../errors.js';
 import { createAdaptiveLimiter, type ReadOutcome } from '../adaptive-limiter.js';
+import { createByteBudget } from '../byte-budget.js';
 import { toCleanNode } from '../node-source.js';
 import { found, notFound, readError } from '../read-result.js';
 import { isLink } from '../souls.js';
@@ -22,8 +23,14 @@ export interface HttpPeerOptions {
    */
   concurrency: number;
   timeoutMs: number;
-  /** Larger answers are refused (an index of 10,000 entries is about 1 MB). */
+  /** Larger answers are refused, SYNC_GUN_TOO_LARGE (an index of 10,000 entries is about 1 MB). */
   maxResponseBytes: number;
+  /**
+   * Bytes of answers received at once from this peer (GUN_HTTP_MAX_INFLIGHT_BYTES): each answer
+   * takes its Content-Length (or `maxResponseBytes` without one) before its body is read.
+   * Default: `maxResponseBytes` times `concurrency` (no limit beyond the sockets).
+   */
+  maxInflightBytes?: number | undefined;
   /** Sent as `Authorization: Bearer` on writes. */
   writeToken?: string | undefined;
 }
@@ -113,6 +120,18 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const request = secure ? httpsRequest : httpRequest;
   const limiter = createAdaptiveLimiter({ max: options.concurrency });
+  const budget = createByteBudget(
+    options.maxInflightBytes ?? maxResponseBytes * options.concurrency,
+  );
+  const tooLarge = (size: number | string) =>
+    new UpstreamError(
+      'SYNC_GUN_TOO_LARGE',
+      `answer of ${size} bytes, more than ${maxResponseBytes}`,
+      {
+        peer: baseUrl,
+        retryable: false,
+      },
+    );
 
   function send(
     method: 'GET' | 'POST',
@@ -143,31 +162,40 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
             },
           });
           req.on('response', (res: IncomingMessage) => {
+            const declared = Number(res.headers['content-length']);
+            const known = Number.isFinite(declared) && declared >= 0;
+            if (known && declared > maxResponseBytes) {
+              req.destroy(tooLarge(declared));
+              return;
+            }
+            res.pause();
             const chunks: Buffer[] = [];
             let size = 0;
-            res.on('data', (chunk: Buffer) => {
-              size += chunk.length;
-              if (size > maxResponseBytes) {
-                req.destroy(
-                  new UpstreamError(
-                    'SYNC_GUN_BAD_RESPONSE',
-                    `answer larger than ${maxResponseBytes} bytes`,
-                    { peer: baseUrl, retryable: false },
-                  ),
-                );
-                return;
-              }
-              chunks.push(chunk);
-            });
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              let body: unknown = text;
-              try {
-                body = text === '' ? null : JSON.parse(text);
-              } catch {
-                // non-JSON bodies (an HTML error page from a proxy) are kept as text
-              }
-              resolve({ status: res.statusCode ?? 0, body });
+            let release = () => {};
+            res.on('close', () => release());
+            void budget.take(known ? declared : maxResponseBytes).then((done) => {
+              release = done;
+              if (req.destroyed) return done();
+              res.on('data', (chunk: Buffer) => {
+                size += chunk.length;
+                if (size > maxResponseBytes) {
+                  req.destroy(tooLarge(`over ${maxResponseBytes}`));
+                  return;
+                }
+                chunks.push(chunk);
+              });
+              res.on('end', () => {
+                done();
+                const text = Buffer.concat(chunks).toString('utf8');
+                let body: unknown = text;
+                try {
+                  body = text === '' ? null : JSON.parse(text);
+                } catch {
+                  // non-JSON bodies (an HTML error page from a proxy) are kept as text
+                }
+                resolve({ status: res.statusCode ?? 0, body });
+              });
+              res.resume();
             });
             res.on('error', reject);
           });

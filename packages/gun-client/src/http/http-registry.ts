@@ -25,7 +25,10 @@ export interface HttpRegistryOptions {
   /** Sockets per peer, and reads in flight while resolving one index or record. */
   concurrency: number;
   readTimeoutMs: number;
-  maxResponseBytes?: number;
+  /** GUN_MAX_NODE_BYTES: the largest answer read (default 32 MiB). */
+  maxNodeBytes?: number;
+  /** GUN_HTTP_MAX_INFLIGHT_BYTES: answer bytes being received at once per peer. */
+  maxInflightBytes?: number;
   /** Longest pause between two polls of a subscription, when nothing changes. */
   pollIntervalMs: number;
   /** Pause between polls while changes arrive, and reads a minute (per peer); see http-poller.ts. */
@@ -36,11 +39,16 @@ export interface HttpRegistryOptions {
   onPeerRead?: PeerReadObserver | undefined;
 }
 
+/** GUN_MAX_NODE_BYTES's and GUN_HTTP_MAX_INFLIGHT_BYTES's defaults. */
+export const defaultMaxNodeBytes = 32 * 1024 * 1024;
+export const defaultMaxInflightBytes = 64 * 1024 * 1024;
+
 function createPeers(options: {
   peers: readonly string[];
   concurrency: number;
   readTimeoutMs: number;
-  maxResponseBytes?: number;
+  maxNodeBytes?: number;
+  maxInflightBytes?: number;
   writeToken?: string | undefined;
 }): HttpPeer[] {
   return [...new Set(options.peers.map(toHttpBase))].map((baseUrl) =>
@@ -48,7 +56,8 @@ function createPeers(options: {
       baseUrl,
       concurrency: options.concurrency,
       timeoutMs: options.readTimeoutMs,
-      maxResponseBytes: options.maxResponseBytes ?? 64 * 1024 * 1024,
+      maxResponseBytes: options.maxNodeBytes ?? defaultMaxNodeBytes,
+      maxInflightBytes: options.maxInflightBytes ?? defaultMaxInflightBytes,
       writeToken: options.writeToken,
     }),
   );

@@ -30,6 +30,11 @@ export interface AskTimings {
    * an answer is only whole once the parts stop coming.
    */
   settleMs: number;
+  /**
+   * Largest node gathered (GUN_MAX_NODE_BYTES, estimated: field names plus values as JSON);
+   * a node that grows past it ends the read with SYNC_GUN_TOO_LARGE. Default: no limit.
+   */
+  maxNodeBytes?: number | undefined;
 }
 
 /** Longest pause tolerated between two parts of one streamed answer (a part marked "more follows"). */
@@ -68,11 +73,20 @@ interface GunAnswer {
 
 export const randomMessageId = () => randomBytes(9).toString('base64url');
 
+/** Bytes one field adds to a gathered node: its name and its value as JSON, about. */
+export function fieldBytes(field: string, value: unknown): number {
+  if (typeof value === 'string') return field.length + value.length + 6;
+  if (typeof value === 'object' && value !== null)
+    return field.length + JSON.stringify(value).length + 4;
+  return field.length + 12;
+}
+
 export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<GunNode>> {
   const { soul, key, complete, signal } = options;
   return new Promise((resolve) => {
     const id = randomMessageId();
     const fields = new Map<string, { value: unknown; state: number }>();
+    let bytes = 0;
     let emptyAnswers = 0;
     let done = false;
     let settle: ReturnType<typeof setTimeout> | undefined;
@@ -133,8 +147,21 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
         if (field === '_' || (key !== undefined && field !== key)) continue;
         const incoming = { value, state: states[field] ?? 0 };
         const known = fields.get(field);
-        if (!known || hamPrefers(incoming, known)) fields.set(field, incoming);
+        if (!known || hamPrefers(incoming, known)) {
+          bytes += fieldBytes(field, value) - (known ? fieldBytes(field, known.value) : 0);
+          fields.set(field, incoming);
+        }
       }
+      if (options.maxNodeBytes !== undefined && bytes > options.maxNodeBytes)
+        return finish(
+          readError(
+            new UpstreamError(
+              'SYNC_GUN_TOO_LARGE',
+              `node larger than ${options.maxNodeBytes} bytes`,
+              { retryable: false },
+            ),
+          ),
+        );
       if (complete?.(node()) && !answer['%'] && everyPeerAnswered()) return finishWithData();
       clearTimeout(settle);
       waitingForPeers = false;

@@ -81,7 +81,7 @@ export interface ReconcileReport {
 }
 
 export interface ReconcileSession {
-  /** Compares one record type's entries (a whole type: every bucket and the legacy index). */
+  /** Compares entries of one record type; a type may come in several pages (newest per soul). */
   addType(recordType: string, entries: readonly IndexEntry[]): Promise<void>;
   /** Pages the index for orphans and undone deletions; removes the run's keys. */
   finish(): Promise<ReconcileReport>;
@@ -341,7 +341,7 @@ export async function startReconcile(
   return {
     async addType(recordType, entries) {
       signal?.throwIfAborted();
-      types.push(recordType);
+      if (!types.includes(recordType)) types.push(recordType); // fed a page at a time
       entriesSeen += entries.length;
       for (let i = 0; i < entries.length; i += pageSize) {
         const page = entries.slice(i, i + pageSize);
