@@ -29,12 +29,10 @@
  */
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents } from 'bullmq';
-import { createGunRegistryWriter } from '@sync/gun-client';
-import { createSilentLogger } from '@sync/logging';
 import { QueueName } from '@sync/queues';
 import { oipRelayBehaviour } from '../services/gun-relay/src/oip-behaviour.js';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
-import { createBackfillRun } from '../test/support/backfill-run.js';
+import { createBackfillRun, createNodeAWriter } from '../test/support/backfill-run.js';
 import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
 import {
   describeMachine,
@@ -71,7 +69,6 @@ const perSecond = Number(values.rate);
 const seconds = Number(values.seconds);
 const pollMs = values['poll-ms'];
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const log = createSilentLogger();
 
 const services = localServices();
 const machine = await describeMachine(services);
@@ -80,14 +77,7 @@ const pair = await startRelayPair({
   store: 'memory',
   ...(relayKind === 'oip' ? { behaviour: oipRelayBehaviour } : {}),
 });
-const writer = createGunRegistryWriter({
-  mode: 'http',
-  peers: [pair.a.url],
-  writeTimeoutMs: 15_000,
-  readTimeoutMs: 10_000,
-  layout,
-  log,
-});
+const writer = createNodeAWriter(pair.a.url, layout);
 const run = await createBackfillRun({
   ...services,
   gunPeers: mode === 'wire' ? `${pair.b.url}/gun` : pair.b.url,

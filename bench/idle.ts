@@ -15,13 +15,11 @@
  */
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
-import { createGunRegistryWriter } from '@sync/gun-client';
-import { createSilentLogger } from '@sync/logging';
 import { QueueName } from '@sync/queues';
 import { oipRelayBehaviour } from '../services/gun-relay/src/oip-behaviour.js';
 import { startCountingProxy } from '../services/gun-relay/test/counting-proxy.js';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
-import { createBackfillRun } from '../test/support/backfill-run.js';
+import { createBackfillRun, createNodeAWriter } from '../test/support/backfill-run.js';
 import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
 import { seedRecords } from '../test/support/seed-records.js';
 import { describeMachine, endLoad, localServices, saveResult } from './support/common.js';
@@ -35,7 +33,6 @@ const { values } = parseArgs({
 const sizes = values.entries.split(',').map(Number);
 const windowMs = Number(values['window-s']) * 1000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const log = createSilentLogger();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const services = localServices();
@@ -46,13 +43,7 @@ say(
 
 async function measure(entries: number) {
   const pair = await startRelayPair({ store: 'memory', behaviour: oipRelayBehaviour });
-  const writer = createGunRegistryWriter({
-    mode: 'http',
-    peers: [pair.a.url],
-    writeTimeoutMs: 15_000,
-    readTimeoutMs: 10_000,
-    log,
-  });
+  const writer = createNodeAWriter(pair.a.url);
   const proxy = await startCountingProxy(pair.b.url);
   const publisher = createPublisher();
   const run = await createBackfillRun({
