@@ -33,7 +33,7 @@ import { QueueName } from '@sync/queues';
 import { oipRelayBehaviour } from '../services/gun-relay/src/oip-behaviour.js';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
 import { createBackfillRun, createNodeAWriter } from '../test/support/backfill-run.js';
-import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
+import { createPublisher, oipPut, publishOnA } from '../test/support/oip-publisher.js';
 import {
   describeMachine,
   endLoad,
@@ -210,20 +210,12 @@ try {
       private: change === 'new' && i % 10 === 9,
       data: { basic: { name: `Fresh ${i}${edited ? ' (edited)' : ''}`, tagItems: ['fresh'] } },
     });
-  const registerOnA = (soul: string) =>
-    writer.register({
-      recordType: 'post',
-      soul,
-      creatorPubKey: publisher.publicKey,
-      nodeId: 'node-a',
-    });
   if (change !== 'new') {
     // The records to change: published, registered and indexed on B before the clock starts.
     for (let i = 0; i < total; i++) {
       const put = recordOf(i, false);
       nameOf.set(`did:gun:${put.soul}`, `Fresh ${i}`);
-      await putViaRelay(pair.a.url, put);
-      await registerOnA(put.soul);
+      await publishOnA(pair.a.url, writer, publisher, put);
     }
     await run.waitForCount(total, 300_000);
     say(`[freshness] ${total} records on B; timing each ${change}`);
@@ -243,8 +235,7 @@ try {
         if (change === 'delete')
           await writer.markDeleted(did, publisher.publicKey, { nodeId: 'node-a' });
         else {
-          await putViaRelay(pair.a.url, put);
-          await registerOnA(put.soul);
+          await publishOnA(pair.a.url, writer, publisher, put);
         }
         const t1 = Date.now();
         publishDurations.push(t1 - t0);

@@ -20,7 +20,7 @@ import { oipRelayBehaviour } from '../services/gun-relay/src/oip-behaviour.js';
 import { startCountingProxy } from '../services/gun-relay/test/counting-proxy.js';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
 import { createBackfillRun, createNodeAWriter } from '../test/support/backfill-run.js';
-import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
+import { createPublisher, oipPut, publishOnA } from '../test/support/oip-publisher.js';
 import { seedRecords } from '../test/support/seed-records.js';
 import { describeMachine, endLoad, localServices, saveResult } from './support/common.js';
 
@@ -59,13 +59,7 @@ async function measure(entries: number) {
       indexedAt: new Date(),
       data: { basic: { name: 'Registered by gun-sync' } },
     });
-    await putViaRelay(pair.a.url, put);
-    await writer.register({
-      recordType: 'post',
-      soul: put.soul,
-      creatorPubKey: publisher.publicKey,
-      nodeId: 'node-a',
-    });
+    await publishOnA(pair.a.url, writer, publisher, put);
     const expected = seeded.dids.length + 1;
     const discovery = await run.startDiscovery();
     // The first full scan (queued at start): its summary line gives its duration.

@@ -21,7 +21,7 @@ import {
   benchRecord,
   benchRecordInput,
   createPublisher,
-  putViaRelay,
+  publishOnA,
   type Publisher,
 } from './oip-publisher.js';
 import { queueScan, refreshedCount, waitFor } from './node.js';
@@ -53,13 +53,7 @@ export async function publishRecords(
     await Promise.all(
       batch.map(async (n) => {
         const put = benchRecord(publisher, n, { privateEvery, localIdPrefix });
-        await putViaRelay(relayUrl, put);
-        await writer.register({
-          recordType: 'post',
-          soul: put.soul,
-          creatorPubKey: publisher.publicKey,
-          nodeId: 'node-a',
-        });
+        await publishOnA(relayUrl, writer, publisher, put);
         dids.push(`did:gun:${put.soul}`);
       }),
     );
