@@ -13,22 +13,27 @@
  *
  *   pnpm bench:freshness [--rate 5] [--seconds 60] [--poll-ms 300]
  *   pnpm bench:freshness --defaults [--relay oip|fast] [--mode http|wire]
+ *     [--registry both|legacy] [--change new|update|delete]
  *
  * `--defaults` runs B at its default settings (no poll or flush overrides) and the watcher
  * searches without forcing a refresh, so a record counts when a user's search would find it.
  * `--relay oip` runs both relays in OIP-behaviour mode (3 s not-found, links unresolved);
- * `--mode wire` has B read its relay over GUN's wire protocol instead of the HTTP API. Runs
- * with any of these write bench/results/freshness-<relay>-<mode>[-defaults].json.
+ * `--mode wire` has B read its relay over GUN's wire protocol instead of the HTTP API.
+ * `--registry legacy` registers the records only in OIP's legacy index, as OIP does (no
+ * recent-changes node, no v2 buckets). `--change update` first publishes every record and
+ * waits until B has them all, then times a re-publish of each (new content and indexedAt,
+ * registered again) until B's search returns the new content; `--change delete` times a
+ * deletion mark of each until B's search no longer finds it. Change runs publish public records
+ * only (the content is compared). Runs with any of these write
+ * bench/results/freshness-<relay>-<mode>[-legacy][-update|-delete][-defaults].json.
  */
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents } from 'bullmq';
-import { createGunRegistryWriter } from '@sync/gun-client';
-import { createSilentLogger } from '@sync/logging';
 import { QueueName } from '@sync/queues';
 import { oipRelayBehaviour } from '../services/gun-relay/src/oip-behaviour.js';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
-import { createBackfillRun } from '../test/support/backfill-run.js';
-import { createPublisher, oipPut, putViaRelay } from '../test/support/oip-publisher.js';
+import { createBackfillRun, createNodeAWriter } from '../test/support/backfill-run.js';
+import { createPublisher, oipPut, publishOnA } from '../test/support/oip-publisher.js';
 import {
   describeMachine,
   endLoad,
@@ -46,20 +51,24 @@ const { values } = parseArgs({
     defaults: { type: 'boolean', default: false },
     relay: { type: 'string', default: 'fast' },
     mode: { type: 'string', default: 'http' },
+    registry: { type: 'string', default: 'both' },
+    change: { type: 'string', default: 'new' },
   },
 });
 const defaults = values.defaults;
 const relayKind = values.relay === 'oip' ? 'oip' : 'fast';
 const mode = values.mode === 'wire' ? 'wire' : 'http';
-const variant = defaults || relayKind !== 'fast' || mode !== 'http';
+const layout = values.registry === 'legacy' ? 'legacy' : 'both';
+const change = values.change === 'update' || values.change === 'delete' ? values.change : 'new';
+const variant =
+  defaults || relayKind !== 'fast' || mode !== 'http' || layout !== 'both' || change !== 'new';
 const resultName = variant
-  ? `freshness-${relayKind}-${mode}${defaults ? '-defaults' : ''}`
+  ? `freshness-${relayKind}-${mode}${layout === 'legacy' ? '-legacy' : ''}${change === 'new' ? '' : `-${change}`}${defaults ? '-defaults' : ''}`
   : 'freshness';
 const perSecond = Number(values.rate);
 const seconds = Number(values.seconds);
 const pollMs = values['poll-ms'];
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const log = createSilentLogger();
 
 const services = localServices();
 const machine = await describeMachine(services);
@@ -68,13 +77,7 @@ const pair = await startRelayPair({
   store: 'memory',
   ...(relayKind === 'oip' ? { behaviour: oipRelayBehaviour } : {}),
 });
-const writer = createGunRegistryWriter({
-  mode: 'http',
-  peers: [pair.a.url],
-  writeTimeoutMs: 15_000,
-  readTimeoutMs: 10_000,
-  log,
-});
+const writer = createNodeAWriter(pair.a.url, layout);
 const run = await createBackfillRun({
   ...services,
   gunPeers: mode === 'wire' ? `${pair.b.url}/gun` : pair.b.url,
@@ -154,12 +157,28 @@ try {
       if (publishedAt.size > 0) {
         if (!defaults) await run.es.indices.refresh({ index: run.index, ignore_unavailable: true });
         const ids = [...publishedAt.keys()];
-        const res = await run.es.search(
-          { index: run.index, size: ids.length, _source: false, query: { ids: { values: ids } } },
+        const res = await run.es.search<{ data?: { basic?: { name?: string } } }>(
+          {
+            index: run.index,
+            size: ids.length,
+            _source: change === 'update' ? ['data.basic.name'] : false,
+            query: { ids: { values: ids } },
+          },
           { ignore: [404] },
         );
         const now = Date.now();
-        for (const hit of res.hits?.hits ?? []) {
+        const hits = res.hits?.hits ?? [];
+        // What counts as arrived: the record (new), its new content (update), its absence (delete).
+        const arrived =
+          change === 'delete'
+            ? ids.filter((id) => !hits.some((h) => h._id === id)).map((id) => ({ _id: id }))
+            : hits.filter(
+                (h) =>
+                  change === 'new' ||
+                  (h._id !== undefined &&
+                    h._source?.data?.basic?.name === `${nameOf.get(h._id)} (edited)`),
+              );
+        for (const hit of arrived) {
           const t = hit._id ? publishedAt.get(hit._id) : undefined;
           if (t !== undefined && hit._id) {
             delays.push(now - t);
@@ -182,31 +201,42 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
+  const nameOf = new Map<string, string>();
+  const recordOf = (i: number, edited: boolean) =>
+    oipPut(publisher, {
+      localId: `fresh-${i}`,
+      recordType: 'post',
+      indexedAt: new Date(),
+      private: change === 'new' && i % 10 === 9,
+      data: { basic: { name: `Fresh ${i}${edited ? ' (edited)' : ''}`, tagItems: ['fresh'] } },
+    });
+  if (change !== 'new') {
+    // The records to change: published, registered and indexed on B before the clock starts.
+    for (let i = 0; i < total; i++) {
+      const put = recordOf(i, false);
+      nameOf.set(`did:gun:${put.soul}`, `Fresh ${i}`);
+      await publishOnA(pair.a.url, writer, publisher, put);
+    }
+    await run.waitForCount(total, 300_000);
+    say(`[freshness] ${total} records on B; timing each ${change}`);
+  }
   const started = Date.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / perSecond;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const put = oipPut(publisher, {
-      localId: `fresh-${i}`,
-      recordType: 'post',
-      indexedAt: new Date(),
-      private: i % 10 === 9,
-      data: { basic: { name: `Fresh ${i}`, tagItems: ['fresh'] } },
-    });
+    const put = recordOf(i, change === 'update');
     const did = `did:gun:${put.soul}`;
     const t0 = Date.now();
     publishedAt.set(did, t0);
     pending.push(
       (async () => {
-        await putViaRelay(pair.a.url, put);
-        await writer.register({
-          recordType: 'post',
-          soul: put.soul,
-          creatorPubKey: publisher.publicKey,
-          nodeId: 'node-a',
-        });
+        if (change === 'delete')
+          await writer.markDeleted(did, publisher.publicKey, { nodeId: 'node-a' });
+        else {
+          await publishOnA(pair.a.url, writer, publisher, put);
+        }
         const t1 = Date.now();
         publishDurations.push(t1 - t0);
         // Found on B before A's publish call even returned: nothing left of gun-sync's part.
@@ -241,6 +271,8 @@ try {
     settings: defaults ? 'defaults, no forced refresh' : 'tuned, refresh forced before each search',
     relay: relayKind,
     mode,
+    registry: layout,
+    change,
     p50Ms: percentile(delays, 50),
     p95Ms: percentile(delays, 95),
     maxMs: delays.at(-1),
@@ -261,7 +293,7 @@ try {
     ),
     machine: endLoad(machine),
     command: variant
-      ? `pnpm bench:freshness${defaults ? ' --defaults' : ''} --relay ${relayKind} --mode ${mode} --rate ${perSecond} --seconds ${seconds}`
+      ? `pnpm bench:freshness${defaults ? ' --defaults' : ''} --relay ${relayKind} --mode ${mode}${layout === 'legacy' ? ' --registry legacy' : ''}${change === 'new' ? '' : ` --change ${change}`} --rate ${perSecond} --seconds ${seconds}`
       : `pnpm bench:freshness --rate ${perSecond} --seconds ${seconds} --poll-ms ${pollMs}`,
   };
   say(

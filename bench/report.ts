@@ -287,9 +287,15 @@ section('Freshness: publish on A → searchable on B', f, 'bench:freshness', (f)
         .filter((name) => /^freshness-.+\.json$/.test(name))
         .sort()
         .map((name) =>
-          read<Freshness & { relay?: string; mode?: string; settings?: string }>(
-            name.replace(/\.json$/, ''),
-          ),
+          read<
+            Freshness & {
+              relay?: string;
+              mode?: string;
+              settings?: string;
+              registry?: string;
+              change?: string;
+            }
+          >(name.replace(/\.json$/, '')),
         )
         .filter((r) => r !== undefined)
     : [];
@@ -298,17 +304,57 @@ section('Freshness: publish on A → searchable on B', f, 'bench:freshness', (f)
     out.push('_Not run yet: `pnpm bench:freshness --defaults --relay oip --mode http`._', '');
   else
     out.push(
-      "B's pipeline at its default settings; the watcher's search does not force a refresh (a record counts when a user's search finds it). `oip` relays answer a missing soul after 3 s and leave links unresolved, like OIP's; `fast` is gun-sync's relay. Only new records; update and delete freshness are not measured here yet.",
+      "B's pipeline at its default settings; the watcher's search does not force a refresh (a record counts when a user's search finds it). `oip` relays answer a missing soul after 3 s and leave links unresolved, like OIP's; `fast` is gun-sync's relay. Registered by: `both` = gun-sync's writer (legacy index, v2 buckets and the recent-changes node), `legacy` = only OIP's legacy index, as OIP registers. Change: `new` = a new record published; `update` = an indexed record published again with new content (and registered again) until B's search returns the new content; `delete` = a deletion mark until B's search no longer finds the record. For update and delete the publish on A is the re-publish or the mark.",
       '',
-      '| relay | B reads over | records | p50 | p95 | max | A done → searchable p95 | A done → transform job p50/p95 | command |',
-      '|---|---|---:|---:|---:|---:|---:|---|---|',
+      '| relay | B reads over | registered by | change | records | p50 | p95 | max | A done → searchable p95 | A done → transform job p50/p95 | command |',
+      '|---|---|---|---|---:|---:|---:|---:|---:|---|---|',
       ...variants.map(
         (v) =>
-          `| ${v.relay ?? '?'} | ${v.mode ?? '?'} | ${fmt(v.searchable)}/${fmt(v.published)} | ${fmt(v.p50Ms)} ms | **${fmt(v.p95Ms)} ms** | ${fmt(v.maxMs)} ms | ${fmt(v.publishedToSearchable?.p95Ms)} ms | ${fmt(v.stages?.discovery.p50Ms)}/${fmt(v.stages?.discovery.p95Ms)} ms | \`${v.command}\` |`,
+          `| ${v.relay ?? '?'} | ${v.mode ?? '?'} | ${v.registry ?? 'both'} | ${v.change ?? 'new'} | ${fmt(v.searchable)}/${fmt(v.published)} | ${fmt(v.p50Ms)} ms | **${fmt(v.p95Ms)} ms** | ${fmt(v.maxMs)} ms | ${fmt(v.publishedToSearchable?.p95Ms)} ms | ${fmt(v.stages?.discovery.p50Ms)}/${fmt(v.stages?.discovery.p95Ms)} ms | \`${v.command}\` |`,
       ),
       '',
     );
 }
+
+interface Idle {
+  rows: {
+    entries: number;
+    enqueuedByFirstScan: number;
+    firstScanS: number;
+    windowS: number;
+    requestsPerMin: number;
+    bytesSentPerMin: number;
+    bytesReceivedPerMin: number;
+    notFoundPerMin: number;
+    requestsBySoul: Record<string, number>;
+  }[];
+  machine: Machine;
+  command: string;
+}
+section(
+  'Idle cost: what a node sends its peer when nothing changes',
+  read<Idle>('idle'),
+  'bench:idle',
+  (r) => [
+    `Discovery at default settings (OIP's 37 types, live HTTP polling) against relay B through a counting proxy; both relays in OIP-behaviour mode (3 s not-found, links unresolved). After the first full scan, a window of ${fmt(r.rows[0]?.windowS)} s with nothing changing and no full scan due (one runs every GUN_SYNC_INTERVAL, 15 min by default), extrapolated per minute. Bytes are HTTP bodies. The first scan is a scan of a 37-type registry holding that many entries in one type.`,
+    '',
+    '| registry entries | requests/min | of which 404 | bytes/min sent | bytes/min received | requests/min by soul | first full scan (37 types) |',
+    '|---:|---:|---:|---:|---:|---|---:|',
+    ...r.rows.map(
+      (row) =>
+        `| ${fmt(row.entries)} | **${fmt(row.requestsPerMin)}** | ${fmt(row.notFoundPerMin)} | ${fmt(row.bytesSentPerMin)} | ${fmt(row.bytesReceivedPerMin)} | ${Object.entries(
+          row.requestsBySoul,
+        )
+          .map(([soul, n]) => `${soul.replace(/\|/g, '\\|')}: ${fmt(n)}`)
+          .join('; ')} | ${fmt(row.firstScanS)} s (${fmt(row.enqueuedByFirstScan)} enqueued) |`,
+    ),
+    '',
+    "Beside OIP's own loop (spec §8, items 9–10): each sync cycle reads every type's index one after another (37 types, a bucket list and a legacy index each, 3 s per missing node), cycles of 245–397 s that found nothing; its notes count 24 requests/min at a 5-minute interval, on new TCP connections per request.",
+    '',
+    `- Machine: ${machineLine(r.machine)}`,
+    '',
+  ],
+);
 
 const memoryRuns: [string, string][] = [
   ['memory-v2', 'v2 layout: v2 buckets and the legacy index, as gun-sync writes both'],

@@ -75,7 +75,7 @@ describe('publish, update and delete on A, seen live on B, over an OIP-behaviour
       GUN_SYNC_INTERVAL: '600000',
       // Default live settings (startTestNode shortens the poll).
       GUN_POLL_INTERVAL_MS: '1000',
-      DISCOVERY_LIVE_FLUSH_MS: '200',
+      DISCOVERY_LIVE_FLUSH_MS: '50',
     });
     // B's first scan (at start) indexes what was there; its live poll has its baseline by then.
     await seenOnB(warmUp, 'Warm-up', 'the warm-up record on B (first scan)');

@@ -7,7 +7,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import type { Redis } from 'ioredis';
-import { createGunRegistryWriter, type RegistryWriter } from '@sync/gun-client';
+import {
+  createGunRegistryWriter,
+  type RegistryLayout,
+  type RegistryWriter,
+} from '@sync/gun-client';
 import { createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { obliterateAll } from '@sync/queues/testing';
@@ -17,7 +21,7 @@ import {
   benchRecord,
   benchRecordInput,
   createPublisher,
-  putViaRelay,
+  publishOnA,
   type Publisher,
 } from './oip-publisher.js';
 import { queueScan, refreshedCount, waitFor } from './node.js';
@@ -49,13 +53,7 @@ export async function publishRecords(
     await Promise.all(
       batch.map(async (n) => {
         const put = benchRecord(publisher, n, { privateEvery, localIdPrefix });
-        await putViaRelay(relayUrl, put);
-        await writer.register({
-          recordType: 'post',
-          soul: put.soul,
-          creatorPubKey: publisher.publicKey,
-          nodeId: 'node-a',
-        });
+        await publishOnA(relayUrl, writer, publisher, put);
         dids.push(`did:gun:${put.soul}`);
       }),
     );
@@ -222,6 +220,18 @@ export async function createBackfillRun(options: BackfillRunOptions): Promise<Ba
   return run;
 }
 
+/** Node A's registry writer (gun-sync's, over relay A's HTTP API), in `layout`. */
+export function createNodeAWriter(relayUrl: string, layout?: RegistryLayout): RegistryWriter {
+  return createGunRegistryWriter({
+    mode: 'http',
+    peers: [relayUrl],
+    writeTimeoutMs: 15_000,
+    readTimeoutMs: 10_000,
+    ...(layout ? { layout } : {}),
+    log: createSilentLogger(),
+  });
+}
+
 /** A relay pair with `total` records (10 % private) on A; the pipeline reads B. */
 export async function startPublishedPair(
   total: number,
@@ -236,13 +246,7 @@ export async function startPublishedPair(
   close(): Promise<void>;
 }> {
   const pair = await startRelayPair({ store: 'memory' });
-  const writer = createGunRegistryWriter({
-    mode: 'http',
-    peers: [pair.a.url],
-    writeTimeoutMs: 10_000,
-    readTimeoutMs: 5_000,
-    log: createSilentLogger(),
-  });
+  const writer = createNodeAWriter(pair.a.url);
   const publisher = createPublisher();
   // Records as A's /put stores them and their registry entries, in batched GUN puts on A:
   // seconds instead of a minute for a few hundred records on a busy 2-core machine.

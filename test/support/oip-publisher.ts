@@ -16,6 +16,7 @@ import {
 } from 'node:crypto';
 import { OIP_LEGACY_PASSWORD, OIP_LEGACY_SALT, perUserMaterial } from '@sync/crypto/keyring';
 import { encryptLikeOip } from '@sync/crypto/testing';
+import type { RegistryWriter } from '@sync/gun-client';
 import { toStoredDataString, type JsonObject } from '@sync/records';
 
 export interface Publisher {
@@ -178,4 +179,22 @@ export async function putViaRelay(
   });
   if (res.status !== 200)
     throw new Error(`relay /put ${put.soul} answered ${res.status}: ${await res.text()}`);
+}
+
+/** Publishes `put` on relay A like OIP and registers it as node A's record of type `post`. */
+export async function publishOnA(
+  relayUrl: string,
+  writer: Pick<RegistryWriter, 'register'>,
+  publisher: Publisher,
+  put: PutRequest,
+  timestamp?: number,
+): Promise<void> {
+  await putViaRelay(relayUrl, put);
+  await writer.register({
+    recordType: 'post',
+    soul: put.soul,
+    creatorPubKey: publisher.publicKey,
+    nodeId: 'node-a',
+    ...(timestamp !== undefined ? { timestamp } : {}),
+  });
 }

@@ -14,7 +14,12 @@ import { startRelayPair } from '../../gun-relay/test/support.js';
 import { serviceUrls } from '../../../test/services.js';
 import { startTestNode, waitFor, type TestNode } from '../../../test/support/node.js';
 import { freePort } from '../../../test/support/ports.js';
-import { createPublisher, oipPut, putViaRelay } from '../../../test/support/oip-publisher.js';
+import {
+  createPublisher,
+  oipPut,
+  publishOnA,
+  putViaRelay,
+} from '../../../test/support/oip-publisher.js';
 import { runCaptured } from './support.js';
 
 const log = createSilentLogger();
@@ -99,14 +104,7 @@ describe('gun-sync reconcile', () => {
     // Then the registry moves on while this node's discovery stays off.
     staleVersion = base + 10_000;
     const edited = put('stale', staleVersion);
-    await putViaRelay(pair.a.url, edited);
-    await writer.register({
-      recordType: 'post',
-      soul: edited.soul,
-      creatorPubKey: publisher.publicKey,
-      nodeId: 'node-a',
-      timestamp: Date.now() + 1_000,
-    });
+    await publishOnA(pair.a.url, writer, publisher, edited, Date.now() + 1_000);
     await writer.markDeleted(did(first.deleted), publisher.publicKey);
     souls = {
       ...first,

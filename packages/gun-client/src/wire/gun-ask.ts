@@ -67,7 +67,9 @@ interface GunAnswer {
   /** GUN's per-message metadata: `via` is the peer the answer came from. */
   _?: { via?: unknown };
   put?: Record<string, Record<string, unknown> & { _?: { '>'?: Record<string, number> } }>;
-  /** Set when more parts of this answer follow. */
+  /** This message's id. */
+  '#'?: unknown;
+  /** Set when more parts of this answer follow: the next part's id. */
   '%'?: unknown;
 }
 
@@ -93,6 +95,12 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
     // A client's read ends once every connected peer answered or `peerWaitMs` passed. Bounded:
     // at most one entry per peer, dropped with the read.
     const answered = new Set<unknown>();
+    // GUN streams a node in parts: each part but the last names the next one's id in `%`.
+    // Two answers (memory, disk, a peer) interleave, and a last part can arrive before the part
+    // that announces it: a part is awaited only while no message with its id has arrived.
+    // Bounded by the parts of this read, dropped with it.
+    const partsSeen = new Set<string>();
+    const partsAwaited = new Set<string>();
     let peerWaitOver = options.direction !== 'out';
     let waitingForPeers = false;
     const everyPeerAnswered = () => peerWaitOver || answered.size >= countOpenPeers(root);
@@ -128,6 +136,13 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
     const listener = root.on(id, function (answer: GunAnswer) {
       if (done) return;
       if (answer._?.via !== undefined) answered.add(answer._.via);
+      const messageId = answer['#'];
+      if (typeof messageId === 'string') {
+        partsSeen.add(messageId);
+        partsAwaited.delete(messageId);
+      }
+      const next = answer['%'];
+      if (typeof next === 'string' && !partsSeen.has(next)) partsAwaited.add(next);
       const part = answer.put?.[soul];
       if (!part) {
         emptyAnswers += 1;
@@ -162,10 +177,11 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
             ),
           ),
         );
-      if (complete?.(node()) && !answer['%'] && everyPeerAnswered()) return finishWithData();
+      const streaming = partsAwaited.size > 0;
+      if (complete?.(node()) && !streaming && everyPeerAnswered()) return finishWithData();
       clearTimeout(settle);
       waitingForPeers = false;
-      settle = setTimeout(settled, answer['%'] ? streamGapMs : options.settleMs);
+      settle = setTimeout(settled, streaming ? streamGapMs : options.settleMs);
     });
     const peerWait = setTimeout(() => {
       peerWaitOver = true;
