@@ -73,14 +73,33 @@ async function getNode(url: string, soul: string): Promise<GunNode | null> {
   return ((await res.json()) as { data: GunNode }).data;
 }
 
-/** The relay's event-loop delay since its previous scrape (prom-client resets it at each). */
-async function eventLoopLag(url: string): Promise<{ maxMs: number; p99Ms: number }> {
+/**
+ * The relay's event-loop delay since its previous scrape (prom-client resets it at each) and,
+ * with sqlite, its commits so far: how many, fields per commit, time per commit.
+ */
+async function seedMetrics(
+  url: string,
+): Promise<Pick<RelayStoreRun, 'seedEventLoopLag' | 'seedCommits'>> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const ms = (name: string) =>
-    Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 10_000) / 10;
+  const value = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const ms = (seconds: number) => Math.round(seconds * 10_000) / 10;
+  const commits = value('sync_relay_store_commits');
   return {
-    maxMs: ms('nodejs_eventloop_lag_max_seconds'),
-    p99Ms: ms('nodejs_eventloop_lag_p99_seconds'),
+    seedEventLoopLag: {
+      maxMs: ms(value('nodejs_eventloop_lag_max_seconds')),
+      p99Ms: ms(value('nodejs_eventloop_lag_p99_seconds')),
+    },
+    ...(commits > 0
+      ? {
+          seedCommits: {
+            commits,
+            fieldsPerCommit: Math.round(value('sync_relay_store_committed_fields') / commits),
+            meanMs: ms(value('sync_relay_store_commit_seconds') / commits),
+            maxMs: ms(value('sync_relay_store_commit_max_seconds')),
+          },
+        }
+      : {}),
   };
 }
 
@@ -129,7 +148,7 @@ async function runStore(store: 'radisk' | 'sqlite', count: number): Promise<Rela
   };
   try {
     const first = await start();
-    await eventLoopLag(first.url);
+    await seedMetrics(first.url);
     const s0 = Date.now();
     const seeded = await seedRecords(first.url, publisher, count, {
       onProgress: (done) => {
@@ -138,10 +157,10 @@ async function runStore(store: 'radisk' | 'sqlite', count: number): Promise<Rela
     });
     const seedMs = Date.now() - s0;
     const seedPeakRssMiB = peakRssMiB(first.child.pid) ?? 0;
-    const seedEventLoopLag = await eventLoopLag(first.url);
+    const seedLoad = await seedMetrics(first.url);
     const afterSeeding = await readBack(first, count);
     say(
-      `[relay-store] ${store}: seeded in ${seedMs} ms (event-loop delay ${JSON.stringify(seedEventLoopLag)}); read back ${JSON.stringify(afterSeeding)}`,
+      `[relay-store] ${store}: seeded in ${seedMs} ms (${JSON.stringify(seedLoad)}); read back ${JSON.stringify(afterSeeding)}`,
     );
     await stop(first);
     const diskMiB =
@@ -158,7 +177,7 @@ async function runStore(store: 'radisk' | 'sqlite', count: number): Promise<Rela
       putsPerSecond: rate(count, seedMs),
       unacknowledgedBatches: seeded.unacknowledged,
       seedPeakRssMiB,
-      seedEventLoopLag,
+      ...seedLoad,
       afterSeeding,
       afterRestart,
       diskMiB: Math.round(diskMiB * 10) / 10,

@@ -39,6 +39,8 @@ export interface RelayStoreRun {
   seedPeakRssMiB: number;
   /** The relay's event-loop delay while seeding (absent in older results). */
   seedEventLoopLag?: { maxMs: number; p99Ms: number };
+  /** sqlite's commits while seeding: each is one fsync on the relay's event loop. */
+  seedCommits?: { commits: number; fieldsPerCommit: number; meanMs: number; maxMs: number };
   afterSeeding: RelayStorePass;
   afterRestart: RelayStorePass;
   diskMiB: number;
