@@ -7,9 +7,13 @@
  * right after seeding and once after the relay was stopped and started again on its folder.
  * Reports put and get rates, records served complete (every field of every node) and index
  * fields served, the relay's peak RSS in each phase and the size of its folder; writes
- * bench/results/relay-store-<N>.json.
+ * bench/results/relay-store-<N>.json. Also the relay's event-loop delay while seeding (its
+ * /metrics: prom-client's event-loop lag, reset at each scrape, scraped before and after).
+ * `--radisk-records` seeds radisk with fewer records than the other stores in the same run
+ * (radisk at 100,000 takes hours on a loaded 2-core machine); each run records its own size.
  *
- *   pnpm bench:relay-store [--records 10000] [--concurrency 32] [--stores radisk,sqlite]
+ *   pnpm bench:relay-store [--records 10000] [--radisk-records N] [--concurrency 32]
+ *     [--stores radisk,sqlite]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,9 +41,11 @@ const { values } = parseArgs({
     records: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '32' },
     stores: { type: 'string', default: 'radisk,sqlite' },
+    'radisk-records': { type: 'string' },
   },
 });
 const records = Number(values.records);
+const radiskRecords = Math.min(records, Number(values['radisk-records'] ?? records));
 const concurrency = Number(values.concurrency);
 const stores = values.stores.split(',') as ('radisk' | 'sqlite')[];
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -67,10 +73,40 @@ async function getNode(url: string, soul: string): Promise<GunNode | null> {
   return ((await res.json()) as { data: GunNode }).data;
 }
 
-async function readBack(relay: RelayProcess): Promise<RelayStorePass> {
+/**
+ * The relay's event-loop delay since its previous scrape (prom-client resets it at each) and,
+ * with sqlite, its commits so far: how many, fields per commit, time per commit.
+ */
+async function seedMetrics(
+  url: string,
+): Promise<Pick<RelayStoreRun, 'seedEventLoopLag' | 'seedCommits'>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const ms = (seconds: number) => Math.round(seconds * 10_000) / 10;
+  const commits = value('sync_relay_store_commits');
+  return {
+    seedEventLoopLag: {
+      maxMs: ms(value('nodejs_eventloop_lag_max_seconds')),
+      p99Ms: ms(value('nodejs_eventloop_lag_p99_seconds')),
+    },
+    ...(commits > 0
+      ? {
+          seedCommits: {
+            commits,
+            fieldsPerCommit: Math.round(value('sync_relay_store_committed_fields') / commits),
+            meanMs: ms(value('sync_relay_store_commit_seconds') / commits),
+            maxMs: ms(value('sync_relay_store_commit_max_seconds')),
+          },
+        }
+      : {}),
+  };
+}
+
+async function readBack(relay: RelayProcess, count: number): Promise<RelayStorePass> {
   const started = Date.now();
   let nodes = 0;
-  const outcome = await mapLimited(expected, concurrency, async (recordNodes) => {
+  const outcome = await mapLimited(expected.slice(0, count), concurrency, async (recordNodes) => {
     let missingNodes = 0;
     let incompleteNodes = 0;
     for (const { soul, keys } of recordNodes) {
@@ -101,7 +137,7 @@ async function stop(relay: RelayProcess): Promise<void> {
   await relay.exited;
 }
 
-async function runStore(store: 'radisk' | 'sqlite'): Promise<RelayStoreRun> {
+async function runStore(store: 'radisk' | 'sqlite', count: number): Promise<RelayStoreRun> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-relay-store-${store}-`));
   const env = { GUN_RELAY_STORE: store, GUN_RELAY_DATA_DIR: dataDir };
   const started: RelayProcess[] = [];
@@ -112,32 +148,36 @@ async function runStore(store: 'radisk' | 'sqlite'): Promise<RelayStoreRun> {
   };
   try {
     const first = await start();
+    await seedMetrics(first.url);
     const s0 = Date.now();
-    const seeded = await seedRecords(first.url, publisher, records, {
+    const seeded = await seedRecords(first.url, publisher, count, {
       onProgress: (done) => {
         if (done % 2000 === 0) say(`[relay-store] ${store}: ${done} seeded`);
       },
     });
     const seedMs = Date.now() - s0;
     const seedPeakRssMiB = peakRssMiB(first.child.pid) ?? 0;
-    const afterSeeding = await readBack(first);
+    const seedLoad = await seedMetrics(first.url);
+    const afterSeeding = await readBack(first, count);
     say(
-      `[relay-store] ${store}: seeded in ${seedMs} ms; read back ${JSON.stringify(afterSeeding)}`,
+      `[relay-store] ${store}: seeded in ${seedMs} ms (${JSON.stringify(seedLoad)}); read back ${JSON.stringify(afterSeeding)}`,
     );
     await stop(first);
     const diskMiB =
       Number(execFileSync('du', ['-sk', dataDir], { encoding: 'utf8' }).split('\t')[0]) / 1024;
 
     const second = await start();
-    const afterRestart = await readBack(second);
+    const afterRestart = await readBack(second, count);
     say(`[relay-store] ${store}: after restart ${JSON.stringify(afterRestart)}`);
     await stop(second);
     return {
       store,
+      records: count,
       seedMs,
-      putsPerSecond: rate(records, seedMs),
+      putsPerSecond: rate(count, seedMs),
       unacknowledgedBatches: seeded.unacknowledged,
       seedPeakRssMiB,
+      ...seedLoad,
       afterSeeding,
       afterRestart,
       diskMiB: Math.round(diskMiB * 10) / 10,
@@ -149,17 +189,18 @@ async function runStore(store: 'radisk' | 'sqlite'): Promise<RelayStoreRun> {
 }
 
 const machine = await describeMachine(localServices());
+const sizeOf = (store: 'radisk' | 'sqlite') => (store === 'radisk' ? radiskRecords : records);
 say(
-  `[relay-store] ${records} records, ${concurrency} reads in flight, stores ${stores.join(', ')}`,
+  `[relay-store] ${concurrency} reads in flight, stores ${stores.map((s) => `${s} (${sizeOf(s)} records)`).join(', ')}`,
 );
 const runs: RelayStoreRun[] = [];
-for (const store of stores) runs.push(await runStore(store));
+for (const store of stores) runs.push(await runStore(store, sizeOf(store)));
 const file = await saveResult(`relay-store-${records}`, {
   records,
   concurrency,
   runs,
   machine: endLoad(machine),
-  command: `pnpm bench:relay-store --records ${records} --concurrency ${concurrency}`,
+  command: `pnpm bench:relay-store --records ${records}${radiskRecords < records && stores.includes('radisk') ? ` --radisk-records ${radiskRecords}` : ''} --concurrency ${concurrency}`,
 });
 say(`[relay-store] wrote ${file}`);
 process.exit(0);

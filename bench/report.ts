@@ -448,14 +448,19 @@ else
   out.push(
     "Each store in turn, in the same run: a relay process (`services/gun-relay/src/main.ts`, as the container runs it) on a fresh folder, seeded with the records over GUN's wire (20 records and their registry entries per put, 4 puts in flight, each acknowledged by the relay), then every node of every record and the registry type index read back through `GET /get` with the relay's default read wait (250 ms), right after seeding and again after the relay was stopped (SIGTERM) and started on its folder. A record is complete when every field of every one of its nodes is served. Peak RSS is the relay process's VmHWM at the end of the phase; the disk is the folder after the first stop.",
     '',
-    '| records | store | puts (records/s) | after seeding: complete · index fields · gets/s · relay peak RSS | after a restart: complete · index fields · gets/s · relay peak RSS | disk |',
-    '|---:|---|---:|---|---|---:|',
+    '| run | store | records | puts (records/s) | event-loop delay while seeding (max · p99; sqlite commits, each an fsync on the event loop) | after seeding: complete · index fields · gets/s · relay peak RSS | after a restart: complete · index fields · gets/s · relay peak RSS | disk |',
+    '|---:|---|---:|---:|---|---|---|---:|',
     ...relayStores.flatMap((r) =>
-      r.runs.map(
-        (run) =>
-          `| ${fmt(r.records)} | ${run.store} | ${fmt(run.putsPerSecond)}${run.unacknowledgedBatches ? ` (**${fmt(run.unacknowledgedBatches)} batches unacknowledged**)` : ''} | ${passCell(run.afterSeeding, r.records)} | ${passCell(run.afterRestart, r.records)} | ${fmt(run.diskMiB)} MiB |`,
-      ),
+      r.runs.map((run) => {
+        const n = run.records ?? r.records;
+        const c = run.seedCommits;
+        const lag = run.seedEventLoopLag
+          ? `${fmt(run.seedEventLoopLag.maxMs)} ms · ${fmt(run.seedEventLoopLag.p99Ms)} ms${c ? ` (commits: ${fmt(c.commits)} of ${fmt(c.fieldsPerCommit)} fields, ${fmt(c.meanMs)} ms mean, ${fmt(c.maxMs)} ms max)` : ''}`
+          : '–';
+        return `| ${fmt(r.records)} | ${run.store} | ${fmt(n)} | ${fmt(run.putsPerSecond)}${run.unacknowledgedBatches ? ` (**${fmt(run.unacknowledgedBatches)} batches unacknowledged**)` : ''} | ${lag} | ${passCell(run.afterSeeding, n)} | ${passCell(run.afterRestart, n)} | ${fmt(run.diskMiB)} MiB |`;
+      }),
     ),
+    '- A run is one invocation (one result file, named by its largest size); a store seeded with fewer records than the run says so in its records column (`--radisk-records`: radisk at 100,000 records takes hours on this machine).',
     '',
     ...(relayStores.some((r) => r.records >= 100_000)
       ? []

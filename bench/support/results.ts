@@ -31,10 +31,16 @@ export interface RelayStorePass {
 
 export interface RelayStoreRun {
   store: 'radisk' | 'sqlite';
+  /** Records seeded into this store (absent in older results: the run's `records`). */
+  records?: number;
   seedMs: number;
   putsPerSecond: number;
   unacknowledgedBatches: number;
   seedPeakRssMiB: number;
+  /** The relay's event-loop delay while seeding (absent in older results). */
+  seedEventLoopLag?: { maxMs: number; p99Ms: number };
+  /** sqlite's commits while seeding: each is one fsync on the relay's event loop. */
+  seedCommits?: { commits: number; fieldsPerCommit: number; meanMs: number; maxMs: number };
   afterSeeding: RelayStorePass;
   afterRestart: RelayStorePass;
   diskMiB: number;

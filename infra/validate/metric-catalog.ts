@@ -30,6 +30,7 @@ const services: Record<string, (registry: Registry) => void> = {
     void createRelayMetrics(r, {
       graphNodes: () => 0,
       storeBytes: async () => 0,
+      storeCommits: () => ({ commits: 0, fields: 0, seconds: 0, maxSeconds: 0 }),
       connections: () => ({ incoming: 0, outgoing: 0 }),
     }),
 };

@@ -11,8 +11,17 @@ export interface RelayMetricSources {
   graphNodes(): number;
   /** Bytes of the radisk folder (0 without radisk). */
   storeBytes(): Promise<number>;
+  /** The sqlite store's commits so far (undefined with another store). */
+  storeCommits(): StoreCommits | undefined;
   /** Open GUN WebSockets: peers that connected to us, peers we dialled. */
   connections(): { incoming: number; outgoing: number };
+}
+
+export interface StoreCommits {
+  commits: number;
+  fields: number;
+  seconds: number;
+  maxSeconds: number;
 }
 
 export const relayRoutes = ['/get', '/put', '/list', '/peers/status', '/health', '/metrics'];
@@ -70,6 +79,36 @@ export function createRelayMetrics(registry: Registry, sources: RelayMetricSourc
       this.set(await sources.storeBytes());
     },
   });
+  const commitGauge = (name: string, help: string, pick: (c: StoreCommits) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const commits = sources.storeCommits();
+        if (commits) this.set(pick(commits));
+      },
+    });
+  commitGauge(
+    'sync_relay_store_commits',
+    'Transactions the sqlite store committed since the relay started (one fsync each)',
+    (c) => c.commits,
+  );
+  commitGauge(
+    'sync_relay_store_committed_fields',
+    'Fields the sqlite store committed since the relay started',
+    (c) => c.fields,
+  );
+  commitGauge(
+    'sync_relay_store_commit_seconds',
+    'Time the relay spent in sqlite commits since it started (its event loop waits for each)',
+    (c) => c.seconds,
+  );
+  commitGauge(
+    'sync_relay_store_commit_max_seconds',
+    'The longest sqlite commit since the relay started',
+    (c) => c.maxSeconds,
+  );
   return {
     /** Counts one answered request; `path` outside the API is counted as "other". */
     request(path: string, code: number, seconds: number): void {

@@ -119,6 +119,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const metrics = createRelayMetrics(registry, {
     graphNodes: () => Object.keys(gun._.graph).length,
     storeBytes: () => (storeKind === 'memory' ? Promise.resolve(0) : folderBytes(dataDir)),
+    storeCommits: () => {
+      if (!graphStore) return undefined;
+      const { commits, committedFields, commitSeconds, maxCommitSeconds } = graphStore.stats();
+      return {
+        commits,
+        fields: committedFields,
+        seconds: commitSeconds,
+        maxSeconds: maxCommitSeconds,
+      };
+    },
     connections: () => {
       const outgoing = countOpenOutgoingPeers(gun._);
       return { incoming: countOpenPeers(gun._) - outgoing, outgoing };

@@ -31,6 +31,14 @@ describe('sqlite store with a pruned graph', () => {
     }
     // A one-byte budget keeps no node in memory after a commit.
     expect(relay.stats().graphNodes).toBe(0);
+    // Every put was committed (no more transactions than puts' fields), and /metrics says so.
+    const store = relay.stats().store;
+    expect(store?.commits).toBeGreaterThanOrEqual(records);
+    expect(store?.committedFields).toBeGreaterThanOrEqual(store?.commits ?? Infinity);
+    expect(store?.commitSeconds).toBeGreaterThan(0);
+    expect(store?.maxCommitSeconds).toBeLessThanOrEqual(store?.commitSeconds ?? 0);
+    const metrics = String((await call('GET', `${relay.url}/metrics`)).body);
+    expect(metrics).toMatch(new RegExp(`^sync_relay_store_commits ${store?.commits}$`, 'm'));
     for (let i = 0; i < records; i += 1) {
       const answer = await call('GET', `${relay.url}/get?soul=cc33:r-${i}&resolve=1`);
       expect(answer.body).toEqual({

@@ -115,6 +115,8 @@ const repoRoot = new URL('../../../', import.meta.url).pathname;
 export interface RelayProcess {
   child: ChildProcess;
   url: string;
+  /** The store the relay says it opened (its "listening" log line). */
+  store: string;
   exited: Promise<number | null>;
 }
 
@@ -142,10 +144,10 @@ export function startRelayProcess(env: Record<string, string>): Promise<RelayPro
     const timer = setTimeout(() => reject(new Error('relay did not start in 20 s')), 20_000);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       if (!line.startsWith('{')) return;
-      const event = JSON.parse(line) as { msg?: string; url?: string };
+      const event = JSON.parse(line) as { msg?: string; url?: string; store?: string };
       if (event.msg === 'gun relay listening' && event.url) {
         clearTimeout(timer);
-        resolve({ child, url: event.url, exited });
+        resolve({ child, url: event.url, store: event.store ?? 'unknown', exited });
       }
     });
     child.on('exit', (code) => reject(new Error(`relay exited with ${code} before listening`)));

@@ -34,6 +34,11 @@ type GraphNode = Record<string, unknown> & { _: { '#': string; '>': Record<strin
 
 export interface StoreAdapterStats {
   committedFields: number;
+  /** Transactions committed (each is one fsync; GUN's puts of a turn share one). */
+  commits: number;
+  /** Time the event loop spent in commits, in total and the longest one. */
+  commitSeconds: number;
+  maxCommitSeconds: number;
   failedCommits: number;
   prunedNodes: number;
 }
@@ -73,7 +78,14 @@ export function attachStoreAdapter(
   const pending: { id: unknown; field: FieldWrite }[] = [];
   let scheduled: ReturnType<typeof setImmediate> | undefined;
   let closed = false;
-  const stats: StoreAdapterStats = { committedFields: 0, failedCommits: 0, prunedNodes: 0 };
+  const stats: StoreAdapterStats = {
+    committedFields: 0,
+    commits: 0,
+    commitSeconds: 0,
+    maxCommitSeconds: 0,
+    failedCommits: 0,
+    prunedNodes: 0,
+  };
 
   const answer = (msg: Record<string, unknown>) => {
     // Marks the answer as trusted and from this store (radisk marks its answers the same way).
@@ -94,7 +106,12 @@ export function attachStoreAdapter(
     if (pending.length === 0) return;
     const batch = pending.splice(0, pending.length);
     try {
+      const started = performance.now();
       const outcomes = store.write(batch.map((entry) => entry.field));
+      const seconds = (performance.now() - started) / 1000;
+      stats.commits += 1;
+      stats.commitSeconds += seconds;
+      stats.maxCommitSeconds = Math.max(stats.maxCommitSeconds, seconds);
       stats.committedFields += batch.length;
       batch.forEach(({ field }, i) => {
         const outcome = outcomes[i];
