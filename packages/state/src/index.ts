@@ -17,4 +17,5 @@ export {
   type Stats,
   type StatsSnapshot,
 } from './stats.js';
+export { createPolicySkips, type PolicySkips } from './policy-skips.js';
 export { createScanMarks, type ScanMark, type ScanMarks } from './scan-marks.js';

@@ -14,6 +14,7 @@ import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import {
   createDeadLetters,
+  createPolicySkips,
   createScanMarks,
   createStats,
   createTombstones,
@@ -119,6 +120,7 @@ export async function startDiscovery(
         prefix,
         gun,
         deadLetters: createDeadLetters(producer, prefix),
+        policySkips: createPolicySkips(producer, prefix),
         transform,
         deletes: index,
         policy,
