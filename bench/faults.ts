@@ -27,8 +27,8 @@ import { faultRandom } from '../test/support/fault-seed.js';
 import type { ServiceProcess } from '../test/support/processes.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { hostPort, startTcpProxy } from '../test/support/tcp-proxy.js';
-import { waitFor } from '../test/support/node.js';
 import { describeMachine, endLoad, localServices, saveResult } from './support/common.js';
+import type { FaultOutcome } from './support/results.js';
 
 const scenarios = ['sigkill', 'es', 'redis'] as const;
 type Scenario = (typeof scenarios)[number];
@@ -49,7 +49,7 @@ const total = Number(values.records);
 const outageMs = Number(values['outage-seconds']) * 1000;
 const redisOutageMs = Number(values['redis-outage-seconds']) * 1000;
 const kills = Number(values.kills);
-const only = values.only as string[];
+const only = values.only;
 for (const s of only)
   if (!(scenarios as readonly string[]).includes(s))
     throw new Error(`--only takes ${scenarios.join(', ')}; got "${s}"`);
@@ -69,20 +69,7 @@ const pipelineEnv = { GUN_SYNC_INTERVAL: values['scan-interval-ms'] };
 
 type Published = Awaited<ReturnType<typeof startPublishedPair>>;
 
-interface Outcome {
-  scenario: Scenario;
-  fault: Record<string, unknown>;
-  /** Backfill start → every record indexed. */
-  completeMs: number;
-  /** The fault's end (restore, last restart) → every record indexed. */
-  recoveredMs: number;
-  indexed: number;
-  /** The index against the published set. */
-  exact: { missing: number; unexpected: number; version: number };
-  reconcile: { counts: Record<string, number>; entries: number; documents: number; ms: number };
-  workersAlive: boolean;
-  loadAtEnd: number[];
-}
+type Outcome = FaultOutcome;
 
 /** `gun-sync reconcile --json` with the node's settings, straight to Elasticsearch. */
 async function reconcile(run: BackfillRun): Promise<Outcome['reconcile']> {
