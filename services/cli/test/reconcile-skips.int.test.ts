@@ -6,21 +6,17 @@
  * sends it there, and the next reconcile must find it skipped, not unaccounted again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGunRegistryWriter, type RegistryWriter } from '@sync/gun-client';
-import { createSilentLogger } from '@sync/logging';
+import type { RegistryWriter } from '@sync/gun-client';
 import { createStats } from '@sync/state';
 import type { ReconcileReport } from '@sync/discovery/reconcile';
-import { startRelayPair } from '../../gun-relay/test/support.js';
-import { serviceUrls } from '../../../test/services.js';
-import { startTestNode, waitFor, type TestNode } from '../../../test/support/node.js';
+import { waitFor, type TestNode } from '../../../test/support/node.js';
 import { createPublisher, oipPut, putViaRelay } from '../../../test/support/oip-publisher.js';
-import { runCaptured } from './support.js';
+import { runCaptured, startRegistryFixture, type RelayPair } from './support.js';
 
-const log = createSilentLogger();
 const base = Date.parse('2026-11-01T10:00:00.000Z');
 
 describe('gun-sync reconcile: records skipped by policy', () => {
-  let pair: Awaited<ReturnType<typeof startRelayPair>>;
+  let pair: RelayPair;
   let writer: RegistryWriter;
   let node: TestNode;
   const publisher = createPublisher();
@@ -56,16 +52,8 @@ describe('gun-sync reconcile: records skipped by policy', () => {
   };
 
   beforeAll(async () => {
-    pair = await startRelayPair({ store: 'memory' });
-    writer = createGunRegistryWriter({
-      mode: 'http',
-      peers: [pair.a.url],
-      writeTimeoutMs: 10_000,
-      readTimeoutMs: 5_000,
-      log,
-    });
-    node = await startTestNode(serviceUrls(), {
-      GUN_PEERS: pair.a.url,
+    ({ pair, writer, node } = await startRegistryFixture((relays) => ({
+      GUN_PEERS: relays.a.url,
       GUN_SYNC_ENABLED: 'false',
       GUN_NODE_ID_OVERRIDE: 'node-b',
       GUN_SYNC_PRIVATE_RECORDS: 'false',
@@ -73,7 +61,7 @@ describe('gun-sync reconcile: records skipped by policy', () => {
       GUN_SYNC_RECORD_TYPES: 'post,image',
       RECORD_TYPE_INDEX_MODE: 'blacklist',
       RECORD_TYPE_INDEX_BLACKLIST: 'image',
-    });
+    })));
     await publish('public');
     await publish('private', { isPrivate: true });
     await publish('untrusted', { nodeId: 'node-x' });

@@ -14,7 +14,13 @@ import {
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import { makeTransformRecord } from '@sync/records';
-import { createDeadLetters, createPolicySkips, createStats, createWatermarks, stateKeys } from '@sync/state';
+import {
+  createDeadLetters,
+  createPolicySkips,
+  createStats,
+  createWatermarks,
+  stateKeys,
+} from '@sync/state';
 import type { TransformConfig } from './config.js';
 import { createTransformMetrics } from './metrics.js';
 import { createTransformWorker } from './worker.js';
