@@ -5,7 +5,12 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { root, type Machine } from './support/common.js';
-import type { RelayGraphMode, RelayStorePass, RelayStoreRun } from './support/results.js';
+import type {
+  FaultOutcome,
+  RelayGraphMode,
+  RelayStorePass,
+  RelayStoreRun,
+} from './support/results.js';
 
 interface Stage {
   records: number;
@@ -472,6 +477,60 @@ else
     ...relayStores.map(
       (r) => `- ${fmt(r.records)} records: \`${r.command}\` · ${machineLine(r.machine)}`,
     ),
+    '',
+  );
+
+// Large fault runs (issue 15): bench/faults.ts, one file per size.
+interface Faults {
+  records: number;
+  settings: Record<string, string>;
+  ok: boolean;
+  runs: FaultOutcome[];
+  machine: Machine;
+  command: string;
+}
+const faultRuns = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => /^faults-\d+(-.+)?\.json$/.test(f))
+      .map((f) => read<Faults>(f.replace(/\.json$/, '')))
+      .filter((r): r is Faults => r !== undefined)
+      .sort((a, b) => a.records - b.records)
+  : [];
+const faultLine = (r: FaultOutcome): string => {
+  const f = r.fault as {
+    outageMs?: number;
+    atCut?: number;
+    atMiddle?: number;
+    atEnd?: number;
+    seed?: number;
+    kills?: { at: number; victims: string[] }[];
+  };
+  if (r.scenario === 'sigkill')
+    return `SIGKILL (seed ${fmt(f.seed)}): ${(f.kills ?? []).map((k) => `${k.victims.join('+')} at ${fmt(k.at)}`).join(', ')}`;
+  const what = r.scenario === 'es' ? 'Elasticsearch unreachable' : 'Redis restarted empty';
+  return `${what} ${fmt((f.outageMs ?? 0) / 1000)} s from ${fmt(f.atCut)} indexed (${fmt(f.atMiddle)} mid-outage → ${fmt(f.atEnd)} at its end)`;
+};
+out.push('## Large fault runs', '');
+if (faultRuns.length === 0)
+  out.push(
+    '_Not run yet: `flock /tmp/gun-sync-bench.lock pnpm bench:faults --records 10000`._',
+    '',
+  );
+for (const fr of faultRuns)
+  out.push(
+    `\`${fr.command}\``,
+    '',
+    `${fmt(fr.records)} records (10 % private) published on relay A; for each fault a fresh gun-sync node (child processes, own queue prefix and index, full scans every ${fmt(Number(fr.settings.GUN_SYNC_INTERVAL) / 1000)} s, nothing else queued) backfills from relay B, then \`gun-sync reconcile --json\` and an id/version comparison with the published set.`,
+    '',
+    '| fault | complete | after the fault | reconcile: missing · stale · unaccounted · dead-lettered | index vs published: missing · unexpected · wrong version | workers alive |',
+    '|---|---:|---:|---|---|---|',
+    ...fr.runs.map(
+      (r) =>
+        `| ${faultLine(r)} | ${fmt(r.indexed)} in ${fmt(Math.round(r.completeMs / 100) / 10)} s | ${fmt(Math.round(r.recoveredMs / 100) / 10)} s | ${fmt(r.reconcile.counts.missing)} · ${fmt(r.reconcile.counts.stale)} · ${fmt(r.reconcile.counts.unaccounted)} · ${fmt(r.reconcile.counts.deadLettered)} | ${fmt(r.exact.missing)} · ${fmt(r.exact.unexpected)} · ${fmt(r.exact.version)} | ${r.workersAlive ? 'yes' : '**no**'} |`,
+    ),
+    '',
+    `- ${fr.ok ? 'Every run ended converged.' : '**Not every run ended converged** (see the row).'} Load average after each run: ${fr.runs.map((r) => `${r.scenario} ${r.loadAtEnd.join(' ')}`).join('; ')}.`,
+    `- Machine: ${machineLine(fr.machine)}`,
     '',
   );
 

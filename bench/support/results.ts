@@ -45,3 +45,21 @@ export interface RelayStoreRun {
   afterRestart: RelayStorePass;
   diskMiB: number;
 }
+
+/** One scenario of bench/faults.ts (written by it, read by bench/report.ts). */
+export interface FaultOutcome {
+  scenario: 'sigkill' | 'es' | 'redis';
+  /** The SIGKILL plan as carried out, or the outage: counts at the cut, mid-outage and its end. */
+  fault: Record<string, unknown>;
+  /** Backfill start → every record indexed. */
+  completeMs: number;
+  /** The fault's end (restore, last restart) → every record indexed. */
+  recoveredMs: number;
+  indexed: number;
+  /** The index against the published set. */
+  exact: { missing: number; unexpected: number; version: number };
+  /** `gun-sync reconcile --json` at the end: counts by state. */
+  reconcile: { counts: Record<string, number>; entries: number; documents: number; ms: number };
+  workersAlive: boolean;
+  loadAtEnd: number[];
+}

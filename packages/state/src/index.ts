@@ -17,5 +17,6 @@ export {
   type Stats,
   type StatsSnapshot,
 } from './stats.js';
+export { createPolicySkips, type PolicySkips } from './policy-skips.js';
 export { createScanMarks, type ScanMark, type ScanMarks } from './scan-marks.js';
 export { createEntrySpill, type EntrySpill, type SpilledEntry } from './entry-spill.js';

@@ -12,6 +12,8 @@ export function stateKeys(prefix: string) {
     /** Deletions started but not yet confirmed by Elasticsearch (they block older versions too). */
     tombstonesPending: `${base}:tombstones:pending`,
     deadLetters: `${base}:dlq`,
+    /** soul → why the transform stage skipped it by policy (private records, foreign decrypt). */
+    policySkips: `${base}:policy-skips`,
     deadLettersByTime: `${base}:dlq:by-time`,
     deadLettersFirst: `${base}:dlq:first`,
     deadLettersAttempts: `${base}:dlq:attempts`,

@@ -6,13 +6,10 @@
  * document through the pipeline, and bad input must be one line and exit 1, never a report.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGunRegistryWriter, type RegistryWriter } from '@sync/gun-client';
-import { createSilentLogger } from '@sync/logging';
+import type { RegistryWriter } from '@sync/gun-client';
 import { createDeadLetters, createStats } from '@sync/state';
 import type { ReconcileReport } from '@sync/discovery/reconcile';
-import { startRelayPair } from '../../gun-relay/test/support.js';
-import { serviceUrls } from '../../../test/services.js';
-import { startTestNode, waitFor, type TestNode } from '../../../test/support/node.js';
+import { waitFor, type TestNode } from '../../../test/support/node.js';
 import { freePort } from '../../../test/support/ports.js';
 import {
   createPublisher,
@@ -20,13 +17,12 @@ import {
   publishOnA,
   putViaRelay,
 } from '../../../test/support/oip-publisher.js';
-import { runCaptured } from './support.js';
+import { runCaptured, startRegistryFixture, type RelayPair } from './support.js';
 
-const log = createSilentLogger();
 const base = Date.parse('2026-11-01T10:00:00.000Z');
 
 describe('gun-sync reconcile', () => {
-  let pair: Awaited<ReturnType<typeof startRelayPair>>;
+  let pair: RelayPair;
   let writer: RegistryWriter;
   let node: TestNode;
   let env: Record<string, string>;
@@ -75,20 +71,12 @@ describe('gun-sync reconcile', () => {
   let staleVersion = 0;
 
   beforeAll(async () => {
-    pair = await startRelayPair({ store: 'memory' });
-    writer = createGunRegistryWriter({
-      mode: 'http',
-      peers: [pair.a.url],
-      writeTimeoutMs: 10_000,
-      readTimeoutMs: 5_000,
-      log,
-    });
-    node = await startTestNode(serviceUrls(), {
-      GUN_PEERS: pair.a.url,
-      GUN_EXTERNAL_PEERS: pair.b.url,
+    ({ pair, writer, node } = await startRegistryFixture((relays) => ({
+      GUN_PEERS: relays.a.url,
+      GUN_EXTERNAL_PEERS: relays.b.url,
       GUN_SYNC_ENABLED: 'false',
       GUN_NODE_ID_OVERRIDE: 'node-b',
-    });
+    })));
     env = { ...node.env };
     const now = Date.now();
     // Indexed through the pipeline first: ok, stale (its first version) and deleted.

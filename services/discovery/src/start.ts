@@ -15,6 +15,7 @@ import { QueueName, connectRedis, createProducer } from '@sync/queues';
 import {
   createEntrySpill,
   createDeadLetters,
+  createPolicySkips,
   createScanMarks,
   createStats,
   createTombstones,
@@ -122,6 +123,7 @@ export async function startDiscovery(
         prefix,
         gun,
         deadLetters: createDeadLetters(producer, prefix),
+        policySkips: createPolicySkips(producer, prefix),
         transform,
         deletes: index,
         policy,

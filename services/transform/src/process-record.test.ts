@@ -60,6 +60,7 @@ function setup(
       record: vi.fn(async () => ({ attempts }) as never),
       resolve: vi.fn(async () => true),
     },
+    policySkips: { record: vi.fn(async () => {}), clear: vi.fn(async () => {}) },
     stats: { count: vi.fn(async () => {}) },
     selfNodeId: 'node-b',
     now: () => new Date('2026-11-21T12:00:00.000Z'),
@@ -190,6 +191,14 @@ describe(makeProcessRecord.name, () => {
     });
     expect(deps.deadLetters.record).not.toHaveBeenCalled();
     expect(deps.stats.count).toHaveBeenCalledWith('skipped', 1, 'private-sync-disabled');
+    expect(deps.policySkips.record).toHaveBeenCalledWith('a:1', 'private-sync-disabled');
+  });
+
+  it('drops a policy skip once the soul is handed to the indexer', async () => {
+    const { deps, process } = setup({ status: 'found', value: graph });
+    await process(input, { log, attemptsMade: 0 });
+    expect(deps.policySkips.clear).toHaveBeenCalledWith('a:1');
+    expect(deps.policySkips.record).not.toHaveBeenCalled();
   });
 
   it('treats own records as not foreign and unknown nodes without a registry entry', async () => {

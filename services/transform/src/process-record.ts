@@ -10,7 +10,7 @@
  * Outcomes: a transient GUN failure is retried with backoff; a record that stays missing, or is
  * invalid, undecryptable or badly signed (under enforce) is parked in the dead-letter set and
  * fails without retries; the two policy switches (private sync off, foreign decrypt off) are
- * counted skips. A success resolves this stage's dead letter for the soul; an index-stage one
+ * counted skips, the soul noted with its reason (`policySkips`) until a later run hands it on. A success resolves this stage's dead letter for the soul; an index-stage one
  * stays until the indexer has written that version (or a newer one).
  */
 import type { GunRegistry } from '@sync/gun-client';
@@ -24,7 +24,7 @@ import {
 } from '@sync/queues';
 import type { SkipReason, TransformRecord } from '@sync/records';
 import { SyncError } from '@sync/runtime/errors';
-import type { DeadLetters, Stats, Watermarks } from '@sync/state';
+import type { DeadLetters, PolicySkips, Stats, Watermarks } from '@sync/state';
 
 export interface ProcessRecordDeps {
   gun: Pick<GunRegistry, 'readRecord'>;
@@ -34,6 +34,8 @@ export interface ProcessRecordDeps {
   seal: (document: unknown, context: string) => string;
   index: Pick<Producer<'sync.index'>, 'rerun'>;
   deadLetters: Pick<DeadLetters, 'record' | 'resolve'>;
+  /** Souls skipped by policy, with the reason: reconciliation reports them as skipped. */
+  policySkips: Pick<PolicySkips, 'record' | 'clear'>;
   stats: Pick<Stats, 'count'>;
   selfNodeId: string;
   now: () => Date;
@@ -122,6 +124,7 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
       if (rereadReasons.has(result.reason) && attemptsMade + 1 < deps.missingAttempts)
         throw new RecordUnavailableError(input.soul);
       if (policySkips.has(result.reason)) {
+        await deps.policySkips.record(input.soul, result.reason);
         await deps.stats.count('skipped', 1, result.reason);
         log.debug({ reason: result.reason }, 'record skipped by policy');
         return { outcome: 'skipped', reason: result.reason };
@@ -151,7 +154,10 @@ export function makeProcessRecord(deps: ProcessRecordDeps) {
       },
       { jobId: jobIdFor('index', input.soul, document.version) },
     );
-    await deps.deadLetters.resolve(input.soul, { stage: 'transform' });
+    await Promise.all([
+      deps.deadLetters.resolve(input.soul, { stage: 'transform' }),
+      deps.policySkips.clear(input.soul),
+    ]);
     log.debug(
       {
         did: document._id,

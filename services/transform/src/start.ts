@@ -14,7 +14,13 @@ import {
 import type { Logger } from '@sync/logging';
 import { QueueName, closeWorker, connectRedis, createProducer } from '@sync/queues';
 import { makeTransformRecord } from '@sync/records';
-import { createDeadLetters, createStats, createWatermarks, stateKeys } from '@sync/state';
+import {
+  createDeadLetters,
+  createPolicySkips,
+  createStats,
+  createWatermarks,
+  stateKeys,
+} from '@sync/state';
 import type { TransformConfig } from './config.js';
 import { createTransformMetrics } from './metrics.js';
 import { createTransformWorker } from './worker.js';
@@ -78,6 +84,7 @@ export async function startTransform(
       seal: (document, context) => seal(document, config.sealKey, context),
       index,
       deadLetters: createDeadLetters(producer, prefix),
+      policySkips: createPolicySkips(producer, prefix),
       stats: createStats(producer, prefix),
       metrics: createTransformMetrics(registry),
       selfNodeId: nodeId,

@@ -8,7 +8,7 @@ import { createEsClient } from '@sync/es-client';
 import { createGunRegistry, resolveNodeId, type GunClientMode } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
-import { createDeadLetters, stateKeys } from '@sync/state';
+import { createDeadLetters, createPolicySkips, stateKeys } from '@sync/state';
 import type { TypeFilter } from '../policy.js';
 import { ReconcileError, describeError } from './errors.js';
 import { reconcileRegistry } from './reconcile-registry.js';
@@ -102,6 +102,7 @@ export async function createReconciler(
       prefix,
       gun,
       deadLetters: createDeadLetters(redis, prefix),
+      policySkips: createPolicySkips(redis, prefix),
       transform,
       deletes,
       policy: {

@@ -16,7 +16,7 @@ import type { GunRegistry, IndexEntry } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { JobName, dedupIdFor, type Producer } from '@sync/queues';
 import { recordVersion, toOipRecord } from '@sync/records';
-import { createMaxHash, stateKeys, type DeadLetters } from '@sync/state';
+import { createMaxHash, stateKeys, type DeadLetters, type PolicySkips } from '@sync/state';
 import type { Redis } from 'ioredis';
 import { deletionVersion, soulOfDid } from '../deletions.js';
 import { checkEntry } from '../entry-check.js';
@@ -40,6 +40,8 @@ export interface ReconcileDeps {
   prefix: string;
   gun: Pick<GunRegistry, 'readDeleted' | 'readDeletion' | 'readRecord'>;
   deadLetters: Pick<DeadLetters, 'reasonsOf'>;
+  /** Souls the transform stage skipped by policy (private records, foreign decrypt off). */
+  policySkips: Pick<PolicySkips, 'reasonsOf'>;
   transform: Producer<'sync.transform'>;
   deletes: Producer<'sync.index'>;
   policy: SyncPolicy;
@@ -302,16 +304,27 @@ export async function startReconcile(
           stale.push({ entry: c.entry, indexedVersion: c.version, recordVersion: version });
       });
     }
-    const reasons = await deps.deadLetters.reasonsOf([
-      ...absent.map((e) => e.soul),
-      ...stale.map((s) => s.entry.soul),
+    const looked = [...absent.map((e) => e.soul), ...stale.map((s) => s.entry.soul)];
+    const [reasons, skips] = await Promise.all([
+      deps.deadLetters.reasonsOf(looked),
+      deps.policySkips.reasonsOf(looked),
     ]);
-    for (const s of stale) {
-      const reason = reasons.get(s.entry.soul);
-      if (reason !== undefined) {
-        tally.add('deadLettered', { soul: s.entry.soul, reason }, reason);
-        continue;
+    /** A dead letter or a policy skip accounts for an entry not (or not newly) indexed. */
+    const accounted = (soul: string) => {
+      const letter = reasons.get(soul);
+      if (letter !== undefined) {
+        tally.add('deadLettered', { soul, reason: letter }, letter);
+        return true;
       }
+      const skip = skips.get(soul);
+      if (skip !== undefined) {
+        tally.add('skipped', { soul, reason: skip }, skip);
+        return true;
+      }
+      return false;
+    };
+    for (const s of stale) {
+      if (accounted(s.entry.soul)) continue;
       tally.add('stale', {
         soul: s.entry.soul,
         recordType: s.entry.recordType,
@@ -321,11 +334,7 @@ export async function startReconcile(
       fixTransform.push(s.entry);
     }
     for (const entry of absent) {
-      const reason = reasons.get(entry.soul);
-      if (reason !== undefined) {
-        tally.add('deadLettered', { soul: entry.soul, reason }, reason);
-        continue;
-      }
+      if (accounted(entry.soul)) continue;
       const sample = { soul: entry.soul, recordType: entry.recordType };
       tally.add('missing', sample);
       if (await transformQueued(deps, entry.soul)) tally.add('queued', sample);
