@@ -8,6 +8,7 @@ import type { Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { ensureIndex } from '@sync/es-client';
 import type { Logger } from '@sync/logging';
+import { currentLink } from '@sync/tracing';
 import type { Scheduler } from './batcher.js';
 import type { IndexerConfig } from './config.js';
 import { createDeps, type IndexerDeps } from './deps.js';
@@ -56,7 +57,7 @@ export async function createIndexer(
     {
       index: config.elasticsearch.index,
       sealKey: config.sealKey,
-      submit: (op, bytes) => deps.batcher.add(op, bytes),
+      submit: (op, bytes) => deps.batcher.add({ op, link: currentLink() }, bytes),
       isIndexed: (id) => deps.es.exists({ index: config.elasticsearch.index, id }),
       tombstones: deps.tombstones,
       watermarks: deps.watermarks,
