@@ -30,6 +30,7 @@ interface StatusJson {
     queues: Record<string, { waiting: number; prioritized: number; active: number }>;
   };
   series: { samples: unknown[] };
+  freshness: { samples: number; p50Ms: number | null; p95Ms: number | null; maxMs: number | null };
 }
 
 describe('status page during an end-to-end run', () => {
@@ -101,6 +102,10 @@ describe('status page during an end-to-end run', () => {
           transformWaiting: await number('queue:sync.transform:waiting'),
           indexWaiting: await number('queue:sync.index:waiting'),
           samples: await number('samples'),
+          freshnessSamples: await number('freshnessSamples'),
+          freshnessP50: await number('freshnessP50'),
+          freshnessP95: await number('freshnessP95'),
+          freshnessMax: await number('freshnessMax'),
         };
         const expected = {
           nodeId: report.nodeId,
@@ -112,6 +117,10 @@ describe('status page during an end-to-end run', () => {
           transformWaiting: pending('sync.transform'),
           indexWaiting: pending('sync.index'),
           samples: json.series.samples.length,
+          freshnessSamples: json.freshness.samples,
+          freshnessP50: json.freshness.p50Ms,
+          freshnessP95: json.freshness.p95Ms,
+          freshnessMax: json.freshness.maxMs,
         };
         return JSON.stringify(shown) === JSON.stringify(expected) && expected.synced === total
           ? { ...shown, cycles: report.metrics.syncCycles }
@@ -130,6 +139,11 @@ describe('status page during an end-to-end run', () => {
       backlog: 0,
     });
     expect(done.samples).toBeGreaterThanOrEqual(1);
+    // Every indexed record's publish → indexed time is kept; the page shows their spread.
+    expect(done.freshnessSamples).toBe(total);
+    expect(done.freshnessP50).toBeGreaterThan(0);
+    expect(done.freshnessP95).toBeGreaterThanOrEqual(done.freshnessP50);
+    expect(done.freshnessMax).toBeGreaterThanOrEqual(done.freshnessP95);
     // The chart of synced records has been drawn from the samples.
     expect(await page.locator('#chart-backlog polyline').getAttribute('points')).not.toBe('');
     await page.screenshot({ path: `${screenshots}status.png`, fullPage: true });

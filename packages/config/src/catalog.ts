@@ -54,6 +54,17 @@ export const baseVars = {
     default: '0.0.0.0',
     identity: true,
   }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlVar(['http', 'https'], {
+    description:
+      'OTLP/HTTP collector base URL; traces go to <url>/v1/traces. Unset = tracing off (no spans exported)',
+    example: 'http://otel-collector:4318',
+  }),
+  OTEL_SERVICE_NAME: stringVar({
+    description: "service.name of this process's spans (default: gun-sync-<service>)",
+    example: 'gun-sync-indexer',
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    hint: 'letters, digits, dots, dashes and underscores, like gun-sync-indexer',
+  }),
 } satisfies Record<string, EnvVar>;
 
 export const redisVars = {

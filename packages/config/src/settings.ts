@@ -19,6 +19,7 @@ export function baseSettings(env: EnvValues<typeof baseVars>) {
     logPretty: env.LOG_PRETTY,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     probe: { host: env.PROBE_HOST, port: env.PROBE_PORT },
+    tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
   } as const;
 }
 

@@ -11,6 +11,16 @@ import { JobName, QueueName } from './names.js';
 const soul = z.string().min(1).max(1024);
 const version = z.number().int().nonnegative();
 
+/**
+ * The W3C trace context of the span that enqueued the job (ids only): the job's processing
+ * continues that trace (see @sync/tracing). Absent while tracing is off.
+ */
+export const TraceCarrier = z.object({
+  traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/),
+  tracestate: z.string().max(512).optional(),
+});
+const trace = TraceCarrier.optional();
+
 export const DiscoverJob = z.object({
   /** all: every type and the deletion registry; type: one record type; soul: one record; deletions: only the deletion registry. */
   scope: z.enum(['all', 'type', 'soul', 'deletions']),
@@ -33,6 +43,7 @@ export const TransformRecordJob = z.object({
   /** recheck: an unchanged entry read again after GUN_SYNC_RECHECK_MS (an edit whose registration failed). */
   trigger: z.enum(['scan', 'live', 'force', 'recheck']),
   discoveredAt: z.iso.datetime(),
+  trace,
 });
 export type TransformRecordJob = z.infer<typeof TransformRecordJob>;
 
@@ -44,6 +55,7 @@ export const IndexDocumentJob = z.object({
   sealed: z.string().min(1),
   /** Size of the plain document, for batching by bytes without opening it. */
   bytes: z.number().int().positive(),
+  trace,
 });
 export type IndexDocumentJob = z.infer<typeof IndexDocumentJob>;
 
@@ -61,6 +73,7 @@ export const DeleteDocumentJob = z.object({
   /** Deletion time (ms): the tombstone's version. */
   version,
   deletedBy: z.string().max(256).optional(),
+  trace,
 });
 export type DeleteDocumentJob = z.infer<typeof DeleteDocumentJob>;
 

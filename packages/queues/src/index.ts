@@ -3,6 +3,7 @@ export {
   DeleteDocumentJob,
   DiscoverJob,
   IndexDocumentJob,
+  TraceCarrier,
   TransformRecordJob,
   queueCatalog,
   sealContext,

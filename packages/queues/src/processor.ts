@@ -2,11 +2,16 @@
  * Wraps a stage's unit of work for BullMQ: parses the payload (a bad payload is permanent),
  * binds a child logger, and maps errors: a SyncError that says no retry can help becomes
  * UnrecoverableError (no attempts wasted); everything else is re-thrown for backoff.
+ *
+ * Each attempt runs in a span `<queue> <job>` (a consumer span) that continues the trace the
+ * job data carries (`trace`), or starts one; spans the handler starts, and the trace carried
+ * by jobs it enqueues, hang below it.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { z } from 'zod';
 import type { Logger } from '@sync/logging';
 import { SyncError } from '@sync/runtime/errors';
+import { SpanKind, inSpan, type TraceCarrier } from '@sync/tracing';
 
 export interface ProcessorContext {
   job: Job;
@@ -44,11 +49,34 @@ export function defineProcessor<S extends z.ZodType, R>(
       );
     }
     const child = log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
-    try {
-      return await handler.handle(parsed.data, { job, log: child, ...(signal ? { signal } : {}) });
-    } catch (err) {
-      throw toJobError(err);
-    }
+    const { trace } = parsed.data as { trace?: TraceCarrier };
+    const { soul, version } = parsed.data as { soul?: unknown; version?: unknown };
+    return inSpan(
+      `${job.queueName} ${job.name}`,
+      {
+        parent: trace ?? null,
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.destination.name': job.queueName,
+          'messaging.message.id': job.id ?? '',
+          'gun_sync.attempt': job.attemptsMade + 1,
+          ...(typeof soul === 'string' ? { 'gun_sync.soul': soul } : {}),
+          ...(typeof version === 'number' ? { 'gun_sync.version': version } : {}),
+        },
+      },
+      async () => {
+        try {
+          return await handler.handle(parsed.data, {
+            job,
+            log: child,
+            ...(signal ? { signal } : {}),
+          });
+        } catch (err) {
+          throw toJobError(err);
+        }
+      },
+    );
   };
 }
 

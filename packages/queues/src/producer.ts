@@ -6,10 +6,14 @@
  * inspection (`removeOnFail`): right for replays, wrong when the work must run again (a retried
  * dead letter, a forced re-sync). `rerun` is for that: it removes a finished job with the id
  * first, and only leaves alone one that is still waiting, delayed or running.
+ *
+ * A job whose schema has a `trace` field and whose data brings none gets the active span's
+ * trace context (the span of the job that enqueues it), so its processing continues that trace.
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
+import { injectCarrier } from '@sync/tracing';
 import { queueCatalog, type QueueCatalog } from './catalog.js';
 
 type JobsOf<Q extends keyof QueueCatalog> = QueueCatalog[Q]['jobs'];
@@ -48,7 +52,13 @@ export interface ProducerOptions {
 function validate<Q extends keyof QueueCatalog>(queue: Q, name: string, data: unknown): unknown {
   const schema = (queueCatalog[queue].jobs as Record<string, z.ZodType>)[name];
   if (!schema) throw new Error(`queue ${queue} has no job named ${name}`);
-  return schema.parse(data);
+  return schema.parse(withTrace(data));
+}
+
+function withTrace(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || 'trace' in data) return data;
+  const trace = injectCarrier();
+  return trace ? { ...data, trace } : data;
 }
 
 export function createProducer<Q extends keyof QueueCatalog>(

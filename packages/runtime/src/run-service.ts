@@ -1,10 +1,11 @@
 /**
  * The shape of every service's main.ts, written once: load the config (a bad value prints one
  * line per variable and exits 78), make the logger and the metrics registry, start the
- * service, serve probes, and wire graceful shutdown (first signal drains, second forces).
+ * service (with tracing when an OTLP endpoint is set), serve probes, and wire graceful shutdown (first signal drains, second forces).
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createLogger, type LogLevel, type Logger } from '@sync/logging';
+import { setupTracing } from '@sync/tracing';
 import { startProbeServer } from './probe-server.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
 import { SyncError } from './sync-error.js';
@@ -16,6 +17,8 @@ export interface ServiceConfigBase {
   version?: string | undefined;
   /** Worker probe server; absent for services that serve their own HTTP. */
   probe?: { host: string; port: number } | undefined;
+  /** OpenTelemetry export; no endpoint: tracing stays off. */
+  tracing?: { endpoint?: string | undefined; serviceName?: string | undefined } | undefined;
 }
 
 export interface RunningService {
@@ -66,6 +69,11 @@ export function runService<C extends ServiceConfigBase>({
     });
     const shutdown = createShutdown({ log, timeoutMs: config.shutdownTimeoutMs });
     shutdown.listen();
+    const serviceName = config.tracing?.serviceName ?? `gun-sync-${service}`;
+    const tracing = setupTracing({ endpoint: config.tracing?.endpoint, serviceName });
+    // Added before the service, so it closes after it: spans of the drain are exported too.
+    shutdown.add('tracing', () => tracing.shutdown());
+    if (tracing.enabled) log.info({ serviceName }, 'traces exported over OTLP');
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     const running = await start({ config, log, registry, shutdown });

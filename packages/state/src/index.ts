@@ -11,6 +11,9 @@ export {
 } from './dead-letters.js';
 export {
   createStats,
+  keptFreshness,
+  summarizeFreshness,
+  type FreshnessSummary,
   type CycleRecord,
   type Outcome,
   type ReconcileSummary,

@@ -25,6 +25,8 @@ export function stateKeys(prefix: string) {
     stats: `${base}:stats`,
     statsMinute: (minute: number) => `${base}:stats:m:${minute}`,
     cycles: `${base}:cycles`,
+    /** Publish → indexed times (ms) of the last indexed records, newest first, trimmed. */
+    freshness: `${base}:freshness`,
     registryCounts: `${base}:registry-counts`,
     nodeId: `${base}:node-id`,
     scanMarks: `${base}:scan-marks`,

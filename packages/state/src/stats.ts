@@ -1,7 +1,8 @@
 /**
  * Pipeline statistics shared by every replica, in Redis: lifetime counters, per-minute buckets
  * for a recent error rate (kept 2 h), the last scan's start and end, recent cycle durations and
- * registry entry counts by record type.
+ * registry entry counts by record type, and the publish → indexed times of the last indexed
+ * records (a list trimmed to `keptFreshness`).
  */
 import type { Redis } from 'ioredis';
 import { stateKeys } from './keys.js';
@@ -27,6 +28,26 @@ export interface ReconcileSummary {
   error?: string;
 }
 
+/** Publish → indexed times of the last `samples` indexed records (ms); null while none. */
+export interface FreshnessSummary {
+  samples: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+}
+
+/** Nearest-rank percentiles of the kept times; pure. */
+export function summarizeFreshness(values: readonly number[]): FreshnessSummary {
+  const sorted = values.filter((v) => Number.isFinite(v) && v >= 0).sort((a, b) => a - b);
+  const rank = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? null;
+  return {
+    samples: sorted.length,
+    p50Ms: rank(0.5),
+    p95Ms: rank(0.95),
+    maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? null) : null,
+  };
+}
+
 export interface StatsSnapshot {
   counters: Record<string, number>;
   errorsByReason: Record<string, number>;
@@ -37,6 +58,7 @@ export interface StatsSnapshot {
   registryCounts: Record<string, number>;
   recent: { windowMinutes: number; ok: number; errors: number };
   reconcile?: ReconcileSummary;
+  freshness: FreshnessSummary;
 }
 
 export interface Stats {
@@ -44,6 +66,8 @@ export interface Stats {
   scanStarted(at: number): Promise<void>;
   scanEnded(cycle: CycleRecord): Promise<void>;
   setRegistryCounts(counts: Record<string, number>): Promise<void>;
+  /** Keeps one record's publish → indexed time (ms) among the last `keptFreshness`. */
+  recordFreshness(ms: number): Promise<void>;
   /** Replaces the last reconciliation's summary. */
   setReconciliation(summary: ReconcileSummary): Promise<void>;
   snapshot(now: number, windowMinutes?: number): Promise<StatsSnapshot>;
@@ -51,6 +75,7 @@ export interface Stats {
 
 const bucketTtlSeconds = 2 * 3600;
 const keptCycles = 50;
+export const keptFreshness = 500;
 
 export function createStats(redis: Redis, prefix: string): Stats {
   const keys = stateKeys(prefix);
@@ -87,15 +112,23 @@ export function createStats(redis: Redis, prefix: string): Stats {
       if (entries.length > 0) tx.hset(keys.registryCounts, Object.fromEntries(entries));
       await tx.exec();
     },
+    async recordFreshness(ms) {
+      await redis
+        .multi()
+        .lpush(keys.freshness, Math.max(0, Math.round(ms)))
+        .ltrim(keys.freshness, 0, keptFreshness - 1)
+        .exec();
+    },
     async setReconciliation(summary) {
       await redis.set(keys.reconcile, JSON.stringify(summary));
     },
     async snapshot(now, windowMinutes = 15) {
-      const [raw, cyclesRaw, registryRaw, reconcileRaw] = await Promise.all([
+      const [raw, cyclesRaw, registryRaw, reconcileRaw, freshnessRaw] = await Promise.all([
         redis.hgetall(keys.stats),
         redis.lrange(keys.cycles, 0, -1),
         redis.hgetall(keys.registryCounts),
         redis.get(keys.reconcile),
+        redis.lrange(keys.freshness, 0, -1),
       ]);
       const counters: Record<string, number> = {};
       const errorsByReason: Record<string, number> = {};
@@ -134,6 +167,7 @@ export function createStats(redis: Redis, prefix: string): Stats {
         ),
         recent: { windowMinutes, ...recent },
         ...(reconcileRaw ? { reconcile: JSON.parse(reconcileRaw) as ReconcileSummary } : {}),
+        freshness: summarizeFreshness(freshnessRaw.map(Number)),
       };
     },
   };

@@ -14,6 +14,7 @@ import { createApiMetrics } from './metrics.js';
 import type { PipelineView } from './pipeline-view.js';
 import { bullBoard } from './plugins/bull-board.js';
 import { registerDocs } from './plugins/docs.js';
+import { registerTracing } from './plugins/otel.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -63,7 +64,9 @@ export async function buildApp(deps: ApiDeps) {
     // Unknown body fields are rejected (400), not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  // Before any route: @fastify/swagger collects routes as they are added.
+  // Before any route: @fastify/otel wraps routes and hooks as they are added, and
+  // @fastify/swagger collects them.
+  await registerTracing(base);
   await registerDocs(base, config.version);
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(errorHandler);

@@ -30,6 +30,7 @@ export function aSnapshot(over: Partial<StatsSnapshot> = {}): StatsSnapshot {
     cycles: [],
     registryCounts: {},
     recent: { windowMinutes: 15, ok: 0, errors: 0 },
+    freshness: { samples: 0, p50Ms: null, p95Ms: null, maxMs: null },
     ...over,
   };
 }

@@ -4,10 +4,15 @@
  * (BullMQ deduplication; a newer entry that arrives while the soul is active runs once more
  * after it). The watermark is raised only after the chunk is in Redis, so a crash re-enqueues
  * rather than loses.
+ *
+ * Each job starts the trace of its record (one per soul and registry version): a short
+ * `discovery enqueue` span, linked to the scan or live read that found the entry, whose
+ * context the job carries to transform and on to the indexer.
  */
 import type { IndexEntry } from '@sync/gun-client';
 import { JobName, dedupIdFor, type Producer } from '@sync/queues';
 import type { Watermarks } from '@sync/state';
+import { startTrace } from '@sync/tracing';
 
 export interface EnqueueDeps {
   transform: Producer<'sync.transform'>;
@@ -63,6 +68,11 @@ export async function enqueueEntries(
           ...(entry.timestamp !== null ? { registryTimestamp: entry.timestamp } : {}),
           trigger: entry.trigger,
           discoveredAt,
+          trace: startTrace('discovery enqueue', {
+            'gun_sync.soul': entry.soul,
+            'gun_sync.version': entry.version,
+            'gun_sync.trigger': entry.trigger,
+          }),
         },
         opts: {
           deduplication: { id: dedupIdFor('transform', entry.soul), keepLastIfActive: true },

@@ -2,6 +2,12 @@
  * Builds every client and collaborator of the indexer once. `close()` closes them in reverse
  * order of creation: the batcher sends what it still holds, then the queue handle, the
  * Elasticsearch client and the Redis connection go.
+ *
+ * Tracing of batches: a `_bulk` request carries the documents of many records, each with its
+ * own trace (discovery → transform → index job). It cannot be the child of all of them, so
+ * each batch gets its own span `index bulk` (a new trace) that links to the span of every job
+ * in it; the Elasticsearch client's request span hangs below it. A record's trace thus ends
+ * at its index job's span, and the link leads to the request that wrote it.
  */
 import { makeQuietRefresh, quietBatchSize } from './refresh-policy.js';
 import { Queue } from 'bullmq';
@@ -10,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { bulkWrite, createEsClient, type BulkOp, type BulkResult } from '@sync/es-client';
 import type { Logger } from '@sync/logging';
+import { inSpan, type Link } from '@sync/tracing';
 import { QueueName, createRedisConnection } from '@sync/queues';
 import {
   createDeadLetters,
@@ -35,7 +42,7 @@ export interface IndexerDeps {
   es: Client;
   /** Handle on sync.index for the queue-wide rate limit. */
   queue: Queue;
-  batcher: MicroBatcher<BulkOp, BulkResult>;
+  batcher: MicroBatcher<LinkedOp, BulkResult>;
   throttle: Throttle;
   metrics: IndexerMetrics;
   tombstones: Tombstones;
@@ -43,6 +50,12 @@ export interface IndexerDeps {
   deadLetters: DeadLetters;
   stats: Stats;
   close(): Promise<void>;
+}
+
+/** One operation and the span of the job that submitted it (absent while tracing is off). */
+export interface LinkedOp {
+  op: BulkOp;
+  link: Link | undefined;
 }
 
 export interface CreateDepsOptions {
@@ -82,7 +95,15 @@ export function createDeps(
     minGapMs: batch.quietRefreshMs,
     now: () => Date.now(),
   });
-  const batcher = createMicroBatcher<BulkOp, BulkResult>({
+  const sendBulk = makeSendBulk({
+    // A fixed refresh (tests) wins; else a quiet indexer makes its small batches searchable at once.
+    write: (ops) =>
+      bulkWrite(es, ops, { refresh: refresh !== undefined ? refresh : quietRefresh(ops.length) }),
+    throttle,
+    metrics,
+    log,
+  });
+  const batcher = createMicroBatcher<LinkedOp, BulkResult>({
     maxItems: batch.maxDocs,
     maxBytes: batch.maxBytes,
     flushMs: batch.flushMs,
@@ -92,14 +113,20 @@ export function createDeps(
     maxPending: worker.concurrency * 2,
     // Once every job slot waits on a batch, no other document can come: send without waiting.
     maxCallers: worker.concurrency,
-    send: makeSendBulk({
-      // A fixed refresh (tests) wins; else a quiet indexer makes its small batches searchable at once.
-      write: (ops) =>
-        bulkWrite(es, ops, { refresh: refresh !== undefined ? refresh : quietRefresh(ops.length) }),
-      throttle,
-      metrics,
-      log,
-    }),
+    send: (items, reason) =>
+      inSpan(
+        'index bulk',
+        {
+          parent: null,
+          links: items.flatMap((i) => (i.link ? [i.link] : [])),
+          attributes: { 'gun_sync.bulk.ops': items.length, 'gun_sync.bulk.reason': reason },
+        },
+        () =>
+          sendBulk(
+            items.map((i) => i.op),
+            reason,
+          ),
+      ),
     ...(scheduler ? { scheduler } : {}),
   });
   metrics.trackPending(() => batcher.pending());

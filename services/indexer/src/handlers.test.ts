@@ -29,6 +29,7 @@ function fakes(
   const submitted: BulkOp[] = [];
   const deadLetters: DeadLetterInput[] = [];
   const counted: [string, number, string | undefined][] = [];
+  const freshness: number[] = [];
   const marks: [string, number][] = [];
   const resolved: [string, Resolution][] = [];
   const metrics = createIndexerMetrics(new Registry());
@@ -57,11 +58,14 @@ function fakes(
         return true;
       },
     },
-    stats: { count: async (outcome, n = 1, reason) => void counted.push([outcome, n, reason]) },
+    stats: {
+      count: async (outcome, n = 1, reason) => void counted.push([outcome, n, reason]),
+      recordFreshness: async (ms) => void freshness.push(ms),
+    },
     metrics,
     now: () => 1_700_000_000_000,
   };
-  return { deps, calls, submitted, deadLetters, resolved, counted, marks, metrics };
+  return { deps, calls, submitted, deadLetters, resolved, counted, freshness, marks, metrics };
 }
 
 const job = (attemptsMade = 0, attempts = 10) => ({
@@ -96,6 +100,8 @@ describe(makeIndexDocument.name, () => {
       (v) => v.metricName === 'sync_indexer_freshness_seconds_sum',
     );
     expect(histogram?.value).toBe(4);
+    // Kept for the status page too.
+    expect(f.freshness).toEqual([4_000]);
   });
 
   it('accepts a payload sealed as a JSON string', async () => {

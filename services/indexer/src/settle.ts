@@ -1,7 +1,7 @@
 /**
  * What a job does with its operation's bulk result, shared by index and delete:
  * - ok: raise the soul's indexed watermark, count synced/deleted, observe the record's
- *   freshness (publish time to indexed);
+ *   freshness (publish time to indexed, also kept in Redis for the status page);
  * - conflict (409): an equal or newer version is already there; done, counted as skipped;
  *   both resolve the soul's index-stage dead letter of this version or an older one, which a
  *   retry left in place until now;
@@ -30,7 +30,7 @@ export interface JobDeps {
   tombstones: Pick<Tombstones, 'get' | 'put' | 'markPending'>;
   watermarks: Pick<Watermarks, 'markIndexed'>;
   deadLetters: Pick<DeadLetters, 'record' | 'resolve'>;
-  stats: Pick<Stats, 'count'>;
+  stats: Pick<Stats, 'count' | 'recordFreshness'>;
   metrics: Pick<IndexerMetrics, 'documents' | 'freshness'>;
   now: () => number;
 }
@@ -117,8 +117,11 @@ export async function settle(
       deps.metrics.documents.inc({ outcome });
       // A version of 0 means the record carries no time; a publisher's clock ahead of ours
       // counts as 0 s.
-      if (target.action === 'index' && target.version > 0)
-        deps.metrics.freshness.observe(Math.max(0, deps.now() - target.version) / 1000);
+      if (target.action === 'index' && target.version > 0) {
+        const freshnessMs = Math.max(0, deps.now() - target.version);
+        deps.metrics.freshness.observe(freshnessMs / 1000);
+        await deps.stats.recordFreshness(freshnessMs);
+      }
       log.debug(
         { did: target.did, version: target.version, result: result.result },
         `document ${outcome}`,

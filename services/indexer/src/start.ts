@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import { ensureIndex } from '@sync/es-client';
 import type { Logger } from '@sync/logging';
 import { closeWorker } from '@sync/queues';
+import { currentLink } from '@sync/tracing';
 import type { Scheduler } from './batcher.js';
 import type { IndexerConfig } from './config.js';
 import { createDeps, type IndexerDeps } from './deps.js';
@@ -57,7 +58,7 @@ export async function createIndexer(
     {
       index: config.elasticsearch.index,
       sealKey: config.sealKey,
-      submit: (op, bytes) => deps.batcher.add(op, bytes),
+      submit: (op, bytes) => deps.batcher.add({ op, link: currentLink() }, bytes),
       isIndexed: (id) => deps.es.exists({ index: config.elasticsearch.index, id }),
       tombstones: deps.tombstones,
       watermarks: deps.watermarks,

@@ -2,7 +2,8 @@
  * The status page, served as it is (no build step):
  * GET /status             the page (HTML)
  * GET /status/status.js   its script: polls /api/status and draws the figures and charts
- * GET /api/status         the figures: the health report, the last scans, the reconciliation
+ * GET /api/status         the figures: the health report, the last scans, the reconciliation,
+ *                         freshness (publish → indexed times of the last indexed records)
  *                         and the last hour of samples (status-series.ts)
  * Each /api/status read also records the sample of the current step (once per step across
  * replicas); main's sampler records them while nobody looks. Read routes: open unless
@@ -70,6 +71,7 @@ export async function readStatus(opts: Omit<StatusRoutesOptions, 'readGuard'>) {
       counters.reconciledDocuments === undefined
         ? null
         : { checked: counters.reconciledDocuments, orphans: counters.orphans ?? 0 },
+    freshness: read.snapshot.freshness,
     series: { stepMs: opts.series.stepMs, samples },
   };
 }

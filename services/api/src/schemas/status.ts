@@ -36,6 +36,18 @@ export const StatusReport = Type.Object(
         { description: 'The last reconciliation of the index with the registry' },
       ),
     ),
+    freshness: Type.Object(
+      {
+        samples: Count,
+        p50Ms: Nullable(Count),
+        p95Ms: Nullable(Count),
+        maxMs: Nullable(Count),
+      },
+      {
+        description:
+          'Publish → indexed time (registry version to written) of the last indexed records (up to 500, kept in Redis); null while none',
+      },
+    ),
     series: Type.Object({
       stepMs: Count,
       samples: Type.Array(StatusSampleSchema, { description: 'The last hour, oldest first' }),

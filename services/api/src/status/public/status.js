@@ -72,7 +72,7 @@ function drawChart(id, values) {
 }
 
 function draw(status) {
-  const { report, series, scans, reconciliation } = status;
+  const { report, series, scans, reconciliation, freshness } = status;
   document.body.dataset.checkedAt = report.checkedAt;
   figure('nodeId', report.nodeId);
   figure('version', report.version);
@@ -141,6 +141,11 @@ function draw(status) {
       ? `${reconciliation.checked} documents checked, ${reconciliation.orphans} orphans`
       : 'none yet',
   );
+
+  figure('freshnessSamples', freshness.samples);
+  figure('freshnessP50', freshness.p50Ms ?? '–');
+  figure('freshnessP95', freshness.p95Ms ?? '–');
+  figure('freshnessMax', freshness.maxMs ?? '–');
 
   const samples = series.samples;
   figure('samples', samples.length);
