@@ -213,7 +213,7 @@ export const gunVars = {
   }),
   GUN_POLL_INTERVAL_MS: intVar({
     description:
-      "HTTP mode: pause between two live polls when nothing has changed for 30 s (GUN_POLL_MIN_INTERVAL_MS while changes arrive); an idle poll is one read: gun-sync's small recent-changes node, every 4th instead one legacy index signal (the relay's bookkeeping), so an idle node sends each peer one request per this interval (wire mode gets pushes)",
+      "HTTP mode: longest pause between two live polls when nothing changes (it halves down to GUN_POLL_MIN_INTERVAL_MS while changes arrive); each poll reads gun-sync's small recent-changes node, OIP's legacy indexes only when the relay's bookkeeping says they changed (wire mode gets pushes)",
     example: '1000',
     default: '1000',
     min: 100,
@@ -231,9 +231,9 @@ export const gunVars = {
   }),
   GUN_POLL_MAX_READS_PER_MIN: intVar({
     description:
-      'HTTP mode: most reads the live poller sends each peer a minute while changes arrive (half for the recent-changes node, half for legacy index signals and entries); idle it sends one read per GUN_POLL_INTERVAL_MS',
-    example: '600',
-    default: '600',
+      'HTTP mode: most reads the live poller sends each peer a minute (the recent-changes node first, legacy index signals and entries with what is left)',
+    example: '120',
+    default: '120',
     min: 6,
     max: 60_000,
   }),
@@ -371,8 +371,8 @@ export const discoveryVars = {
   }),
   DISCOVERY_LIVE_FLUSH_MS: intVar({
     description: 'How long live entries are buffered before they are enqueued together',
-    example: '50',
-    default: '50',
+    example: '200',
+    default: '200',
     min: 0,
     max: 60_000,
     unit: 'milliseconds',

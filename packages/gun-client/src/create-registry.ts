@@ -35,8 +35,6 @@ export interface GunClientOptions {
   pollMinIntervalMs?: number;
   /** HTTP: reads a minute the subscription sends each peer. */
   pollMaxReadsPerMinute?: number;
-  /** HTTP: how long polls stay quick after the last change (default 30 s). */
-  pollQuickForMs?: number;
   log: Logger;
   /** Told of every node read with the peer that answered (HTTP) or "wire". */
   onPeerRead?: PeerReadObserver | undefined;
@@ -79,7 +77,6 @@ export function createGunRegistry(options: GunClientOptions): GunRegistry {
         ...(options.pollMaxReadsPerMinute
           ? { maxReadsPerMinute: options.pollMaxReadsPerMinute }
           : {}),
-        ...(options.pollQuickForMs !== undefined ? { quickForMs: options.pollQuickForMs } : {}),
       },
     });
   return createWireRegistry({

@@ -75,7 +75,7 @@ describe('live HTTP discovery against an OIP-behaviour relay', () => {
       concurrency: 8,
       pollIntervalMs: 400,
       pollMinIntervalMs: 100,
-      // The logic under test, not the default per-peer limit (600 a minute).
+      // The logic under test, not the default per-peer limit (120 a minute).
       pollMaxReadsPerMinute: 1200,
     });
     unsubscribe = reader.subscribe(
@@ -144,45 +144,4 @@ describe('live HTTP discovery against an OIP-behaviour relay', () => {
     expect(souls).not.toContain(toIndexSoul(root, 'recipe'));
     expect(countWaits(proxy.records().filter((r) => r.status === 404))).toBeLessThanOrEqual(1);
   }, 40_000);
-  it('idle, sends one request per poll: the recent node, every 4th poll one legacy signal instead', async () => {
-    // A second subscriber of its own, idle from the start (quick for 0 ms), counted alone.
-    const idleProxy = await startCountingProxy(relay.url);
-    const idleReader = createGunRegistry({
-      mode: 'http',
-      peers: [idleProxy.url],
-      root,
-      deletedRoot,
-      readTimeoutMs: 10_000,
-      log,
-      recordTypes: ['post', 'recipe'],
-      concurrency: 8,
-      pollIntervalMs: 100,
-      pollMinIntervalMs: 100,
-      pollQuickForMs: 0,
-    });
-    const stop = idleReader.subscribe(
-      ['post', 'recipe'],
-      () => undefined,
-      () => undefined,
-    );
-    try {
-      const recentReads = () =>
-        idleProxy.records().filter((r) => r.soul === toRecentSoul(root)).length;
-      // Past the baseline (every type's signal read once), then a window of idle polls.
-      await waitFor(() => recentReads() >= 4, 20_000, 'the baseline');
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // the baseline's reads end
-      idleProxy.reset();
-      await waitFor(() => recentReads() >= 24, 30_000, 'twenty-four idle polls');
-      const records = idleProxy.records();
-      const others = records.filter((r) => r.soul !== toRecentSoul(root));
-      // Three recent reads to one legacy read (two types and the deletion index are present),
-      // give or take the cycle the window started in.
-      expect(others.length).toBeLessThanOrEqual(Math.ceil(recentReads() / 3) + 1);
-      expect(others.length).toBeGreaterThan(0);
-    } finally {
-      stop();
-      await idleReader.close();
-      await idleProxy.close();
-    }
-  }, 60_000);
 });

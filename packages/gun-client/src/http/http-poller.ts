@@ -15,14 +15,11 @@
  *   what was last reported are reported. The deletion index is watched the same way
  *   (`onDeletions({dids: null})`: read it again).
  * - **Adaptive and limited**: the pause between cycles is `minIntervalMs` while changes
- *   arrive and for `quickForMs` (30 s) after the last one, then doubles up to `maxIntervalMs`. Quick,
- *   every cycle reads the recent node and the legacy signals that are due; idle, a cycle sends
- *   one read: the recent node, and every 4th cycle instead one legacy signal (the most overdue:
- *   a present type's at most every 4 idle pauses, a type the relay does not have at most every
- *   300), so an idle poller sends at most one request per `maxIntervalMs`, whatever the
- *   registry's size. No more than `maxReadsPerMinute` reads are sent (every read goes to every
- *   peer, so this is the per-peer limit): half for the recent node, half for the legacy side,
- *   whose reads past its half wait for a later round.
+ *   arrive and doubles up to `maxIntervalMs` when idle; each present type's signal is read at
+ *   most every 4 idle pauses, a type the relay does not have at most every 300; and no more
+ *   than `maxReadsPerMinute` reads are sent (every read goes to every peer, so this is the
+ *   per-peer limit): half for the recent node, half for the legacy side, whose reads past
+ *   its half wait for a later round.
  * - **Bounded memory**: at most `maxTrackedKeys` legacy index keys in all (keys past the cap
  *   are left to the full scans), the last reported version of at most `maxTrackedKeys` entries,
  *   at most `maxRecentFields` recent fields; nothing else grows with the registry.
@@ -49,16 +46,13 @@ export interface PollerSettings {
   maxReadsPerMinute: number;
   /** Legacy index keys (and reported entry versions) remembered, over all types. */
   maxTrackedKeys: number;
-  /** How long polls stay quick (`minIntervalMs`) after the last change. */
-  quickForMs: number;
 }
 
 export const defaultPollerSettings: PollerSettings = {
   minIntervalMs: 250,
   maxIntervalMs: 1000,
-  maxReadsPerMinute: 600,
+  maxReadsPerMinute: 120,
   maxTrackedKeys: 100_000,
-  quickForMs: 30_000,
 };
 
 export interface PollerOptions extends PollerSettings {
@@ -80,8 +74,6 @@ export interface PollerOptions extends PollerSettings {
 /** Idle pauses between two reads of a present type's signal, and of an absent type's. */
 const presentEvery = 4;
 const absentEvery = 300;
-/** Idle, every this many cycles reads one legacy signal instead of the recent node. */
-const legacyTurnEvery = 4;
 /** Children resolved per type and round (new keys, then a sweep). */
 const perRound = 64;
 /** Types (or the deletion index) checked at the same time. */
@@ -304,8 +296,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
 
   let legacyRound: Promise<void> | null = null;
   let rotate = 0;
-  /** Reads what is due on the legacy side; idle, only the `limit` most overdue. */
-  const startLegacyRound = (limit: number) => {
+  const startLegacyRound = () => {
     if (legacyRound) return;
     const t = now();
     // Types the bookkeeping does not list are probed as rarely as absent ones.
@@ -319,10 +310,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     if (due.length === 0) return;
     rotate = (rotate + 1) % watched.length;
     due.sort((a, b) => watched.indexOf(a) - watched.indexOf(b));
-    const ordered =
-      limit >= due.length
-        ? [...due.slice(rotate % due.length), ...due.slice(0, rotate % due.length)]
-        : [...due].sort((a, b) => a.nextAt - b.nextAt).slice(0, limit);
+    const ordered = [...due.slice(rotate % due.length), ...due.slice(0, rotate % due.length)];
     legacyRound = mapLimited(ordered, legacyConcurrency, checkWatched)
       .then(() => undefined)
       .catch((err: unknown) => log.warn({ err }, 'legacy index poll failed'))
@@ -331,25 +319,16 @@ export async function runPoller(options: PollerOptions): Promise<void> {
       });
   };
 
-  const isQuick = () => now() - lastChangeAt < options.quickForMs;
-  let cycle = 0;
   while (!signal.aborted) {
-    const quick = isQuick();
-    cycle += 1;
-    const legacyTurn = !quick && cycle % legacyTurnEvery === 0;
+    const wait = recentBudget.waitMs();
+    if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+    if (signal.aborted) break;
     const before = lastChangeAt;
-    if (!legacyTurn) {
-      const wait = recentBudget.waitMs();
-      if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
-      if (signal.aborted) break;
-      if (recentBudget.tryTake()) await pollRecent();
-    }
+    if (recentBudget.tryTake()) await pollRecent();
     // Legacy signals run beside the recent polls: a slow not-found never holds them up.
-    // Until every type's signal was read once (the baseline), every round reads all that is due.
-    const baseline = watched.some((w) => w.storedAt === undefined);
-    if (quick || baseline || legacyTurn) startLegacyRound(quick || baseline ? Infinity : 1);
+    startLegacyRound();
     interval =
-      lastChangeAt !== before || isQuick()
+      lastChangeAt !== before || now() - lastChangeAt < minIntervalMs * 4
         ? minIntervalMs
         : Math.min(interval * 2, options.maxIntervalMs);
     await sleep(interval, undefined, { signal }).catch(() => undefined);
