@@ -8,19 +8,31 @@ TOOLS_DIR="$REPO_ROOT/.cache/tools"
 
 log() { printf '[gun-sync] %s\n' "$*" >&2; }
 
-# The Node.js LTS release the repository runs on (.nvmrc). Where the machine's node is of another
-# major line, that exact release is installed from the npm registry's node-linux-<arch> package
-# (the official binary) into .cache/tools/node-<version> and put first on PATH.
+# The Node.js LTS release the repository runs on (.nvmrc). Unless the machine's node is of the same
+# major line and at least NODE_MIN (package.json "engines"), that exact release is installed from
+# the npm registry's node-linux-<arch> package (the official binary) into .cache/tools/node-<version>
+# and put first on PATH. NODE_MIN: Node 24.14 to 24.21 corrupt escaped object keys in JSON.parse
+# (V8 bug, nodejs/node#63785; packages/runtime/src/json-runtime.ts).
 NODE_VERSION="$(tr -d ' \n\r' <"$REPO_ROOT/.nvmrc")"
 NODE_MAJOR="${NODE_VERSION%%.*}"
+NODE_MIN="$(sed -n 's/.*"node": *">=\([0-9.]*\).*/\1/p' "$REPO_ROOT/package.json" | head -n 1)"
 
-node_major_of() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# node_fits <node>: the binary is of NODE_MAJOR and not older than NODE_MIN.
+node_fits() {
+  "$1" -e '
+    const [want, min] = process.argv.slice(1);
+    const v = process.versions.node.split(".").map(Number);
+    const m = min.split(".").map(Number);
+    const older = v[0] !== m[0] ? v[0] < m[0] : v[1] !== m[1] ? v[1] < m[1] : v[2] < m[2];
+    process.exit(String(v[0]) === want && !older ? 0 : 1);
+  ' "$NODE_MAJOR" "${NODE_MIN:-$NODE_VERSION}" 2>/dev/null
+}
 
 ensure_node() {
   local dir="$TOOLS_DIR/node-$NODE_VERSION" machine arch tmp tarball
   if [ -x "$dir/bin/node" ]; then
     export PATH="$dir/bin:$PATH"
-  elif command -v node >/dev/null 2>&1 && [ "$(node_major_of node)" = "$NODE_MAJOR" ]; then
+  elif command -v node >/dev/null 2>&1 && node_fits node; then
     :
   else
     machine="$(uname -m)"

@@ -7,6 +7,7 @@ import { repoRoot } from './paths.js';
 import { createReport } from './report.js';
 
 const catalog = loadCatalog();
+const nodeVersion = readFileSync(join(repoRoot, '.nvmrc'), 'utf8').trim();
 const dockerfileText = readFileSync(join(repoRoot, 'infra', 'docker', 'Dockerfile'), 'utf8');
 
 function lint(text: string): string[] {
@@ -48,7 +49,22 @@ describe('infra/docker/Dockerfile', () => {
         /FROM node:24\.15\.0-bookworm-slim@sha256:\w+ AS runtime/,
         'FROM node:22.12.0-bookworm-slim AS runtime',
       ),
-      'base node:22.12.0-bookworm-slim is not Node 24.15.0',
+      `base node:22.12.0-bookworm-slim is not Node ${nodeVersion} (.nvmrc)`,
+    ],
+    [
+      'an installed Node other than .nvmrc',
+      edit(/ARG NODE_VERSION=[\d.]+/, 'ARG NODE_VERSION=24.15.0'),
+      `ARG NODE_VERSION=24.15.0 is not Node ${nodeVersion} (.nvmrc)`,
+    ],
+    [
+      'an installed Node without its checksum',
+      edit('sha512sum -c -', 'true'),
+      'no RUN installs node-linux-<arch>@$NODE_VERSION checked with sha512sum -c',
+    ],
+    [
+      'a runtime stage that keeps the base image node',
+      edit('COPY --from=base /usr/local/bin/node /usr/local/bin/node\n', ''),
+      'the final stage does not COPY --from=… /usr/local/bin/node',
     ],
     ['root at run time', edit('USER node\n', ''), 'the final stage must switch to a non-root USER'],
     ['no healthcheck', edit(/HEALTHCHECK .*\n/, ''), 'the final stage has no HEALTHCHECK'],

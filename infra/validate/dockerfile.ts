@@ -76,6 +76,51 @@ function isExecForm(args: string): boolean {
   }
 }
 
+/**
+ * `ARG NODE_VERSION=x` with a RUN that fetches node-linux-<arch>@$NODE_VERSION, checks it with
+ * sha512sum -c and installs it, in the first stage; the final stage copies that binary.
+ */
+function nodeInstall(
+  instructions: Instruction[],
+): { version: string; baseVersion: string; problem?: string } | undefined {
+  const arg = instructions.find((i) => i.keyword === 'ARG' && i.args.startsWith('NODE_VERSION='));
+  if (!arg) return undefined;
+  const first = instructions.find((i) => i.keyword === 'FROM');
+  const baseVersion = /^node:(\d+\.\d+\.\d+)-/.exec(first?.args ?? '')?.[1];
+  const installs = instructions.some(
+    (i) =>
+      i.keyword === 'RUN' &&
+      /node-linux-/.test(i.args) &&
+      /\$NODE_VERSION/.test(i.args) &&
+      /sha512sum -c/.test(i.args) &&
+      /\/usr\/local\/bin\/node/.test(i.args),
+  );
+  const lastFrom = instructions.map((i) => i.keyword).lastIndexOf('FROM');
+  const copies = instructions
+    .slice(lastFrom)
+    .some(
+      (i) =>
+        i.keyword === 'COPY' &&
+        /--from=\S+ \/usr\/local\/bin\/node \/usr\/local\/bin\/node/.test(i.args),
+    );
+  const version = arg.args.slice('NODE_VERSION='.length);
+  if (!installs)
+    return {
+      version,
+      baseVersion: '',
+      problem: 'no RUN installs node-linux-<arch>@$NODE_VERSION checked with sha512sum -c',
+    };
+  if (!copies)
+    return {
+      version,
+      baseVersion: '',
+      problem: 'the final stage does not COPY --from=… /usr/local/bin/node',
+    };
+  if (!baseVersion)
+    return { version, baseVersion: '', problem: 'the first stage is not a node: image' };
+  return { version, baseVersion };
+}
+
 export function checkDockerfile(input: DockerfileInput, report: Report): void {
   const { dockerfileText: text, root, catalog } = input;
   for (const d of validate(text)) {
@@ -84,6 +129,17 @@ export function checkDockerfile(input: DockerfileInput, report: Report): void {
   }
   const instructions = parseDockerfile(text);
   report.count('instructions', instructions.length);
+  const nodeVersion = readFileSync(join(root, '.nvmrc'), 'utf8').trim();
+  // The node binary may come from the npm registry instead of the base image: then the image's
+  // Node is ARG NODE_VERSION, and the base only has to be the Node image it replaces it in.
+  const installed = nodeInstall(instructions);
+  if (installed?.problem)
+    report.error(`Dockerfile: ARG NODE_VERSION is set but ${installed.problem}`);
+  else if (installed && installed.version !== nodeVersion)
+    report.error(
+      `Dockerfile: ARG NODE_VERSION=${installed.version} is not Node ${nodeVersion} (.nvmrc)`,
+    );
+  const imageNode = installed && !installed.problem ? installed.baseVersion : undefined;
   const stages: { name: string; from: string; body: Instruction[] }[] = [];
   for (const ins of instructions) {
     if (ins.keyword === 'FROM') {
@@ -94,8 +150,7 @@ export function checkDockerfile(input: DockerfileInput, report: Report): void {
           `Dockerfile:${ins.line}: FROM ${image} is not pinned to an exact version (x.y.z)`,
         );
       }
-      const nodeVersion = readFileSync(join(root, '.nvmrc'), 'utf8').trim();
-      if (!stageNames.includes(image) && !image.startsWith(`node:${nodeVersion}-`)) {
+      if (!stageNames.includes(image) && !image.startsWith(`node:${imageNode ?? nodeVersion}-`)) {
         report.error(`Dockerfile:${ins.line}: base ${image} is not Node ${nodeVersion} (.nvmrc)`);
       }
       if (!stageNames.includes(image) && !image.includes('@sha256:')) {

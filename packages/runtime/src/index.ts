@@ -8,3 +8,4 @@ export {
   type RunningService,
   type ServiceConfigBase,
 } from './run-service.js';
+export { jsonParseKeepsEscapedKeys, unsoundJsonRuntime } from './json-runtime.js';

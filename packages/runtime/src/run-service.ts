@@ -1,6 +1,6 @@
 /**
  * The shape of every service's main.ts, written once: load the config (a bad value prints one
- * line per variable and exits 78), make the logger and the metrics registry, start the
+ * line per variable and exits 78; a Node.js whose JSON.parse corrupts keys stops it too), make the logger and the metrics registry, start the
  * service (with tracing when an OTLP endpoint is set), serve probes, and wire graceful shutdown (first signal drains, second forces).
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -8,6 +8,7 @@ import { createLogger, type LogLevel, type Logger } from '@sync/logging';
 import { setupTracing } from '@sync/tracing';
 import { startProbeServer } from './probe-server.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
+import { unsoundJsonRuntime } from './json-runtime.js';
 import { SyncError } from './sync-error.js';
 
 export interface ServiceConfigBase {
@@ -60,6 +61,8 @@ export function runService<C extends ServiceConfigBase>({
   env,
 }: RunServiceOptions<C>): void {
   const main = async () => {
+    const unsound = unsoundJsonRuntime();
+    if (unsound) throw new SyncError('SYNC_RUNTIME_UNSOUND', unsound);
     const config = loadConfig(env);
     const log = createLogger({
       service,

@@ -1,11 +1,13 @@
 import { createLogger } from '@sync/logging';
 import { ConfigError } from '@sync/config';
-import { createShutdown } from '@sync/runtime';
+import { SyncError, createShutdown, unsoundJsonRuntime } from '@sync/runtime';
 import { loadRelayConfig } from './config.js';
 import { importRadiskUsage, runImportRadisk } from './import-radisk-command.js';
 import { startRelay } from './relay.js';
 
 async function main(): Promise<void> {
+  const unsound = unsoundJsonRuntime();
+  if (unsound) throw new SyncError('SYNC_RUNTIME_UNSOUND', unsound);
   const config = loadRelayConfig(process.env);
   const log = createLogger({
     service: 'gun-relay',
