@@ -2,7 +2,8 @@
  * Live discovery over the relay HTTP API against a relay that behaves like OIP's (a missing
  * soul answered after a wait, links left unresolved): new **and changed** registrations are
  * reported, from gun-sync's recent-changes node and from OIP's legacy index (a re-registration
- * keeps its key, only the child's timestamp moves); deletion marks are reported; and while
+ * keeps its key, only the child's timestamp moves), and the first one of a type the relay did not
+ * have; deletion marks are reported; and while
  * nothing changes the poller reads no legacy index node (counted at a proxy).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +72,7 @@ describe('live HTTP discovery against an OIP-behaviour relay', () => {
     reader = createGunRegistry({
       ...common,
       peers: [proxy.url],
-      recordTypes: ['post', 'recipe'],
+      recordTypes: ['post', 'recipe', 'video'],
       concurrency: 8,
       pollIntervalMs: 400,
       pollMinIntervalMs: 100,
@@ -79,7 +80,7 @@ describe('live HTTP discovery against an OIP-behaviour relay', () => {
       pollMaxReadsPerMinute: 1200,
     });
     unsubscribe = reader.subscribe(
-      ['post', 'recipe'],
+      ['post', 'recipe', 'video'],
       (entry) => entries.push(entry),
       (change) => deletions.push(change),
     );
@@ -129,6 +130,13 @@ describe('live HTTP discovery against an OIP-behaviour relay', () => {
       20_000,
       'the OIP deletion',
     );
+  }, 30_000);
+
+  it('reports the first legacy registration of a type the relay did not have', async () => {
+    // 'video' was absent at the baseline: its signal is probed only every 300 idle pauses, but
+    // the relay's bookkeeping lists the new index as soon as it is put.
+    await register(oipWriter, 'video', 'oip:v-1', at + 20);
+    await seen('oip:v-1', at + 20, 'the first entry of a type new to the relay');
   }, 30_000);
 
   it('reads no legacy index node while nothing changes, and no missing soul twice at once', async () => {

@@ -19,7 +19,9 @@
  *   most every 4 idle pauses, a type the relay does not have at most every 300; and no more
  *   than `maxReadsPerMinute` reads are sent (every read goes to every peer, so this is the
  *   per-peer limit): half for the recent node, half for the legacy side, whose reads past
- *   its half wait for a later round.
+ *   its half wait for a later round. While some index is absent, the relay's bookkeeping node
+ *   (which lists every index put through it) is read every 15 idle pauses, so the first
+ *   registration of a type is seen in seconds, not at the next absent probe (5 minutes).
  * - **Bounded memory**: at most `maxTrackedKeys` legacy index keys in all (keys past the cap
  *   are left to the full scans), the last reported version of at most `maxTrackedKeys` entries,
  *   at most `maxRecentFields` recent fields; nothing else grows with the registry.
@@ -74,6 +76,12 @@ export interface PollerOptions extends PollerSettings {
 /** Idle pauses between two reads of a present type's signal, and of an absent type's. */
 const presentEvery = 4;
 const absentEvery = 300;
+/**
+ * Idle pauses between two reads of the relay's bookkeeping node `index:<prefix>` (spec §1.2)
+ * while some watched index is absent: it lists every index put through the relay, so a type
+ * whose first registration arrives is probed at once instead of at its next absent probe.
+ */
+const bookkeepingEvery = 15;
 /** Children resolved per type and round (new keys, then a sweep). */
 const perRound = 64;
 /** Types (or the deletion index) checked at the same time. */
@@ -294,6 +302,22 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     await resolveSome(w);
   }
 
+  /** Absent indexes the relay's bookkeeping now lists are due at once. */
+  const bookkeepingSoul = toRelayIndexSoul(root);
+  let bookkeepingAt = 0;
+  async function checkBookkeeping(): Promise<void> {
+    if (now() < bookkeepingAt || !budget.tryTake()) return;
+    bookkeepingAt = now() + options.maxIntervalMs * bookkeepingEvery;
+    const read = await source.readNode(bookkeepingSoul, { signal });
+    warnOnce(bookkeepingSoul, read, 'relay bookkeeping unreadable');
+    if (read.status !== 'found') return;
+    for (const w of watched)
+      if (w.storedAt === null && Object.hasOwn(read.value, w.soul)) {
+        log.debug({ soul: w.soul }, 'index appeared in the relay bookkeeping');
+        w.nextAt = 0;
+      }
+  }
+
   let legacyRound: Promise<void> | null = null;
   let rotate = 0;
   const startLegacyRound = () => {
@@ -307,12 +331,14 @@ export async function runPoller(options: PollerOptions): Promise<void> {
         w.nextAt = t + options.maxIntervalMs * absentEvery;
       }
     const due = watched.filter((w) => w.nextAt <= t || w.dirty || w.pending.length > 0 || w.sweep);
-    if (due.length === 0) return;
+    const watchBookkeeping = watched.some((w) => w.storedAt === null) && t >= bookkeepingAt;
+    if (due.length === 0 && !watchBookkeeping) return;
     rotate = (rotate + 1) % watched.length;
     due.sort((a, b) => watched.indexOf(a) - watched.indexOf(b));
-    const ordered = [...due.slice(rotate % due.length), ...due.slice(0, rotate % due.length)];
+    const start = due.length > 0 ? rotate % due.length : 0;
+    const ordered = [...due.slice(start), ...due.slice(0, start)];
     legacyRound = mapLimited(ordered, legacyConcurrency, checkWatched)
-      .then(() => undefined)
+      .then(() => (watchBookkeeping ? checkBookkeeping() : undefined))
       .catch((err: unknown) => log.warn({ err }, 'legacy index poll failed'))
       .finally(() => {
         legacyRound = null;
