@@ -5,7 +5,8 @@
  * - **Recent changes** (`recent.ts`): one small node that gun-sync's writers note every
  *   registration and deletion mark in. Read every cycle; a field whose value changed is a new
  *   or changed entry (or a deletion), reported at once. This is the fast path: one read a
- *   cycle, whatever the registry's size.
+ *   cycle, whatever the registry's size. A relay without it (only OIP writers) is asked again
+ *   every 15 idle pauses, not every cycle: each not-found costs OIP's relay 3 s.
  * - **OIP's legacy layout**, for writers that only know it: an index field is a link that never
  *   changes, so the change signal is the relay's bookkeeping child
  *   `index:<prefix>/<index soul>` (spec §1.2), whose `storedAt` moves with every put of the
@@ -17,9 +18,10 @@
  * - **Adaptive and limited**: the pause between cycles is `minIntervalMs` while changes
  *   arrive and doubles up to `maxIntervalMs` when idle; each present type's signal is read at
  *   most every 4 idle pauses, a type the relay does not have at most every 300; and no more
- *   than `maxReadsPerMinute` reads are sent (every read goes to every peer, so this is the
- *   per-peer limit): half for the recent node, half for the legacy side, whose reads past
- *   its half wait for a later round. While some index is absent, the relay's bookkeeping node
+ *   than `maxReadsPerMinute` reads are sent while idle (every read goes to every peer, so this
+ *   is the per-peer limit; 4 × as many while changes arrive and for 30 s after the last one):
+ *   half for the recent node, half for the legacy side, whose reads past its half wait for a
+ *   later round. While some index is absent, the relay's bookkeeping node
  *   (which lists every index put through it) is read every 15 idle pauses, so the first
  *   registration of a type is seen in seconds, not at the next absent probe (5 minutes).
  * - **Bounded memory**: at most `maxTrackedKeys` legacy index keys in all (keys past the cap
@@ -82,6 +84,11 @@ const absentEvery = 300;
  * whose first registration arrives is probed at once instead of at its next absent probe.
  */
 const bookkeepingEvery = 15;
+/** While changes arrive, and this long after the last one, reads may go `activeFactor` × faster. */
+const activeForMs = 30_000;
+const activeFactor = 4;
+/** Idle pauses between two reads of a recent-changes node the relay does not have. */
+const recentAbsentEvery = 15;
 /** Children resolved per type and round (new keys, then a sweep). */
 const perRound = 64;
 /** Types (or the deletion index) checked at the same time. */
@@ -100,6 +107,8 @@ interface Watched {
   /** Last `storedAt` seen; undefined before the first read, null when the relay has none. */
   storedAt: number | null | undefined;
   nextAt: number;
+  /** Pause until the next signal read while the index is present. */
+  gapMs: number;
   /** The signal moved but the index has not been read since. */
   dirty: boolean;
   /** Index fields to resolve (new keys first), and the sweep through all of them. */
@@ -107,14 +116,18 @@ interface Watched {
   sweep: { items: [string, unknown][]; cursor: number } | null;
 }
 
-/** A token bucket: `perMinute` reads a minute, up to 10 s of them at once. */
-function createReadBudget(perMinute: number, now: () => number) {
-  const capacity = Math.max(2, Math.ceil(perMinute / 6));
-  let tokens = capacity;
+/** A token bucket: `rate()` reads a minute (read at each refill), up to 10 s of them at once. */
+function createReadBudget(rate: () => number, now: () => number) {
+  let tokens = Math.max(2, Math.ceil(rate() / 6));
   let at = now();
+  let perMinute = rate();
   const refill = () => {
     const t = now();
-    tokens = Math.min(capacity, tokens + ((t - at) * perMinute) / 60_000);
+    perMinute = rate();
+    tokens = Math.min(
+      Math.max(2, Math.ceil(perMinute / 6)),
+      tokens + ((t - at) * perMinute) / 60_000,
+    );
     at = t;
   };
   return {
@@ -135,10 +148,16 @@ function createReadBudget(perMinute: number, now: () => number) {
 export async function runPoller(options: PollerOptions): Promise<void> {
   const { source, root, deletedRoot, signal, log, onEntry, onDeletions } = options;
   const now = options.now ?? (() => performance.now());
+  let lastChangeAt = -Infinity;
   // Half the reads for the recent node, half for the legacy signals and entries: neither can
   // starve the other (quick recent polls while changes arrive would otherwise take them all).
-  const recentBudget = createReadBudget(options.maxReadsPerMinute / 2, now);
-  const budget = createReadBudget(options.maxReadsPerMinute / 2, now);
+  // While changes arrive (and for `activeForMs` after the last one) the limit is
+  // `activeFactor` times higher: every new legacy entry costs reads (signal, index, entry), and
+  // a burst would otherwise queue behind the idle limit. Idle, the limit is the setting.
+  const rate = () =>
+    (options.maxReadsPerMinute / 2) * (now() - lastChangeAt < activeForMs ? activeFactor : 1);
+  const recentBudget = createReadBudget(rate, now);
+  const budget = createReadBudget(rate, now);
   const changes = createEntryChanges(options.maxTrackedKeys);
   const knownKeys = new Map<string, Set<string>>();
   let trackedKeys = 0;
@@ -146,13 +165,14 @@ export async function runPoller(options: PollerOptions): Promise<void> {
   const recentSoul = toRecentSoul(root);
   const types = new Set(options.recordTypes);
   let recentBaseline = true;
+  /** When the recent node is next read: 0 while it exists, later after a not-found. */
+  let recentNextAt = 0;
   // What changed shortly before the first read of a node may have been missed by the full scan
   // that ran beside the subscription's start: the baseline reports changes stamped after this
   // (relay and writer clocks, so with a minute of slack).
   const baselineFrom = (options.wallNow ?? Date.now)() - baselineSlackMs;
   const minIntervalMs = Math.min(options.minIntervalMs, options.maxIntervalMs);
   let interval = options.maxIntervalMs;
-  let lastChangeAt = -Infinity;
   const failing = new Set<string>();
 
   const watchedOf = (soul: string, recordType: string | null): Watched => ({
@@ -161,6 +181,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     recordType,
     storedAt: undefined,
     nextAt: 0,
+    gapMs: options.maxIntervalMs * presentEvery,
     dirty: false,
     pending: [],
     sweep: null,
@@ -196,8 +217,13 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     warnOnce(recentSoul, read, 'recent changes poll failed');
     if (read.status !== 'found') {
       recentBaseline = false;
+      // Absent (no gun-sync writer on this relay yet, or an OIP relay's 3 s not-found): probed
+      // again after `recentAbsentEvery` pauses, or at once when the bookkeeping lists it.
+      if (read.status === 'not-found')
+        recentNextAt = now() + options.maxIntervalMs * recentAbsentEvery;
       return;
     }
+    recentNextAt = 0;
     const deleted: string[] = [];
     for (const [field, value] of Object.entries(read.value)) {
       if (typeof value !== 'string' || recentSeen.get(field) === value) continue;
@@ -255,12 +281,21 @@ export async function runPoller(options: PollerOptions): Promise<void> {
       return;
     }
     const storedAt = typeof read.value.storedAt === 'number' ? read.value.storedAt : null;
-    w.nextAt = now() + (idle ? options.maxIntervalMs * presentEvery : minIntervalMs * 4);
     const first = w.storedAt === undefined;
     const moved = !first && storedAt !== w.storedAt;
+    // Quick while this index (or anything) changes; idle, the gap doubles up to `presentEvery`
+    // pauses. (A gap taken from the global state alone kept a steady trickle of legacy changes,
+    // one per second, at the idle gap: each read came later than the "recent change" window.)
+    w.gapMs =
+      moved || !idle
+        ? minIntervalMs * 4
+        : Math.min(w.gapMs * 2, options.maxIntervalMs * presentEvery);
+    w.nextAt = now() + w.gapMs;
     w.storedAt = storedAt;
     if (w.recordType === null) {
-      if (moved && onDeletions) {
+      // As for a type index, a first read whose signal is recent reports it: the deletion may
+      // have come after the full scan's read (the first read can be late, behind the budget).
+      if ((moved || (first && isRecent(storedAt))) && onDeletions) {
         lastChangeAt = now();
         onDeletions({ dids: null });
       }
@@ -302,7 +337,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     await resolveSome(w);
   }
 
-  /** Absent indexes the relay's bookkeeping now lists are due at once. */
+  /** Absent indexes (and the recent node) the relay's bookkeeping now lists are due at once. */
   const bookkeepingSoul = toRelayIndexSoul(root);
   let bookkeepingAt = 0;
   async function checkBookkeeping(): Promise<void> {
@@ -311,6 +346,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     const read = await source.readNode(bookkeepingSoul, { signal });
     warnOnce(bookkeepingSoul, read, 'relay bookkeeping unreadable');
     if (read.status !== 'found') return;
+    if (recentNextAt > now() && Object.hasOwn(read.value, recentSoul)) recentNextAt = 0;
     for (const w of watched)
       if (w.storedAt === null && Object.hasOwn(read.value, w.soul)) {
         log.debug({ soul: w.soul }, 'index appeared in the relay bookkeeping');
@@ -331,7 +367,8 @@ export async function runPoller(options: PollerOptions): Promise<void> {
         w.nextAt = t + options.maxIntervalMs * absentEvery;
       }
     const due = watched.filter((w) => w.nextAt <= t || w.dirty || w.pending.length > 0 || w.sweep);
-    const watchBookkeeping = watched.some((w) => w.storedAt === null) && t >= bookkeepingAt;
+    const someAbsent = recentNextAt > t || watched.some((w) => w.storedAt === null);
+    const watchBookkeeping = someAbsent && t >= bookkeepingAt;
     if (due.length === 0 && !watchBookkeeping) return;
     rotate = (rotate + 1) % watched.length;
     due.sort((a, b) => watched.indexOf(a) - watched.indexOf(b));
@@ -345,21 +382,34 @@ export async function runPoller(options: PollerOptions): Promise<void> {
       });
   };
 
+  let recentRound: Promise<void> | null = null;
   while (!signal.aborted) {
-    const wait = recentBudget.waitMs();
+    const recentDue = now() >= recentNextAt;
+    const wait = recentDue ? recentBudget.waitMs() : 0;
     if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
     if (signal.aborted) break;
     const before = lastChangeAt;
-    if (recentBudget.tryTake()) await pollRecent();
-    // Legacy signals run beside the recent polls: a slow not-found never holds them up.
+    // Legacy signals run beside the recent polls, and neither waits for the other: a slow
+    // not-found (3 s on OIP's relay) holds up only its own side.
     startLegacyRound();
+    if (!recentRound && recentDue && recentBudget.tryTake())
+      recentRound = pollRecent()
+        .catch((err: unknown) => log.warn({ err }, 'recent changes poll failed'))
+        .finally(() => {
+          recentRound = null;
+        });
+    if (recentRound)
+      await Promise.race([recentRound, sleep(options.maxIntervalMs, undefined, { signal })]).catch(
+        () => undefined,
+      );
     interval =
       lastChangeAt !== before || now() - lastChangeAt < minIntervalMs * 4
         ? minIntervalMs
         : Math.min(interval * 2, options.maxIntervalMs);
     await sleep(interval, undefined, { signal }).catch(() => undefined);
   }
-  // Assigned in startLegacyRound: the compiler cannot see that here.
+  // Assigned in the rounds' callbacks: the compiler cannot see that here.
   const lastRound = legacyRound as Promise<void> | null;
-  if (lastRound) await lastRound;
+  const lastRecent = recentRound;
+  await Promise.all([lastRound, lastRecent]);
 }
