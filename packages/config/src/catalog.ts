@@ -231,7 +231,7 @@ export const gunVars = {
   }),
   GUN_POLL_MAX_READS_PER_MIN: intVar({
     description:
-      'HTTP mode: most reads the live poller sends each peer a minute (the recent-changes node first, legacy index signals and entries with what is left)',
+      'HTTP mode: most reads the live poller sends each peer a minute while idle, 4 x as many while changes arrive (half for the recent-changes node, half for legacy index signals and entries)',
     example: '120',
     default: '120',
     min: 6,
