@@ -115,7 +115,7 @@ const read = <T>(name: string): T | undefined =>
   existsSync(`${dir}/${name}.json`)
     ? (JSON.parse(readFileSync(`${dir}/${name}.json`, 'utf8')) as T)
     : undefined;
-const fmt = (n: number | undefined) => (n === undefined ? 'n/a' : n.toLocaleString('en-US'));
+const fmt = (n: number | null | undefined) => (n == null ? 'n/a' : n.toLocaleString('en-US'));
 const machineLine = (m: Machine) =>
   `${m.at} · ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB · Node ${m.node} · Elasticsearch ${m.elasticsearch} · Redis ${m.redis} · commit ${m.gitCommit} · load average ${m.loadAtStart.join(' ')} at start${m.loadAtEnd ? `, ${m.loadAtEnd.join(' ')} at end` : ''}`;
 const rss = (r: Record<string, number | undefined> | undefined) =>
