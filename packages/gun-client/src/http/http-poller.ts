@@ -6,7 +6,7 @@
  *   registration and deletion mark in. Read every cycle; a field whose value changed is a new
  *   or changed entry (or a deletion), reported at once. This is the fast path: one read a
  *   cycle, whatever the registry's size. A relay without it (only OIP writers) is asked again
- *   every 15 idle pauses, not every cycle: each not-found costs OIP's relay 3 s.
+ *   every 4 idle pauses, not every cycle: each not-found costs OIP's relay 3 s.
  * - **OIP's legacy layout**, for writers that only know it: an index field is a link that never
  *   changes, so the change signal is the relay's bookkeeping child
  *   `index:<prefix>/<index soul>` (spec §1.2), whose `storedAt` moves with every put of the
@@ -88,7 +88,7 @@ const bookkeepingEvery = 15;
 const activeForMs = 30_000;
 const activeFactor = 4;
 /** Idle pauses between two reads of a recent-changes node the relay does not have. */
-const recentAbsentEvery = 15;
+const recentAbsentEvery = 4;
 /** Children resolved per type and round (new keys, then a sweep). */
 const perRound = 64;
 /** Types (or the deletion index) checked at the same time. */
