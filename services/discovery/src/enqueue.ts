@@ -39,7 +39,31 @@ export function entryVersion(entry: Pick<IndexEntry, 'timestamp'>): number {
  * edited without a new registration is found that way; transform skips it when the indexed
  * version is already the record's).
  */
-export async function enqueueEntries(
+export function enqueueEntries(
+  deps: EnqueueDeps,
+  entries: readonly IndexEntry[],
+  options: { force: boolean; trigger: Trigger; recheck?: Recheck },
+): Promise<number> {
+  // One at a time per watermark store: a full scan and a live flush that find the same entry
+  // together would both read it as changed before either raised its watermark, and run the
+  // record twice (the second run counted as one more attempt of a dead letter).
+  const before = inFlight.get(deps.watermarks) ?? Promise.resolve();
+  const run = before.then(() => enqueueNow(deps, entries, options));
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  inFlight.set(deps.watermarks, settled);
+  void settled.then(() => {
+    if (inFlight.get(deps.watermarks) === settled) inFlight.delete(deps.watermarks);
+  });
+  return run;
+}
+
+/** The last enqueue of each watermark store (weakly held: nothing outlives its deps). */
+const inFlight = new WeakMap<Watermarks, Promise<void>>();
+
+async function enqueueNow(
   deps: EnqueueDeps,
   entries: readonly IndexEntry[],
   { force, trigger, recheck }: { force: boolean; trigger: Trigger; recheck?: Recheck },
