@@ -34,6 +34,7 @@ import { oipRelayBehaviour } from '../services/gun-relay/src/oip-behaviour.js';
 import { startRelayPair } from '../services/gun-relay/test/support.js';
 import { createBackfillRun, createNodeAWriter } from '../test/support/backfill-run.js';
 import { createPublisher, oipPut, publishOnA } from '../test/support/oip-publisher.js';
+import { oipDefaultRecordTypes } from '@sync/discovery/record-types';
 import {
   describeMachine,
   endLoad,
@@ -78,6 +79,11 @@ const pair = await startRelayPair({
   ...(relayKind === 'oip' ? { behaviour: oipRelayBehaviour } : {}),
 });
 const writer = createNodeAWriter(pair.a.url, layout);
+// As node A's API does at start-up (services/api/src/deps.ts): the writer reads its bucket
+// state for the configured types ahead, so a type's first registration on A does not wait
+// for it. Awaited here because a node's API is up well before its first publish.
+const prepared = await writer.prepare(oipDefaultRecordTypes);
+say(`[freshness] node A's writer prepared ${prepared.prepared} types (${prepared.failed} failed)`);
 const run = await createBackfillRun({
   ...services,
   gunPeers: mode === 'wire' ? `${pair.b.url}/gun` : pair.b.url,

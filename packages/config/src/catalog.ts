@@ -231,9 +231,9 @@ export const gunVars = {
   }),
   GUN_POLL_MAX_READS_PER_MIN: intVar({
     description:
-      'HTTP mode: most reads the live poller sends each peer a minute while idle, 4 x as many while changes arrive (half for the recent-changes node, half for legacy index signals and entries)',
-    example: '120',
-    default: '120',
+      'HTTP mode: most reads the live poller sends each peer a minute while idle, 6 x as many while changes arrive (2/3 for the recent-changes node and 1/3 for legacy index signals and entries; 1/4 and 3/4 while the relay has no recent-changes node)',
+    example: '60',
+    default: '60',
     min: 6,
     max: 60_000,
   }),

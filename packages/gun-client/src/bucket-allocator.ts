@@ -37,6 +37,12 @@ export interface BucketAllocator {
   listed(recordType: string, key: BucketKey): void;
   /** Forgets a type's state after a failed write: the next call reads the graph again. */
   forget(recordType: string): void;
+  /**
+   * Reads a type's state for the current window ahead of its first registration, so that
+   * registration does not wait for it (on OIP's relay a bucket list that does not exist yet
+   * costs a 3 s not-found).
+   */
+  prepare(recordType: string, now: number, signal?: AbortSignal): Promise<void>;
 }
 
 const maxTypes = 1000;
@@ -102,6 +108,9 @@ export function createBucketAllocator(
     },
     forget(recordType) {
       states.delete(recordType);
+    },
+    async prepare(recordType, now, signal) {
+      await current(recordType, toWindow(now, settings.spanMs), signal);
     },
   };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '@sync/logging';
-import { GunWriteError, InvalidPutError } from './errors.js';
+import { GunWriteError, InvalidPutError, UpstreamError } from './errors.js';
+import type { GunNode } from './types.js';
 import { createRegistryWriter, type RegistryWriterOptions } from './registry-writer.js';
 import { createMemoryGraph, loadVector, type RegistryVector } from './testing.js';
-import { notFound } from './read-result.js';
+import { notFound, readError } from './read-result.js';
 
 const vector = loadVector<RegistryVector>('registry');
 const log = createSilentLogger();
@@ -152,5 +153,38 @@ describe('registry writer: node entries and the users directory', () => {
       createdAt: 1700000000000,
       nodeId: 'node-a',
     });
+  });
+});
+
+describe('prepare', () => {
+  const bucketList = 'oip:registry:v2:buckets:post';
+
+  it('reads the bucket state ahead, so the first registration does not wait for it', async () => {
+    const { graph, writer } = graphWriter();
+    expect(await writer.prepare(['post', 'image'])).toEqual({ prepared: 2, failed: 0 });
+    expect(graph.reads).toContain(bucketList);
+    graph.reads.length = 0;
+    await writer.register(registration);
+    expect(graph.reads).not.toContain(bucketList);
+    expect(Object.keys(graph.nodes[bucketList] ?? {})).toHaveLength(1);
+  });
+
+  it('counts a type it could not read and leaves it to the first registration', async () => {
+    const graph = createMemoryGraph();
+    const source = {
+      ...graph,
+      readNode: async (soul: string, options?: Parameters<typeof graph.readNode>[1]) =>
+        soul === bucketList
+          ? readError<GunNode>(new UpstreamError('SYNC_GUN_UNAVAILABLE', 'relay down'))
+          : graph.readNode(soul, options),
+    };
+    const writer = writerWith({ sink: graph, source });
+    expect(await writer.prepare(['post', 'image'])).toEqual({ prepared: 1, failed: 1 });
+  });
+
+  it('reads nothing for the legacy layout', async () => {
+    const { graph, writer } = graphWriter({ layout: 'legacy' });
+    expect(await writer.prepare(['post'])).toEqual({ prepared: 0, failed: 0 });
+    expect(graph.reads).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import { recentSlots, toRecentWrite } from './recent.js';
 import type { GunNode, MarkDeletedOptions, ReadOptions, RegistryWriter } from './types.js';
 import { findPutProblem, findSoulProblem } from './validate-put.js';
 import { createBucketAllocator } from './bucket-allocator.js';
+import { mapLimited } from './limiter.js';
 import {
   defaultBucketSettings,
   toBucketListSoul,
@@ -53,6 +54,9 @@ export interface RegistryWriterOptions {
    */
   recent?: boolean;
 }
+
+/** Types whose bucket state `prepare` reads at the same time. */
+const prepareConcurrency = 8;
 
 /** Writing nodes whose ring position is kept (one per node id; a writer serves one or two). */
 const maxRingNodes = 64;
@@ -206,6 +210,19 @@ export function createRegistryWriter(options: RegistryWriterOptions): RegistryWr
           signal,
         );
       log.debug({ did }, 'record marked deleted');
+    },
+    async prepare(recordTypes, { signal }: ReadOptions = {}) {
+      if (layout === 'legacy') return { prepared: 0, failed: 0 };
+      let failed = 0;
+      await mapLimited(recordTypes, prepareConcurrency, async (recordType) => {
+        try {
+          await allocator.prepare(recordType, now().getTime(), signal);
+        } catch (err) {
+          failed += 1;
+          log.debug({ err, recordType }, 'bucket state not read ahead; read at first registration');
+        }
+      });
+      return { prepared: recordTypes.length - failed, failed };
     },
     close() {
       closing ??= options.close?.() ?? Promise.resolve();

@@ -173,5 +173,14 @@ export interface RegistryWriter {
    * (the marking node), also a note in the recent-changes node for HTTP peers.
    */
   markDeleted(did: string, deletedBy: string, options?: MarkDeletedOptions): Promise<void>;
+  /**
+   * Reads ahead what the first registration of each type would otherwise wait for (the v2
+   * bucket state), a few types at a time. Unreadable types are left to their first
+   * registration; resolves with how many were read. Called once at start-up.
+   */
+  prepare(
+    recordTypes: readonly string[],
+    options?: ReadOptions,
+  ): Promise<{ prepared: number; failed: number }>;
   close(): Promise<void>;
 }

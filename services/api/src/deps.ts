@@ -6,6 +6,7 @@ import { Client } from '@elastic/elasticsearch';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createReconcilerPerRun } from '@sync/discovery/reconcile';
+import { configuredRecordTypes } from '@sync/discovery/record-types';
 import { createGunRegistryWriter, resolveAndKeepNodeId } from '@sync/gun-client';
 import type { Logger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer } from '@sync/queues';
@@ -75,6 +76,19 @@ export async function createDeps(config: ApiConfig, log: Logger): Promise<Deps> 
       log,
     });
     onClose('registry writer', () => registryWriter.close());
+    // Read ahead what each type's first registration would wait for (on OIP's relay a bucket
+    // list that does not exist yet costs a 3 s not-found), in the background.
+    const preparing = new AbortController();
+    onClose('registry writer preparation', async () => {
+      preparing.abort();
+    });
+    const recordTypes = configuredRecordTypes(config);
+    void registryWriter
+      .prepare(recordTypes, { signal: preparing.signal })
+      .then((counts) =>
+        log.info({ ...counts, types: recordTypes.length }, 'registry writer prepared'),
+      )
+      .catch((err: unknown) => log.warn({ err }, 'registry writer preparation failed'));
 
     // Its own clients, made for each run and closed after it: a reconciliation pages the whole
     // index (not with the readiness client's zero retries) and reads every configured relay,

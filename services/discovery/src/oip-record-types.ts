@@ -41,3 +41,10 @@ export const oipDefaultRecordTypes: readonly string[] = [
   'noteChunks',
   'musicReleaseSimple',
 ];
+
+/** The types a node scans (and its writer prepares) before it has seen the registry: GUN_SYNC_RECORD_TYPES or OIP's defaults. */
+export function configuredRecordTypes(config: {
+  sync: { recordTypes: readonly string[] };
+}): readonly string[] {
+  return config.sync.recordTypes.length > 0 ? config.sync.recordTypes : oipDefaultRecordTypes;
+}

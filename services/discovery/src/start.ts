@@ -26,7 +26,7 @@ import { createDiscoveryMetrics } from './metrics.js';
 import type { DiscoveryConfig } from './config.js';
 import type { DiscoverDeps } from './discover.js';
 import { startLiveSync, type LiveSync } from './live.js';
-import { oipDefaultRecordTypes } from './oip-record-types.js';
+import { configuredRecordTypes } from './oip-record-types.js';
 import { toPolicyFingerprint, typesToScan, type SyncPolicy } from './policy.js';
 import { makeIndexedVersions } from './indexed-versions.js';
 import { makeReconcileHook } from './reconcile/hook.js';
@@ -39,10 +39,7 @@ export interface DiscoveryRuntime {
   close(): Promise<void>;
 }
 
-/** The types this node scans before it has seen the registry: GUN_SYNC_RECORD_TYPES or OIP's defaults. */
-export function configuredRecordTypes(config: DiscoveryConfig): readonly string[] {
-  return config.sync.recordTypes.length > 0 ? config.sync.recordTypes : oipDefaultRecordTypes;
-}
+export { configuredRecordTypes };
 
 export interface StartOptions {
   log: Logger;

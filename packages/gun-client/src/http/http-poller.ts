@@ -18,10 +18,11 @@
  * - **Adaptive and limited**: the pause between cycles is `minIntervalMs` while changes
  *   arrive and doubles up to `maxIntervalMs` when idle; each present type's signal is read at
  *   most every 4 idle pauses, a type the relay does not have at most every 300; and no more
- *   than `maxReadsPerMinute` reads are sent while idle (every read goes to every peer, so this
- *   is the per-peer limit; 4 × as many while changes arrive and for 30 s after the last one):
- *   half for the recent node, half for the legacy side, whose reads past its half wait for a
- *   later round. While some index is absent, the relay's bookkeeping node
+ *   than `maxReadsPerMinute` reads in all are sent while idle (every read goes to every peer,
+ *   so this is the per-peer limit; 6 × as many while changes arrive and for 30 s after the last
+ *   one): two thirds for the recent node and one third for the legacy side while the relay has
+ *   the recent node, a quarter and three quarters while it does not; reads past a side's share
+ *   wait for a later round. While some index is absent, the relay's bookkeeping node
  *   (which lists every index put through it) is read every 15 idle pauses, so the first
  *   registration of a type is seen in seconds, not at the next absent probe (5 minutes).
  * - **Bounded memory**: at most `maxTrackedKeys` legacy index keys in all (keys past the cap
@@ -55,7 +56,7 @@ export interface PollerSettings {
 export const defaultPollerSettings: PollerSettings = {
   minIntervalMs: 250,
   maxIntervalMs: 1000,
-  maxReadsPerMinute: 120,
+  maxReadsPerMinute: 60,
   maxTrackedKeys: 100_000,
 };
 
@@ -86,7 +87,10 @@ const absentEvery = 300;
 const bookkeepingEvery = 15;
 /** While changes arrive, and this long after the last one, reads may go `activeFactor` × faster. */
 const activeForMs = 30_000;
-const activeFactor = 4;
+const activeFactor = 6;
+/** The recent node's share of the read limit while the relay has it, and while it does not. */
+const recentShareWhenPresent = 2 / 3;
+const recentShareWhenAbsent = 1 / 4;
 /** Idle pauses between two reads of a recent-changes node the relay does not have. */
 const recentAbsentEvery = 4;
 /** Children resolved per type and round (new keys, then a sweep). */
@@ -149,15 +153,25 @@ export async function runPoller(options: PollerOptions): Promise<void> {
   const { source, root, deletedRoot, signal, log, onEntry, onDeletions } = options;
   const now = options.now ?? (() => performance.now());
   let lastChangeAt = -Infinity;
-  // Half the reads for the recent node, half for the legacy signals and entries: neither can
-  // starve the other (quick recent polls while changes arrive would otherwise take them all).
-  // While changes arrive (and for `activeForMs` after the last one) the limit is
-  // `activeFactor` times higher: every new legacy entry costs reads (signal, index, entry), and
-  // a burst would otherwise queue behind the idle limit. Idle, the limit is the setting.
-  const rate = () =>
-    (options.maxReadsPerMinute / 2) * (now() - lastChangeAt < activeForMs ? activeFactor : 1);
-  const recentBudget = createReadBudget(rate, now);
-  const budget = createReadBudget(rate, now);
+  /** Whether the relay had the recent node at the last read (assumed until then). */
+  let recentPresent = true;
+  // The limit is split between the recent node and the legacy signals and entries, so neither
+  // can starve the other (quick recent polls while changes arrive would otherwise take them
+  // all): two thirds for the recent node while the relay has it, a quarter while it does not
+  // (then it is only probed every few pauses). While changes arrive (and for `activeForMs`
+  // after the last one) the limit is `activeFactor` times higher: every new legacy entry costs
+  // reads (signal, index, entry), and a burst would otherwise queue behind the idle limit.
+  // Idle, all reads together stay within the setting.
+  const factor = () => (now() - lastChangeAt < activeForMs ? activeFactor : 1);
+  const recentShare = () => (recentPresent ? recentShareWhenPresent : recentShareWhenAbsent);
+  const recentBudget = createReadBudget(
+    () => options.maxReadsPerMinute * recentShare() * factor(),
+    now,
+  );
+  const budget = createReadBudget(
+    () => options.maxReadsPerMinute * (1 - recentShare()) * factor(),
+    now,
+  );
   const changes = createEntryChanges(options.maxTrackedKeys);
   const knownKeys = new Map<string, Set<string>>();
   let trackedKeys = 0;
@@ -215,6 +229,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
   async function pollRecent(): Promise<void> {
     const read = await source.readNode(recentSoul, { signal, complete: () => true });
     warnOnce(recentSoul, read, 'recent changes poll failed');
+    if (read.status === 'not-found') recentPresent = false;
     if (read.status !== 'found') {
       recentBaseline = false;
       // Absent (no gun-sync writer on this relay yet, or an OIP relay's 3 s not-found): probed
@@ -224,6 +239,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
       return;
     }
     recentNextAt = 0;
+    recentPresent = true;
     const deleted: string[] = [];
     for (const [field, value] of Object.entries(read.value)) {
       if (typeof value !== 'string' || recentSeen.get(field) === value) continue;
