@@ -24,9 +24,10 @@
  * waits until B has them all, then times a re-publish of each (new content and indexedAt,
  * registered again) until B's search returns the new content; `--change delete` times a
  * deletion mark of each until B's search no longer finds it. Change runs publish public records
- * only (the content is compared). `new` runs first publish one record and time it apart (the
- * first registration ever on a fresh relay pair: `coldFirstRecordMs`), so the timed records
- * meet relays in the steady state of a running node. Every run then waits 35 s, so B's poller
+ * only (the content is compared). Every run first publishes one record and times it apart (the
+ * first registration ever on a fresh relay pair: `coldFirstRecordMs`; delete runs also its
+ * deletion, the first deletion mark ever: `coldFirstDeletionMs`), so the timed records meet
+ * relays in the steady state of a running node. Every run then waits 35 s, so B's poller
  * is back at its idle pace when the clock starts. Runs with any of these write
  * bench/results/freshness-<relay>-<mode>[-legacy][-update|-delete][-defaults].json.
  */
@@ -38,6 +39,7 @@ import { startRelayPair } from '../services/gun-relay/test/support.js';
 import { createBackfillRun, createNodeAWriter } from '../test/support/backfill-run.js';
 import { createPublisher, oipPut, publishOnA } from '../test/support/oip-publisher.js';
 import { oipDefaultRecordTypes } from '@sync/discovery/record-types';
+import { waitFor } from '../test/support/node.js';
 import {
   describeMachine,
   endLoad,
@@ -215,6 +217,8 @@ try {
   const nameOf = new Map<string, string>();
   /** The first record ever on the relay pair, publish → searchable on B (`new` runs). */
   let coldFirstMs: number | null = null;
+  /** The first deletion mark ever on the relay pair, mark → gone on B (`delete` runs). */
+  let coldFirstDeletionMs: number | null = null;
   const recordOf = (i: number, edited: boolean) =>
     oipPut(publisher, {
       localId: `fresh-${i}`,
@@ -223,6 +227,21 @@ try {
       private: change === 'new' && i % 10 === 9,
       data: { basic: { name: `Fresh ${i}${edited ? ' (edited)' : ''}`, tagItems: ['fresh'] } },
     });
+  // The steady state of a node: its relay has had registrations (and deletions) before. The
+  // first registration ever on a fresh relay pair, and in delete runs the first deletion mark,
+  // are timed apart: B finds the recent-changes node (or the type's legacy index, or the
+  // deletion index) only at its next probe of an absent node, a cost paid once per relay.
+  const first = oipPut(publisher, {
+    localId: 'fresh-first',
+    recordType: 'post',
+    indexedAt: new Date(),
+    data: { basic: { name: 'First record on the relay pair', tagItems: ['fresh'] } },
+  });
+  const firstAt = Date.now();
+  await publishOnA(pair.a.url, writer, publisher, first);
+  await run.waitForCount(1, 300_000);
+  coldFirstMs = Date.now() - firstAt;
+  say(`[freshness] first record ever on the relay pair: searchable on B after ${coldFirstMs} ms`);
   if (change !== 'new') {
     // The records to change: published, registered and indexed on B before the clock starts.
     for (let i = 0; i < total; i++) {
@@ -230,24 +249,17 @@ try {
       nameOf.set(`did:gun:${put.soul}`, `Fresh ${i}`);
       await publishOnA(pair.a.url, writer, publisher, put);
     }
-    await run.waitForCount(total, 300_000);
+    await run.waitForCount(total + 1, 300_000);
     say(`[freshness] ${total} records on B; timing each ${change}`);
-  } else {
-    // The steady state of a node: its relay has had gun-sync registrations (and OIP's) before.
-    // The first registration ever on a fresh relay pair is timed apart: B finds the
-    // recent-changes node (or the type's legacy index) only at its next probe of an absent
-    // node, a cost paid once per relay.
-    const put = oipPut(publisher, {
-      localId: 'fresh-first',
-      recordType: 'post',
-      indexedAt: new Date(),
-      data: { basic: { name: 'First record on the relay pair', tagItems: ['fresh'] } },
-    });
-    const t0 = Date.now();
-    await publishOnA(pair.a.url, writer, publisher, put);
-    await run.waitForCount(1, 300_000);
-    coldFirstMs = Date.now() - t0;
-    say(`[freshness] first record ever on the relay pair: searchable on B after ${coldFirstMs} ms`);
+  }
+  if (change === 'delete') {
+    const deletedAt = Date.now();
+    await writer.markDeleted(`did:gun:${first.soul}`, publisher.publicKey, { nodeId: 'node-a' });
+    await waitFor('the first deletion', async () => (await run.count()) <= total, 300_000, 250);
+    coldFirstDeletionMs = Date.now() - deletedAt;
+    say(
+      `[freshness] first deletion ever on the relay pair: gone on B after ${coldFirstDeletionMs} ms`,
+    );
   }
   // B's poller back at its idle pace (it polls faster for 30 s after a change) before the clock.
   await new Promise((resolve) => setTimeout(resolve, quietBeforeMs));
@@ -309,6 +321,7 @@ try {
     maxMs: delays.at(-1),
     quietBeforeMs,
     coldFirstRecordMs: coldFirstMs,
+    coldFirstDeletionMs,
     publishOnA: parts(publishSorted),
     publishedToSearchable: parts(afterSorted),
     stages: {

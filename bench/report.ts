@@ -300,6 +300,7 @@ section('Freshness: publish on A → searchable on B', f, 'bench:freshness', (f)
               registry?: string;
               change?: string;
               coldFirstRecordMs?: number | null;
+              coldFirstDeletionMs?: number | null;
             }
           >(name.replace(/\.json$/, '')),
         )
@@ -312,13 +313,13 @@ section('Freshness: publish on A → searchable on B', f, 'bench:freshness', (f)
     out.push(
       "B's pipeline at its default settings; the watcher's search does not force a refresh (a record counts when a user's search finds it). `oip` relays answer a missing soul after 3 s and leave links unresolved, like OIP's; `fast` is gun-sync's relay. Registered by: `both` = gun-sync's writer (legacy index, v2 buckets and the recent-changes node), `legacy` = only OIP's legacy index, as OIP registers. Change: `new` = a new record published; `update` = an indexed record published again with new content (and registered again) until B's search returns the new content; `delete` = a deletion mark until B's search no longer finds the record. For update and delete the publish on A is the re-publish or the mark.",
       '',
-      'The timed records meet relays in the steady state of a running node: a `new` run first publishes one record and times it apart (the first registration ever on the fresh relay pair, found on B at its next probe of an absent node: a cost paid once per relay), and every run waits 35 s before the clock, so B polls at its idle pace when the first timed record comes.',
+      'The timed records meet relays in the steady state of a running node: every run first publishes one record and times it apart (the first registration ever on the fresh relay pair, found on B at its next probe of an absent node: a cost paid once per relay), delete runs also its deletion (the first deletion mark ever), and every run waits 35 s before the clock, so B polls at its idle pace when the first timed record comes.',
       '',
-      '| relay | B reads over | registered by | change | records | p50 | p95 | max | A done → searchable p95 | A done → transform job p50/p95 | first record ever on the relays | commit | command |',
+      '| relay | B reads over | registered by | change | records | p50 | p95 | max | A done → searchable p95 | A done → transform job p50/p95 | first record (deletion) ever on the relays | commit | command |',
       '|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---|---|',
       ...variants.map(
         (v) =>
-          `| ${v.relay ?? '?'} | ${v.mode ?? '?'} | ${v.registry ?? 'both'} | ${v.change ?? 'new'} | ${fmt(v.searchable)}/${fmt(v.published)} | ${fmt(v.p50Ms)} ms | **${fmt(v.p95Ms)} ms** | ${fmt(v.maxMs)} ms | ${fmt(v.publishedToSearchable?.p95Ms)} ms | ${fmt(v.stages?.discovery.p50Ms)}/${fmt(v.stages?.discovery.p95Ms)} ms | ${v.coldFirstRecordMs == null ? '–' : `${fmt(v.coldFirstRecordMs)} ms`} | ${v.machine.gitCommit ?? '?'} | \`${v.command}\` |`,
+          `| ${v.relay ?? '?'} | ${v.mode ?? '?'} | ${v.registry ?? 'both'} | ${v.change ?? 'new'} | ${fmt(v.searchable)}/${fmt(v.published)} | ${fmt(v.p50Ms)} ms | **${fmt(v.p95Ms)} ms** | ${fmt(v.maxMs)} ms | ${fmt(v.publishedToSearchable?.p95Ms)} ms | ${fmt(v.stages?.discovery.p50Ms)}/${fmt(v.stages?.discovery.p95Ms)} ms | ${v.coldFirstRecordMs == null ? '–' : `${fmt(v.coldFirstRecordMs)} ms`}${v.coldFirstDeletionMs == null ? '' : ` (${fmt(v.coldFirstDeletionMs)} ms)`} | ${v.machine.gitCommit ?? '?'} | \`${v.command}\` |`,
       ),
       '',
     );

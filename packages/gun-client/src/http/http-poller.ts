@@ -13,7 +13,12 @@
  *   index. Only when it moves is the index node read: keys not seen before are resolved and
  *   reported; when no key is new (a re-registration: the child got a new timestamp) the children
  *   are swept, a bounded number per round, and those whose `(nodeId, timestamp)` differ from
- *   what was last reported are reported. The deletion index is watched the same way
+ *   what was last reported are reported. The signal is still read during a sweep: a move
+ *   renews the sweep to a whole circle from where it is (before, a move was seen only after
+ *   the sweep, and the next sweep began at the first key: an entry changed behind the cursor
+ *   waited up to two sweeps). Each
+ *   re-registration costs reads of up to every child, so it is found within (children / legacy
+ *   reads a second). The deletion index is watched the same way
  *   (`onDeletions({dids: null})`: read it again).
  * - **Adaptive and limited**: the pause between cycles is `minIntervalMs` while changes
  *   arrive and doubles up to `maxIntervalMs` when idle; each present type's signal is read at
@@ -115,9 +120,15 @@ interface Watched {
   gapMs: number;
   /** The signal moved but the index has not been read since. */
   dirty: boolean;
-  /** Index fields to resolve (new keys first), and the sweep through all of them. */
+  /** The move came during a sweep, which covers changed entries: read the index for new keys only. */
+  keysOnly: boolean;
+  /**
+   * Index fields to resolve (new keys first), and the sweep through all of them: a circle that
+   * goes on from its cursor for `left` more children, renewed to a whole circle whenever the
+   * signal moves again, so an entry changed during a sweep is read within one circle.
+   */
   pending: [string, unknown][];
-  sweep: { items: [string, unknown][]; cursor: number } | null;
+  sweep: { items: [string, unknown][]; cursor: number; left: number } | null;
 }
 
 /** A token bucket: `rate()` reads a minute (read at each refill), up to 10 s of them at once. */
@@ -197,6 +208,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     nextAt: 0,
     gapMs: options.maxIntervalMs * presentEvery,
     dirty: false,
+    keysOnly: false,
     pending: [],
     sweep: null,
   });
@@ -263,9 +275,14 @@ export async function runPoller(options: PollerOptions): Promise<void> {
   /** Resolves up to `perRound` pending keys and swept children of `w`, as the budget allows. */
   async function resolveSome(w: Watched): Promise<void> {
     if (w.recordType === null) return;
-    for (let left = perRound; left > 0 && !signal.aborted; left--) {
-      const item = w.pending.shift() ?? (w.sweep ? w.sweep.items[w.sweep.cursor++] : undefined);
-      if (w.sweep && w.sweep.cursor >= w.sweep.items.length) w.sweep = null;
+    for (let n = perRound; n > 0 && !signal.aborted; n--) {
+      let item = w.pending.shift();
+      const sweep = w.sweep;
+      if (item === undefined && sweep) {
+        item = sweep.items[sweep.cursor];
+        sweep.cursor = (sweep.cursor + 1) % sweep.items.length;
+        if (--sweep.left <= 0) w.sweep = null;
+      }
       if (item === undefined) return;
       if (!budget.tryTake()) {
         w.pending.unshift(item); // next round
@@ -280,10 +297,11 @@ export async function runPoller(options: PollerOptions): Promise<void> {
 
   /** One type's (or the deletion index's) change signal, then what changed. */
   async function checkWatched(w: Watched): Promise<void> {
-    // Work already known comes before new signal reads: they share one budget.
-    if (!w.dirty && (w.pending.length > 0 || w.sweep)) return resolveSome(w);
-    if (w.dirty) return readIndex(w, false);
-    if (now() < w.nextAt || !budget.tryTake()) return;
+    // Work already known comes before new signal reads (they share one budget), but a sweep
+    // still reads the signal when it is due: a move renews the sweep's circle.
+    if (w.dirty && !w.sweep) return readIndex(w, false);
+    const busy = w.pending.length > 0 || w.sweep !== null;
+    if (now() < w.nextAt || !budget.tryTake()) return busy ? resolveSome(w) : undefined;
     const read = await source.readNode(w.signalSoul, {
       signal,
       complete: (node) => 'storedAt' in node,
@@ -317,8 +335,16 @@ export async function runPoller(options: PollerOptions): Promise<void> {
       }
       return;
     }
-    if (moved) w.dirty = true;
-    if (first || w.dirty) await readIndex(w, first);
+    if (moved && w.sweep) {
+      // A child changed while the sweep goes on: a whole circle from here reads it; the index
+      // itself (for new keys) is read once the sweep is over.
+      w.sweep.left = w.sweep.items.length;
+      w.dirty = true;
+      w.keysOnly = true;
+      lastChangeAt = now();
+    } else if (moved) w.dirty = true;
+    if (!w.sweep && (first || w.dirty)) await readIndex(w, first);
+    else if (busy || w.sweep) await resolveSome(w);
   }
 
   /** The index node after its signal moved: new keys resolved, or a sweep for a changed one. */
@@ -330,6 +356,8 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     const index = await source.readNode(w.soul, { signal });
     if (index.status === 'error') return again();
     w.dirty = false;
+    const keysOnly = w.keysOnly;
+    w.keysOnly = false;
     if (index.status !== 'found') return;
     const keys = toIndexKeys(index.value);
     let known = knownKeys.get(w.soul);
@@ -347,8 +375,8 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     if (!first) w.pending.push(...fresh.slice(0, perRound * 4).map(item));
     // No new key: an entry was registered again, its child has a new timestamp. Sweep the
     // children (an index too large to sweep is left to the full scans' rechecks).
-    if ((first || fresh.length === 0) && keys.length <= maxSweep)
-      w.sweep = { items: keys.map(item), cursor: 0 };
+    if ((first || fresh.length === 0) && !keysOnly && keys.length > 0 && keys.length <= maxSweep)
+      w.sweep = { items: keys.map(item), cursor: 0, left: keys.length };
     lastChangeAt = now();
     await resolveSome(w);
   }
