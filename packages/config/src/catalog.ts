@@ -371,8 +371,8 @@ export const discoveryVars = {
   }),
   DISCOVERY_LIVE_FLUSH_MS: intVar({
     description: 'How long live entries are buffered before they are enqueued together',
-    example: '200',
-    default: '200',
+    example: '50',
+    default: '50',
     min: 0,
     max: 60_000,
     unit: 'milliseconds',
@@ -513,7 +513,8 @@ export const indexerVars = {
     unit: 'bytes',
   }),
   INDEXER_FLUSH_MS: intVar({
-    description: 'Longest a document waits for its batch to fill before the batch is sent',
+    description:
+      'Longest a document waits for its batch to fill before the batch is sent, under a backlog; while the queue has nothing waiting, a batch is sent as soon as every active job has handed its document over',
     example: '200',
     default: '200',
     min: 1,

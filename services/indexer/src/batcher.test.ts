@@ -54,6 +54,7 @@ function setup(
     maxInFlight: number;
     maxPending: number;
     maxCallers: number;
+    callers: () => number;
   }> = {},
 ) {
   const clock = manualScheduler();
@@ -104,6 +105,33 @@ describe(createMicroBatcher.name, () => {
     expect(clock.pending()).toEqual([]);
     sender.ok(0);
     expect(await Promise.all(first)).toEqual(['ok:a', 'ok:b', 'ok:c']);
+  });
+
+  it('sends at once when every caller that exists now holds an item (a drained queue), and waits again under a backlog', async () => {
+    let callers = 2;
+    const { batcher, sender, clock } = setup({
+      maxItems: 10,
+      maxCallers: 64,
+      callers: () => callers,
+    });
+    const held = [batcher.add('a', 1)];
+    expect(sender.calls).toHaveLength(0); // the second active job has not handed its item over
+    held.push(batcher.add('b', 1));
+    expect(sender.calls[0]).toMatchObject({ items: ['a', 'b'], reason: 'idle' });
+    sender.ok(0);
+    expect(await Promise.all(held)).toEqual(['ok:a', 'ok:b']);
+    // One active job left that will not submit (it finished otherwise): a recheck sends.
+    callers = 3;
+    void batcher.add('c', 1);
+    expect(sender.calls).toHaveLength(1);
+    callers = 1;
+    batcher.recheck();
+    expect(sender.calls[1]).toMatchObject({ items: ['c'], reason: 'idle' });
+    // A backlog: the timer and full batches as before.
+    callers = Number.POSITIVE_INFINITY;
+    void batcher.add('d', 1);
+    expect(sender.calls).toHaveLength(2);
+    expect(clock.pending()).toEqual([50]);
   });
 
   it('counts the items being sent as held callers', () => {

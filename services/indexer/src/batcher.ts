@@ -2,7 +2,9 @@
  * A micro-batcher: many concurrent callers each `add` one item and await its own result; items
  * are sent together, in arrival order, when a batch is full (count or bytes), when the oldest
  * waiting item has waited `flushMs`, when every caller that can exist at once (`maxCallers`, the
- * worker's job slots) is already held so nothing more can arrive, or on `flush()`/`close()`.
+ * worker's job slots) is already held so nothing more can arrive, when every caller that
+ * exists now (`callers`: the worker's active jobs once its queue has nothing waiting) holds
+ * one, or on `flush()`/`close()`.
  * At most `maxInFlight` batches
  * are being sent at once, and at most `maxPending` items are held (waiting or being sent): the
  * memory it uses is bounded, and an `add` beyond the bound is refused rather than queued.
@@ -20,7 +22,7 @@ export const realScheduler: Scheduler = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export type FlushReason = 'full' | 'all-callers' | 'timer' | 'manual' | 'close';
+export type FlushReason = 'full' | 'all-callers' | 'idle' | 'timer' | 'manual' | 'close';
 
 export interface MicroBatcherOptions<I, R> {
   maxItems: number;
@@ -34,6 +36,13 @@ export interface MicroBatcherOptions<I, R> {
    * only add latency, so what waits is sent at once. Unset: no such bound is known.
    */
   maxCallers?: number;
+  /**
+   * How many callers can hold an item now, when fewer than `maxCallers` (the worker's active
+   * jobs while its queue has nothing waiting). Once each holds one, nothing more is coming
+   * soon: waiting for the timer would only add latency, so what waits is sent at once (reason
+   * `idle`). Under a backlog it is `maxCallers` and batches fill as usual.
+   */
+  callers?: () => number;
   /** Sends one batch; must resolve with one result per item, in order. */
   send: (items: I[], reason: FlushReason) => Promise<R[]>;
   scheduler?: Scheduler;
@@ -44,6 +53,8 @@ export interface MicroBatcher<I, R> {
   add(item: I, bytes: number): Promise<R>;
   /** Sends what is waiting now (as far as `maxInFlight` allows). */
   flush(): void;
+  /** Checks again whether what waits is to be sent (after `callers` changed). */
+  recheck(): void;
   /** Items held: waiting plus being sent. */
   pending(): number;
   /** Sends everything still waiting, waits for every batch, then refuses new items. */
@@ -74,6 +85,7 @@ export function createMicroBatcher<I, R>(options: MicroBatcherOptions<I, R>): Mi
     maxInFlight,
     maxPending,
     maxCallers = Number.POSITIVE_INFINITY,
+    callers,
     send,
     scheduler = realScheduler,
   } = options;
@@ -137,7 +149,9 @@ export function createMicroBatcher<I, R>(options: MicroBatcherOptions<I, R>): Mi
           ? 'full'
           : waiting.length + sending >= maxCallers
             ? 'all-callers'
-            : due;
+            : callers && waiting.length + sending >= callers()
+              ? 'idle'
+              : due;
       if (!reason) break;
       const batch = take();
       if (waiting.length === 0) {
@@ -177,6 +191,9 @@ export function createMicroBatcher<I, R>(options: MicroBatcherOptions<I, R>): Mi
         waitingBytes += Math.max(0, bytes);
         pump();
       });
+    },
+    recheck() {
+      pump();
     },
     flush() {
       if (waiting.length === 0) return;

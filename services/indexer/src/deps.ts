@@ -49,6 +49,12 @@ export interface IndexerDeps {
   watermarks: Watermarks;
   deadLetters: DeadLetters;
   stats: Stats;
+  /**
+   * What the worker sees of sync.index: a job taken (`active`), a job finished (`done`), its
+   * fetch found no job waiting (`drained`). While drained, once every active job has handed
+   * its operation over, the batch is sent at once instead of after INDEXER_FLUSH_MS.
+   */
+  onWorker(event: 'active' | 'done' | 'drained'): void;
   close(): Promise<void>;
 }
 
@@ -103,6 +109,8 @@ export function createDeps(
     metrics,
     log,
   });
+  /** The worker's jobs in hand, and whether its last fetch found the queue empty. */
+  const fetching = { active: 0, drained: false };
   const batcher = createMicroBatcher<LinkedOp, BulkResult>({
     maxItems: batch.maxDocs,
     maxBytes: batch.maxBytes,
@@ -113,6 +121,9 @@ export function createDeps(
     maxPending: worker.concurrency * 2,
     // Once every job slot waits on a batch, no other document can come: send without waiting.
     maxCallers: worker.concurrency,
+    // Nor, while the queue has nothing waiting, once each active job holds one: a trickle is
+    // sent as it comes, a backlog batched.
+    callers: () => (fetching.drained ? fetching.active : Number.POSITIVE_INFINITY),
     send: (items, reason) =>
       inSpan(
         'index bulk',
@@ -138,6 +149,14 @@ export function createDeps(
     queue,
     batcher,
     throttle,
+    onWorker(event) {
+      if (event === 'active') {
+        fetching.active += 1;
+        fetching.drained = false;
+      } else if (event === 'done') fetching.active = Math.max(0, fetching.active - 1);
+      else fetching.drained = true;
+      if (event !== 'active') batcher.recheck();
+    },
     metrics,
     tombstones: createTombstones(connection, redis.prefix),
     watermarks: createWatermarks(connection, redis.prefix),

@@ -75,6 +75,13 @@ export async function createIndexer(
     log,
   );
 
+  // A trickle is sent as it comes: the batcher knows when the queue is empty and every job in
+  // hand has handed its operation over.
+  worker.on('active', () => deps.onWorker('active'));
+  worker.on('completed', () => deps.onWorker('done'));
+  worker.on('failed', () => deps.onWorker('done'));
+  worker.on('drained', () => deps.onWorker('drained'));
+
   let closing: Promise<void> | undefined;
   return {
     worker,

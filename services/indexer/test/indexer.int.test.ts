@@ -128,13 +128,19 @@ describe('indexer against a real Redis and Elasticsearch', () => {
   });
 
   it('dead-letters a document Elasticsearch rejects, once, with the reason, and indexes the rest of its batch', async () => {
-    // The batch is sent when it holds 5 documents, so all five share one _bulk request.
-    h = await startHarness({ INDEXER_BATCH_MAX_DOCS: '5', INDEXER_FLUSH_MS: '30000' });
+    // The five jobs wait in the queue together and the batch is sent when it holds 5 documents,
+    // so all five share one _bulk request. (Enqueued one by one to a running worker, each would
+    // go alone: a trickle is sent as it comes.)
+    h = await startHarness(
+      { INDEXER_BATCH_MAX_DOCS: '5', INDEXER_FLUSH_MS: '30000' },
+      { run: false },
+    );
     const souls = ['hash4:a', 'hash4:b', 'hash4:poison', 'hash4:c', 'hash4:d'];
     const poison = aDocument('hash4:poison', 1_000, { oip: { indexedAt: 'not a date' } });
     const jobs = [];
     for (const soul of souls)
       jobs.push(await enqueueIndex(h, soul, 1_000, soul === 'hash4:poison' ? poison : undefined));
+    void h.indexer.run();
     const settled = await Promise.allSettled(jobs.map((job) => finished(h as Harness, job)));
 
     expect(settled.map((s) => s.status)).toEqual([
@@ -208,6 +214,16 @@ describe('indexer against a real Redis and Elasticsearch', () => {
     expect(await finished(h, job)).toMatchObject({ outcome: 'indexed' });
     const found = await h.es.search({ index: h.index, query: { ids: { values: [didOf(soul)] } } });
     expect(found.hits.hits).toHaveLength(hits);
+  });
+
+  it('sends a trickle as it comes: a lone job is not held for INDEXER_FLUSH_MS', async () => {
+    // A 60 s flush timer (the longest allowed): only the drained queue sends these batches in time.
+    h = await startHarness({ INDEXER_FLUSH_MS: '60000' });
+    for (const [i, soul] of ['hash8:one', 'hash8:two'].entries()) {
+      const job = await enqueueIndex(h, soul, 1_000);
+      expect(await finished(h, job, 20_000)).toMatchObject({ outcome: 'indexed' });
+      expect(await bulkRequests(h.registry)).toBe(i + 1);
+    }
   });
 
   it('puts many concurrent jobs into few _bulk requests', async () => {
