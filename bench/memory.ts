@@ -8,7 +8,11 @@
  * default) the v2 buckets and the legacy index (as gun-sync writes both). Writes
  * bench/results/memory-<layout>.json.
  *
- *   pnpm bench:memory [--entries 10000,100000] [--layout legacy|v2]
+ * `--node-options "<flags>"` runs the pipeline's processes with NODE_OPTIONS (for example a V8
+ * heap cap, `--max-old-space-size=192`): a labelled second row, written to
+ * bench/results/memory-<layout>-node-options.json, never the default figure.
+ *
+ *   pnpm bench:memory [--entries 10000,100000] [--layout legacy|v2] [--node-options "<flags>"]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,13 +38,15 @@ const { values } = parseArgs({
   options: {
     entries: { type: 'string', default: '10000,100000' },
     layout: { type: 'string', default: 'v2' },
+    'node-options': { type: 'string' },
   },
 });
 const sizes = values.entries.split(',').map(Number);
 const layout = values.layout;
 if (layout !== 'legacy' && layout !== 'v2') throw new Error('--layout must be legacy or v2');
-const resultName = `memory-${layout}`;
-const command = `pnpm bench:memory --entries ${sizes.join(',')} --layout ${layout}`;
+const nodeOptions = values['node-options'];
+const resultName = `memory-${layout}${nodeOptions ? '-node-options' : ''}`;
+const command = `pnpm bench:memory --entries ${sizes.join(',')} --layout ${layout}${nodeOptions ? ` --node-options "${nodeOptions}"` : ''}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const services = localServices();
@@ -82,7 +88,11 @@ for (const entries of sizes) {
     say(
       `[memory] seeded ${entries} in ${publishMs} ms (${seeded.unacknowledged} batches unacknowledged); index lists ${listed}`,
     );
-    const run = await createBackfillRun({ ...services, gunPeers: relayUrl });
+    const run = await createBackfillRun({
+      ...services,
+      gunPeers: relayUrl,
+      ...(nodeOptions ? { env: { NODE_OPTIONS: nodeOptions } } : {}),
+    });
     try {
       await run.startPipeline();
       const s0 = Date.now();
@@ -161,7 +171,13 @@ for (const entries of sizes) {
         peakRssMiB: peak,
       });
       // Saved after every size, so a long 100,000 run keeps the 10,000 figures.
-      await saveResult(resultName, { layout, runs, machine: endLoad(machine), command });
+      await saveResult(resultName, {
+        layout,
+        nodeOptions: nodeOptions ?? null,
+        runs,
+        machine: endLoad(machine),
+        command,
+      });
       for (const p of run.procs) await p.stop();
     } finally {
       await run.close();
@@ -172,7 +188,7 @@ for (const entries of sizes) {
   }
 }
 say(
-  `[memory] wrote ${await saveResult(resultName, { layout, runs, machine: endLoad(machine), command })}`,
+  `[memory] wrote ${await saveResult(resultName, { layout, nodeOptions: nodeOptions ?? null, runs, machine: endLoad(machine), command })}`,
 );
 // GUN clients used for seeding can leave timers behind; the figures are written.
 process.exit(0);

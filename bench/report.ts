@@ -368,6 +368,14 @@ section(
 const memoryRuns: [string, string][] = [
   ['memory-v2', 'v2 layout: v2 buckets and the legacy index, as gun-sync writes both'],
   ['memory-legacy', "legacy layout: OIP's legacy index only, as OIP writes it"],
+  [
+    'memory-v2-node-options',
+    'v2 layout, the pipeline run with NODE_OPTIONS (a labelled second row, not the default)',
+  ],
+  [
+    'memory-legacy-node-options',
+    'legacy layout, the pipeline run with NODE_OPTIONS (a labelled second row, not the default)',
+  ],
   ['memory', 'an earlier run, before discovery streamed its scans (issue 16)'],
 ];
 out.push('## Memory: peak RSS per service', '');
@@ -382,7 +390,7 @@ for (const [name, title] of memoryRuns) {
     '',
     `\`${m.command}\``,
     '',
-    'A complete backfill of a registry of N entries; every service its own child process (the relay with radisk on).',
+    `A complete backfill of a registry of N entries; every service its own child process (the relay with its default store), at commit ${m.machine.gitCommit}.`,
     '',
     `| registry entries | backfill | records/s | ${names.map((n) => `${n} (MiB)`).join(' | ')} |`,
     `|---:|---:|---:|${names.map(() => '---:').join('|')}|`,
