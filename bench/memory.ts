@@ -52,6 +52,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const services = localServices();
 const machine = await describeMachine(services);
 const runs: Record<string, unknown>[] = [];
+const save = () =>
+  saveResult(resultName, {
+    layout,
+    nodeOptions: nodeOptions ?? null,
+    runs,
+    machine: endLoad(machine),
+    command,
+  });
 for (const entries of sizes) {
   say(
     `[memory] ${entries} registry entries (${layout} layout); load ${machine.loadAtStart.join(' ')}`,
@@ -171,13 +179,7 @@ for (const entries of sizes) {
         peakRssMiB: peak,
       });
       // Saved after every size, so a long 100,000 run keeps the 10,000 figures.
-      await saveResult(resultName, {
-        layout,
-        nodeOptions: nodeOptions ?? null,
-        runs,
-        machine: endLoad(machine),
-        command,
-      });
+      await save();
       for (const p of run.procs) await p.stop();
     } finally {
       await run.close();
@@ -187,8 +189,6 @@ for (const entries of sizes) {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
-say(
-  `[memory] wrote ${await saveResult(resultName, { layout, nodeOptions: nodeOptions ?? null, runs, machine: endLoad(machine), command })}`,
-);
+say(`[memory] wrote ${await save()}`);
 // GUN clients used for seeding can leave timers behind; the figures are written.
 process.exit(0);

@@ -344,7 +344,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
       lastChangeAt = now();
     } else if (moved) w.dirty = true;
     if (!w.sweep && (first || w.dirty)) await readIndex(w, first);
-    else if (busy || w.sweep) await resolveSome(w);
+    else if (busy) await resolveSome(w);
   }
 
   /** The index node after its signal moved: new keys resolved, or a sweep for a changed one. */
