@@ -339,6 +339,8 @@ interface Idle {
     firstScanS: number;
     windowS: number;
     requestsPerMin: number;
+    /** Absent from results before the busiest minute was counted. */
+    busiestMinuteRequests?: number;
     bytesSentPerMin: number;
     bytesReceivedPerMin: number;
     notFoundPerMin: number;
@@ -354,11 +356,11 @@ section(
   (r) => [
     `Discovery at default settings (OIP's 37 types, live HTTP polling) against relay B through a counting proxy; both relays in OIP-behaviour mode (3 s not-found, links unresolved). After the first full scan, a window of ${fmt(r.rows[0]?.windowS)} s with nothing changing and no full scan due (one runs every GUN_SYNC_INTERVAL, 15 min by default), extrapolated per minute. Bytes are HTTP bodies. The first scan is a scan of a 37-type registry holding that many entries in one type.`,
     '',
-    '| registry entries | requests/min | of which 404 | bytes/min sent | bytes/min received | requests/min by soul | first full scan (37 types) |',
-    '|---:|---:|---:|---:|---:|---|---:|',
+    '| registry entries | requests/min | busiest 60 s | of which 404 | bytes/min sent | bytes/min received | requests/min by soul | first full scan (37 types) |',
+    '|---:|---:|---:|---:|---:|---:|---|---:|',
     ...r.rows.map(
       (row) =>
-        `| ${fmt(row.entries)} | **${fmt(row.requestsPerMin)}** | ${fmt(row.notFoundPerMin)} | ${fmt(row.bytesSentPerMin)} | ${fmt(row.bytesReceivedPerMin)} | ${Object.entries(
+        `| ${fmt(row.entries)} | **${fmt(row.requestsPerMin)}** | ${row.busiestMinuteRequests === undefined ? 'not counted' : fmt(row.busiestMinuteRequests)} | ${fmt(row.notFoundPerMin)} | ${fmt(row.bytesSentPerMin)} | ${fmt(row.bytesReceivedPerMin)} | ${Object.entries(
           row.requestsBySoul,
         )
           .map(([soul, n]) => `${soul.replace(/\|/g, '\\|')}: ${fmt(n)}`)

@@ -231,7 +231,7 @@ export const gunVars = {
   }),
   GUN_POLL_MAX_READS_PER_MIN: intVar({
     description:
-      'HTTP mode: most reads the live poller sends each peer a minute while idle, 6 x as many while changes arrive (2/3 for the recent-changes node and 1/3 for legacy index signals and entries; 1/4 and 3/4 while the relay has no recent-changes node)',
+      'HTTP mode: most requests the live poller sends each peer in any minute while idle, 6 x as many while changes arrive (2/3 for the recent-changes node and 1/3 for legacy index signals and entries; 1/4 and 3/4 while the relay has no recent-changes node)',
     example: '60',
     default: '60',
     min: 6,

@@ -12,6 +12,12 @@ export interface NodeReadOptions {
    * answers to settle, HTTP reads again until no field is added.
    */
   complete?: (node: GunNode) => boolean;
+  /**
+   * Called once the read is over with the number of requests it sent to its busiest peer (a
+   * read may ask a peer again while the answer grows), for callers that keep a per-peer request
+   * limit. Sources that send no countable requests (the wire) do not call it.
+   */
+  onRequests?: (count: number) => void;
 }
 
 export interface NodeSource {

@@ -23,11 +23,12 @@
  * - **Adaptive and limited**: the pause between cycles is `minIntervalMs` while changes
  *   arrive and doubles up to `maxIntervalMs` when idle; each present type's signal is read at
  *   most every 4 idle pauses, a type the relay does not have at most every 300; and no more
- *   than `maxReadsPerMinute` reads in all are sent while idle (every read goes to every peer,
- *   so this is the per-peer limit; 6 × as many while changes arrive and for 30 s after the last
- *   one): two thirds for the recent node and one third for the legacy side while the relay has
- *   the recent node, a quarter and three quarters while it does not; reads past a side's share
- *   wait for a later round. While some index is absent, the relay's bookkeeping node
+ *   than `maxReadsPerMinute` requests in all go to each peer in any minute while idle (every
+ *   read goes to every peer; a read that asks a peer again, while its answer grows or an index
+ *   child is not found yet, is charged for each request; 6 × as many while changes arrive and
+ *   for 30 s after the last one): two thirds for the recent node and one third for the legacy
+ *   side while the relay has the recent node, a quarter and three quarters while it does not;
+ *   reads past a side's share wait for a later round. While some index is absent, the relay's bookkeeping node
  *   (which lists every index put through it) is read every 15 idle pauses, so the first
  *   registration of a type is seen in seconds, not at the next absent probe (5 minutes).
  * - **Bounded memory**: at most `maxTrackedKeys` legacy index keys in all (keys past the cap
@@ -52,7 +53,7 @@ export interface PollerSettings {
   minIntervalMs: number;
   /** Longest pause between cycles when idle (GUN_POLL_INTERVAL_MS). */
   maxIntervalMs: number;
-  /** Reads per minute this poller sends (each to every peer): the per-peer limit. */
+  /** Requests per minute this poller sends each peer while idle: the per-peer limit. */
   maxReadsPerMinute: number;
   /** Legacy index keys (and reported entry versions) remembered, over all types. */
   maxTrackedKeys: number;
@@ -131,31 +132,49 @@ interface Watched {
   sweep: { items: [string, unknown][]; cursor: number; left: number } | null;
 }
 
-/** A token bucket: `rate()` reads a minute (read at each refill), up to 10 s of them at once. */
-function createReadBudget(rate: () => number, now: () => number) {
-  let tokens = Math.max(2, Math.ceil(rate() / 6));
+/**
+ * A per-peer request budget: a token bucket of `rate()` requests a minute (read at each
+ * refill). It keeps at most `burst` tokens (2 s worth, at least 1) and refills at `rate - burst`
+ * a minute, so no 60 s window holds more than `rate` requests. A read is admitted while a token
+ * is there (`tryTake`, which returns the source to read through); a read that asks a peer
+ * again (an answer that grows, an index child not found yet) is charged for every request it
+ * sent once it is over, so the budget may go into debt and the next reads wait it out.
+ */
+function createReadBudget(source: NodeSource, rate: () => number, now: () => number) {
+  const burstOf = (perMinute: number) => Math.max(1, Math.ceil(perMinute / 30));
+  let tokens = burstOf(rate());
   let at = now();
   let perMinute = rate();
   const refill = () => {
     const t = now();
     perMinute = rate();
-    tokens = Math.min(
-      Math.max(2, Math.ceil(perMinute / 6)),
-      tokens + ((t - at) * perMinute) / 60_000,
-    );
+    const burst = burstOf(perMinute);
+    tokens = Math.min(burst, tokens + ((t - at) * (perMinute - burst)) / 60_000);
     at = t;
   };
   return {
-    tryTake(): boolean {
+    /** A source whose reads are charged (one request was taken here), or null: no token yet. */
+    tryTake(): NodeSource | null {
       refill();
-      if (tokens < 1) return false;
+      if (tokens < 1) return null;
       tokens -= 1;
-      return true;
+      let prepaid = 1;
+      return {
+        readNode: (soul, options = {}) =>
+          source.readNode(soul, {
+            ...options,
+            onRequests: (count) => {
+              tokens -= Math.max(0, count - prepaid);
+              prepaid = Math.max(0, prepaid - count);
+            },
+          }),
+      };
     },
     /** Ms until one token is there. */
     waitMs(): number {
       refill();
-      return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 60_000) / perMinute);
+      const burst = burstOf(perMinute);
+      return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) * 60_000) / (perMinute - burst));
     },
   };
 }
@@ -176,10 +195,12 @@ export async function runPoller(options: PollerOptions): Promise<void> {
   const factor = () => (now() - lastChangeAt < activeForMs ? activeFactor : 1);
   const recentShare = () => (recentPresent ? recentShareWhenPresent : recentShareWhenAbsent);
   const recentBudget = createReadBudget(
+    source,
     () => options.maxReadsPerMinute * recentShare() * factor(),
     now,
   );
   const budget = createReadBudget(
+    source,
     () => options.maxReadsPerMinute * (1 - recentShare()) * factor(),
     now,
   );
@@ -238,8 +259,8 @@ export async function runPoller(options: PollerOptions): Promise<void> {
   };
 
   /** The recent node: every field whose value changed since the last cycle. */
-  async function pollRecent(): Promise<void> {
-    const read = await source.readNode(recentSoul, { signal, complete: () => true });
+  async function pollRecent(via: NodeSource): Promise<void> {
+    const read = await via.readNode(recentSoul, { signal, complete: () => true });
     warnOnce(recentSoul, read, 'recent changes poll failed');
     if (read.status === 'not-found') recentPresent = false;
     if (read.status !== 'found') {
@@ -284,12 +305,13 @@ export async function runPoller(options: PollerOptions): Promise<void> {
         if (--sweep.left <= 0) w.sweep = null;
       }
       if (item === undefined) return;
-      if (!budget.tryTake()) {
+      const via = budget.tryTake();
+      if (!via) {
         w.pending.unshift(item); // next round
         return;
       }
       const [key, value] = item;
-      const entry = await resolveIndexEntry(source, w.recordType, key, value, signal);
+      const entry = await resolveIndexEntry(via, w.recordType, key, value, signal);
       warnOnce(`${w.soul}/${key}`, entry, 'index entry unreadable');
       if (entry.status === 'found') report(entry.value);
     }
@@ -301,8 +323,9 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     // still reads the signal when it is due: a move renews the sweep's circle.
     if (w.dirty && !w.sweep) return readIndex(w, false);
     const busy = w.pending.length > 0 || w.sweep !== null;
-    if (now() < w.nextAt || !budget.tryTake()) return busy ? resolveSome(w) : undefined;
-    const read = await source.readNode(w.signalSoul, {
+    const via = now() < w.nextAt ? null : budget.tryTake();
+    if (!via) return busy ? resolveSome(w) : undefined;
+    const read = await via.readNode(w.signalSoul, {
       signal,
       complete: (node) => 'storedAt' in node,
     });
@@ -352,8 +375,9 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     const again = () => {
       if (first) w.storedAt = undefined; // the baseline is taken next round
     };
-    if (!budget.tryTake()) return again(); // the index is read next round (still dirty)
-    const index = await source.readNode(w.soul, { signal });
+    const via = budget.tryTake();
+    if (!via) return again(); // the index is read next round (still dirty)
+    const index = await via.readNode(w.soul, { signal });
     if (index.status === 'error') return again();
     w.dirty = false;
     const keysOnly = w.keysOnly;
@@ -385,9 +409,10 @@ export async function runPoller(options: PollerOptions): Promise<void> {
   const bookkeepingSoul = toRelayIndexSoul(root);
   let bookkeepingAt = 0;
   async function checkBookkeeping(): Promise<void> {
-    if (now() < bookkeepingAt || !budget.tryTake()) return;
+    const via = now() < bookkeepingAt ? null : budget.tryTake();
+    if (!via) return;
     bookkeepingAt = now() + options.maxIntervalMs * bookkeepingEvery;
-    const read = await source.readNode(bookkeepingSoul, { signal });
+    const read = await via.readNode(bookkeepingSoul, { signal });
     warnOnce(bookkeepingSoul, read, 'relay bookkeeping unreadable');
     if (read.status !== 'found') return;
     if (recentNextAt > now() && Object.hasOwn(read.value, recentSoul)) recentNextAt = 0;
@@ -436,8 +461,9 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     // Legacy signals run beside the recent polls, and neither waits for the other: a slow
     // not-found (3 s on OIP's relay) holds up only its own side.
     startLegacyRound();
-    if (!recentRound && recentDue && recentBudget.tryTake())
-      recentRound = pollRecent()
+    const via: NodeSource | null = !recentRound && recentDue ? recentBudget.tryTake() : null;
+    if (via)
+      recentRound = pollRecent(via)
         .catch((err: unknown) => log.warn({ err }, 'recent changes poll failed'))
         .finally(() => {
           recentRound = null;

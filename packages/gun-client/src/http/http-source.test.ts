@@ -35,6 +35,16 @@ describe(createHttpSource.name, () => {
     expect(peer.gets).toBe(3);
   });
 
+  it("reports the requests its busiest peer was sent (for the poller's per-peer limit)", async () => {
+    const growing = scriptedPeer([found({ a: 1 }), found({ a: 1, b: 2 }), found({ a: 1, b: 2 })]);
+    const settled = scriptedPeer([found({ a: 1 })], 'http://other');
+    const counts: number[] = [];
+    await createHttpSource([growing, settled]).readNode('idx', {
+      onRequests: (n) => counts.push(n),
+    });
+    expect(counts).toEqual([3]);
+  });
+
   it('reads a record part once when it is whole, again when it is not', async () => {
     const whole = scriptedPeer([found({ data: 'x', oip: 'y' })]);
     await createHttpSource([whole]).readNode('s', { complete: (n) => 'oip' in n });

@@ -24,8 +24,11 @@ async function readFromPeer(
   soul: string,
   { signal, complete }: NodeReadOptions,
   observe: PeerReadObserver,
+  sent: (requests: number) => void,
 ): Promise<ReadResult<GunNode>> {
+  let requests = 0;
   const get = async () => {
+    sent(++requests);
     const answer = await peer.getNode(soul, signal);
     observe(peer.baseUrl, answer.status);
     return answer;
@@ -63,9 +66,13 @@ export function createHttpSource(
   return {
     ...(peers.length > 1 ? { perPeer: peers.map((peer) => createHttpSource([peer])) } : {}),
     async readNode(soul, options = {}) {
+      let busiest = 0;
+      const sent = (requests: number) => {
+        busiest = Math.max(busiest, requests);
+      };
       const results = await Promise.all(
-        peers.map((peer) => readFromPeer(peer, soul, options, observe)),
-      );
+        peers.map((peer) => readFromPeer(peer, soul, options, observe, sent)),
+      ).finally(() => options.onRequests?.(busiest));
       const { complete } = options;
       if (!complete)
         return combine(results, (nodes) => (nodes.length ? mergeFields(nodes) : undefined));
