@@ -1,5 +1,46 @@
+import { createHook } from 'node:async_hooks';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { toGetResult, toRawNode } from './http-peer.js';
+import { createHttpPeer, toGetResult, toRawNode } from './http-peer.js';
+
+describe(createHttpPeer.name, () => {
+  it('leaves no timer behind a finished request', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: true, data: { a: 1 } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const peer = createHttpPeer({
+      baseUrl: `http://127.0.0.1:${port}`,
+      concurrency: 8,
+      timeoutMs: 60_000,
+      maxResponseBytes: 1 << 20,
+    });
+    // Timers alive: created and neither fired nor cleared.
+    const alive = new Set<number>();
+    const hook = createHook({
+      init: (id, type) => {
+        if (type === 'Timeout') alive.add(id);
+      },
+      destroy: (id) => alive.delete(id),
+    }).enable();
+    const scan = new AbortController(); // a long-lived signal, as a scan's
+    try {
+      const before = alive.size;
+      for (let i = 0; i < 50; i++)
+        expect((await peer.getNode(`s${i}`, scan.signal)).status).toBe('found');
+      // Before, each request left a 60 s timeout behind (AbortSignal.timeout) holding its
+      // signal and listeners: at thousands of reads a second, most of discovery's heap.
+      expect(alive.size - before).toBeLessThan(10); // the agent's sockets keep a few of their own
+    } finally {
+      hook.disable();
+      peer.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
 
 describe(toRawNode.name, () => {
   it('turns parsed data and oip back into the JSON strings GUN stores', () => {

@@ -142,14 +142,34 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
   ): Promise<HttpAnswer> {
     return limiter.run(
       () =>
-        new Promise<HttpAnswer>((resolve, reject) => {
+        new Promise<HttpAnswer>((settle, fail) => {
           const url = new URL(`${baseUrl}${path}`);
-          const timeoutSignal = AbortSignal.timeout(timeoutMs);
-          const combined = signal ? AbortSignal.any([signal, timeoutSignal]) : timeoutSignal;
+          // A timer and a listener on the caller's signal, both dropped once the request is
+          // over: AbortSignal.timeout would keep every request's signal (and what listens to
+          // it) alive for the whole timeout, and AbortSignal.any registers each request with
+          // the scan's long-lived signal; at thousands of reads a second that was most of
+          // discovery's heap (issue 16).
+          let timedOut = false;
+          const timer = setTimeout(() => {
+            timedOut = true;
+            req.destroy(new Error('timed out'));
+          }, timeoutMs);
+          const onAbort = () => req.destroy(new Error('aborted'));
+          const finish = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+          };
+          const resolve = (answer: HttpAnswer) => {
+            finish();
+            settle(answer);
+          };
+          const reject = (err: Error) => {
+            finish();
+            fail(err);
+          };
           const req = request(url, {
             method,
             agent,
-            signal: combined,
             headers: {
               accept: 'application/json',
               ...(payload === undefined
@@ -201,7 +221,7 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
           });
           req.on('error', (err) => {
             if (err instanceof UpstreamError) return reject(err);
-            if (timeoutSignal.aborted)
+            if (timedOut)
               return reject(
                 new UpstreamError(
                   'SYNC_GUN_TIMEOUT',
@@ -224,6 +244,8 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
               ),
             );
           });
+          if (signal?.aborted) onAbort();
+          else signal?.addEventListener('abort', onAbort, { once: true });
           req.end(payload);
         }),
       toReadOutcome,
