@@ -3,7 +3,8 @@
  * `sh entrypoint.sh …` with GUN_SYNC_APP_DIR pointing at this checkout instead of /app.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +61,30 @@ describe('infra/docker/entrypoint.sh', { timeout: 60_000 }, () => {
     expect(res.stderr).toBe(
       'entrypoint.sh: unknown service "nonsense"; run one of: api cli discovery gun-relay indexer standalone transform\n',
     );
+  });
+
+  it("starts a service with its package.json's V8 settings, the operator's NODE_OPTIONS after them", async () => {
+    // A preload that prints the heap limit the service would run with, and stops it there.
+    const dir = mkdtempSync(join(tmpdir(), 'entrypoint-'));
+    const probe = join(dir, 'heap.cjs');
+    writeFileSync(
+      probe,
+      "process.stdout.write(String(Math.floor(require('v8').getHeapStatistics().heap_size_limit / 1048576))); process.exit(0);",
+    );
+    try {
+      const heapMiB = async (nodeOptions: string) =>
+        Number((await run(['discovery'], { NODE_OPTIONS: nodeOptions })).stdout);
+      const { nodeOptions } = JSON.parse(
+        readFileSync(join(repoRoot, 'services', 'discovery', 'package.json'), 'utf8'),
+      ) as { nodeOptions: string };
+      const cap = Number(/--max-old-space-size=(\d+)/.exec(nodeOptions)?.[1]);
+      // The heap limit is the old space plus the young generation (a few MiB at these settings).
+      expect(await heapMiB(`--require ${probe}`)).toBeGreaterThanOrEqual(cap);
+      expect(await heapMiB(`--require ${probe}`)).toBeLessThan(cap + 64);
+      expect(await heapMiB(`--max-old-space-size=300 --require ${probe}`)).toBeLessThan(300 + 64);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a missing or malformed service name the same way', async () => {

@@ -1,5 +1,7 @@
 /** Starts a service's main.ts as a real child process (node + tsx), to kill and restart it. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,10 +15,27 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
+/**
+ * The V8 settings a service is measured with: its package.json's `nodeOptions`, put before the
+ * caller's NODE_OPTIONS (which win), as the image's entrypoint.sh does.
+ */
+export function serviceNodeOptions(service: string, nodeOptions?: string): string | undefined {
+  const manifest = JSON.parse(
+    readFileSync(join(root, 'services', service, 'package.json'), 'utf8'),
+  ) as { nodeOptions?: string };
+  const options = [manifest.nodeOptions, nodeOptions].filter(Boolean).join(' ');
+  return options || undefined;
+}
+
 export function startServiceProcess(service: string, env: Record<string, string>): ServiceProcess {
+  const nodeOptions = serviceNodeOptions(service, env.NODE_OPTIONS);
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
