@@ -1,3 +1,4 @@
+import { toIndexListing } from './index-listing.js';
 import { describe, expect, it } from 'vitest';
 import {
   readDeletedDids,
@@ -157,6 +158,8 @@ describe('reading a record from several relays', () => {
   const relay = (nodes: Record<string, GunNode>): HttpPeer => ({
     baseUrl: 'http://relay',
     getNode: async (soul) => (nodes[soul] ? found(nodes[soul]) : notFound()),
+    getIndex: async (soul) =>
+      nodes[soul] ? found(toIndexListing(soul, nodes[soul])) : notFound(),
     putNode: async () => {},
     close() {},
   });

@@ -5,7 +5,8 @@
 import { mapLimited } from './limiter.js';
 import { keepNewest, newestGraph } from './newest.js';
 import { isLink } from './souls.js';
-import { found, notFound, readError } from './read-result.js';
+import { found, mapFound, notFound, readError } from './read-result.js';
+import { toIndexListing, type IndexListing } from './index-listing.js';
 import type { NodeReadOptions, NodeSource } from './node-source.js';
 import { isTooLarge, type UpstreamError } from './errors.js';
 import type { GunNode, IndexEntry, ReadResult, RecordGraph } from './types.js';
@@ -122,13 +123,6 @@ function toEntry(recordType: string, key: string, child: GunNode | null): IndexE
   return { recordType, soul, nodeId, timestamp: toNumberOrNull(own('timestamp')) };
 }
 
-/** Keys of an index node that name entries (OIP skips `_`/`#`-prefixed keys too). */
-export function toIndexKeys(node: GunNode): string[] {
-  return Object.keys(node)
-    .filter((key) => !key.startsWith('_') && !key.startsWith('#'))
-    .sort();
-}
-
 /** Resolves one index field: a link is read, an inline object (old relays) is used as it is. */
 export async function resolveIndexEntry(
   source: NodeSource,
@@ -179,16 +173,16 @@ export const collectInto =
 export async function resolveIndexKeys(
   source: NodeSource,
   recordType: string,
-  index: GunNode,
-  keys: readonly string[],
+  index: IndexListing,
   sink: EntrySink,
   options: { signal?: AbortSignal | undefined; concurrency: number },
 ): Promise<IndexKeysRead> {
   const read: IndexKeysRead = { unreadable: 0, tooLarge: 0 };
+  const { keys } = index;
   const step = Math.max(indexPageSize, options.concurrency);
   for (let i = 0; i < keys.length; i += step) {
     const results = await mapLimited(keys.slice(i, i + step), options.concurrency, (key) =>
-      resolveIndexEntry(source, recordType, key, index[key], options.signal),
+      resolveIndexEntry(source, recordType, key, index.valueOf(key), options.signal),
     );
     const page = new Map<string, IndexEntry>();
     for (const result of results) {
@@ -216,21 +210,29 @@ export async function readIndexInto(
   options: {
     signal?: AbortSignal | undefined;
     concurrency: number;
-    /** The index node, when the caller already asked for it. */
-    read?: Promise<ReadResult<GunNode>> | undefined;
+    /** The index, when the caller already asked for it (`readIndexListing`). */
+    read?: Promise<ReadResult<IndexListing>> | undefined;
   },
 ): Promise<ReadResult<IndexKeysRead>> {
-  const index = await (options.read ?? source.readNode(indexSoul, { signal: options.signal }));
+  const index = await (options.read ?? readIndexListing(source, indexSoul, options));
   if (index.status !== 'found') return index;
-  return found(
-    await resolveIndexKeys(
-      source,
-      recordType,
-      index.value,
-      toIndexKeys(index.value),
-      sink,
-      options,
-    ),
+  return found(await resolveIndexKeys(source, recordType, index.value, sink, options));
+}
+
+/**
+ * A type index as a compact listing: streamed where the source can (HTTP: the node is never
+ * held whole), else from the node read whole.
+ */
+export async function readIndexListing(
+  source: NodeSource,
+  indexSoul: string,
+  options: Pick<NodeReadOptions, 'signal' | 'onRequests'> = {},
+): Promise<ReadResult<IndexListing>> {
+  const { signal, onRequests } = options;
+  const read = { ...(signal ? { signal } : {}), ...(onRequests ? { onRequests } : {}) };
+  if (source.readIndex) return source.readIndex(indexSoul, read);
+  return mapFound(await source.readNode(indexSoul, read), (node) =>
+    toIndexListing(indexSoul, node),
   );
 }
 

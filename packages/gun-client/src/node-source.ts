@@ -2,6 +2,7 @@
  * What the wire and HTTP implementations have in common: read one node, write one flat node.
  * Everything above (records, indexes, deletions, registrations) is built on these two.
  */
+import type { IndexListing } from './index-listing.js';
 import type { GunNode, ReadResult } from './types.js';
 
 export interface NodeReadOptions {
@@ -32,6 +33,14 @@ export interface NodeSource {
     key: string,
     options?: { signal?: AbortSignal },
   ): Promise<ReadResult<GunNode>>;
+  /**
+   * A type index node as a compact listing (`index-listing.ts`), where the source can read one
+   * without holding the node whole (HTTP); others read the node (`readIndexListing`).
+   */
+  readIndex?(
+    soul: string,
+    options?: Pick<NodeReadOptions, 'signal' | 'onRequests'>,
+  ): Promise<ReadResult<IndexListing>>;
   /**
    * The same reads against each peer alone, where this source combines several peers' answers
    * without GUN states (HTTP). A record's nodes are written together and must be read from one

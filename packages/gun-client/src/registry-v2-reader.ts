@@ -13,7 +13,7 @@
  * order the buckets were read in. An incremental scan that reads the bucket holding a
  * re-registration therefore reports the re-registration, never the first registration.
  */
-import { collectInto, readIndexInto, type EntrySink } from './graph-reader.js';
+import { collectInto, readIndexInto, readIndexListing, type EntrySink } from './graph-reader.js';
 import { mapLimited } from './limiter.js';
 import { keepNewest } from './newest.js';
 import type { NodeSource } from './node-source.js';
@@ -49,7 +49,7 @@ export async function scanTypeIndex(
   // A full scan needs the legacy node whatever the bucket list says (a fallback or a merge):
   // both are asked at once, so a type missing from the relay costs one not-found wait, not two.
   const legacySoul = toIndexSoul(root, recordType);
-  const legacyRead = merge || !since ? source.readNode(legacySoul, { signal }) : undefined;
+  const legacyRead = merge || !since ? readIndexListing(source, legacySoul, { signal }) : undefined;
   legacyRead?.catch(() => undefined); // awaited below on every path that uses it
   const list = await source.readNode(toBucketListSoul(root, recordType), { signal });
   if (list.status === 'error') return list;
@@ -57,7 +57,7 @@ export async function scanTypeIndex(
     readIndexInto(source, legacySoul, recordType, sink, {
       signal,
       concurrency,
-      read: legacyRead ?? source.readNode(legacySoul, { signal }),
+      read: legacyRead,
     });
   if (list.status === 'not-found') {
     const legacy = await readLegacy();

@@ -42,6 +42,67 @@ describe(createHttpPeer.name, () => {
   });
 });
 
+describe('createHttpPeer().getIndex', () => {
+  /** A relay answering every `/get` with `body`, written a few bytes at a time. */
+  async function relayAnswering(status: number, body: string) {
+    const server = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      const bytes = Buffer.from(body, 'utf8');
+      for (let at = 0; at < bytes.length; at += 7) res.write(bytes.subarray(at, at + 7));
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const peer = createHttpPeer({
+      baseUrl: `http://127.0.0.1:${port}`,
+      concurrency: 2,
+      timeoutMs: 10_000,
+      maxResponseBytes: 1 << 20,
+    });
+    return {
+      peer,
+      close: async () => {
+        peer.close();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+  const soul = 'oip:registry:index:post';
+
+  it('reads an index answer field by field into a listing, cut anywhere (UTF-8 included)', async () => {
+    const data: Record<string, unknown> = { _: { '#': soul, '>': { 'a:1': 1 } } };
+    for (let i = 0; i < 300; i++) data[`pub:ü${i}`] = { '#': `${soul}/pub:ü${i}` };
+    data['odd:1'] = { '#': 'elsewhere' };
+    const relay = await relayAnswering(200, JSON.stringify({ success: true, data }));
+    try {
+      const read = await relay.peer.getIndex(soul);
+      if (read.status !== 'found') throw new Error(read.status);
+      expect(read.value.keys).toEqual(
+        Object.keys(data)
+          .filter((k) => k !== '_')
+          .sort(),
+      );
+      expect(read.value.valueOf('odd:1')).toEqual({ '#': 'elsewhere' });
+      expect(read.value.valueOf('pub:ü7')).toEqual({ '#': `${soul}/pub:ü7` });
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it("is not-found for the relay's 404 and an error for a body that is not JSON", async () => {
+    const missing = await relayAnswering(404, '{"error":"Not found"}');
+    const html = await relayAnswering(200, '<html>{"data":{</html>');
+    try {
+      expect(await missing.peer.getIndex(soul)).toEqual({ status: 'not-found' });
+      const bad = await html.peer.getIndex(soul);
+      expect(bad.status).toBe('error');
+    } finally {
+      await missing.close();
+      await html.close();
+    }
+  });
+});
+
 describe(toRawNode.name, () => {
   it('turns parsed data and oip back into the JSON strings GUN stores', () => {
     const stored = '{"basic":{"name":"Test","tagItems":"[\\"a\\"]"}}';

@@ -6,13 +6,16 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { GunWriteError, UpstreamError } from '../errors.js';
 import { createAdaptiveLimiter, type ReadOutcome } from '../adaptive-limiter.js';
 import { createByteBudget } from '../byte-budget.js';
+import { createIndexListingBuilder, toIndexListing, type IndexListing } from '../index-listing.js';
 import { toCleanNode } from '../node-source.js';
-import { found, notFound, readError } from '../read-result.js';
+import { found, mapFound, notFound, readError } from '../read-result.js';
 import { isLink } from '../souls.js';
 import type { GunNode, ReadResult } from '../types.js';
+import { createFieldScanner } from './field-scanner.js';
 
 export interface HttpPeerOptions {
   /** Relay API base, e.g. `http://127.0.0.1:8765` or `https://host/gun-relay`. */
@@ -38,6 +41,11 @@ export interface HttpPeerOptions {
 export interface HttpPeer {
   readonly baseUrl: string;
   getNode(soul: string, signal?: AbortSignal): Promise<ReadResult<GunNode>>;
+  /**
+   * A type index node as a compact listing, read as the answer arrives (`field-scanner.ts`):
+   * neither the answer's text nor the parsed node is ever held whole.
+   */
+  getIndex(soul: string, signal?: AbortSignal): Promise<ReadResult<IndexListing>>;
   putNode(soul: string, data: GunNode, signal?: AbortSignal): Promise<void>;
   close(): void;
 }
@@ -45,6 +53,64 @@ export interface HttpPeer {
 export interface HttpAnswer {
   status: number;
   body: unknown;
+}
+
+/** What becomes of an answer's body as it arrives. */
+interface BodyReader {
+  write(chunk: Buffer): void;
+  /** The body: parsed JSON, or the text when it is not JSON. */
+  end(): unknown;
+}
+
+/** Keeps the body and parses it at the end. */
+function wholeBody(): BodyReader {
+  const chunks: Buffer[] = [];
+  return {
+    write: (chunk) => chunks.push(chunk),
+    end() {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        return text === '' ? null : (JSON.parse(text) as unknown);
+      } catch {
+        return text; // non-JSON bodies (an HTML error page from a proxy) are kept as text
+      }
+    },
+  };
+}
+
+/** Hands `data`'s fields to `onField` as they arrive; a body that is not JSON is kept as text (its start). */
+function streamedBody(onField: (key: string, value: unknown) => void): BodyReader & {
+  streamed(): boolean;
+} {
+  const decoder = new StringDecoder('utf8');
+  const scanner = createFieldScanner(onField);
+  let head = '';
+  let failed = false;
+  let streamed = false;
+  const feed = (text: string) => {
+    if (head.length < 4096) head += text.slice(0, 4096 - head.length);
+    if (failed) return;
+    try {
+      scanner.write(text);
+    } catch {
+      failed = true;
+    }
+  };
+  return {
+    write: (chunk) => feed(decoder.write(chunk)),
+    end() {
+      feed(decoder.end());
+      if (failed) return head;
+      try {
+        const answer = scanner.end();
+        streamed = answer.streamed;
+        return answer.body;
+      } catch {
+        return head;
+      }
+    },
+    streamed: () => streamed,
+  };
 }
 
 /**
@@ -139,6 +205,7 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
     payload: string | undefined,
     signal: AbortSignal | undefined,
     headers: Record<string, string> = {},
+    reader: BodyReader = wholeBody(),
   ): Promise<HttpAnswer> {
     return limiter.run(
       () =>
@@ -189,7 +256,6 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
               return;
             }
             res.pause();
-            const chunks: Buffer[] = [];
             let size = 0;
             let release = () => {};
             res.on('close', () => release());
@@ -202,18 +268,11 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
                   req.destroy(tooLarge(`over ${maxResponseBytes}`));
                   return;
                 }
-                chunks.push(chunk);
+                reader.write(chunk);
               });
               res.on('end', () => {
                 done();
-                const text = Buffer.concat(chunks).toString('utf8');
-                let body: unknown = text;
-                try {
-                  body = text === '' ? null : JSON.parse(text);
-                } catch {
-                  // non-JSON bodies (an HTML error page from a proxy) are kept as text
-                }
-                resolve({ status: res.statusCode ?? 0, body });
+                resolve({ status: res.statusCode ?? 0, body: reader.end() });
               });
               res.resume();
             });
@@ -263,6 +322,23 @@ export function createHttpPeer(options: HttpPeerOptions): HttpPeer {
         throw err;
       }
       return toGetResult(answer, baseUrl);
+    },
+    async getIndex(soul, signal) {
+      const listing = createIndexListingBuilder(soul);
+      const reader = streamedBody((key, value) => listing.add(key, value));
+      let answer: HttpAnswer;
+      try {
+        const path = `/get?soul=${encodeURIComponent(soul)}`;
+        answer = await send('GET', path, undefined, signal, {}, reader);
+      } catch (err) {
+        if (err instanceof UpstreamError) return readError(err);
+        throw err;
+      }
+      if (answer.status === 200 && reader.streamed()) {
+        const built = listing.build();
+        return built.fields > 0 ? found(built) : notFound();
+      }
+      return mapFound(toGetResult(answer, baseUrl), (node) => toIndexListing(soul, node));
     },
     async putNode(soul, data, signal) {
       const headers: Record<string, string> = options.writeToken

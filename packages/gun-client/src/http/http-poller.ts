@@ -41,7 +41,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@sync/logging';
 import { createEntryChanges } from '../entry-changes.js';
-import { resolveIndexEntry, toIndexKeys } from '../graph-reader.js';
+import { readIndexListing, resolveIndexEntry } from '../graph-reader.js';
 import { mapLimited } from '../limiter.js';
 import type { NodeSource } from '../node-source.js';
 import { decodeRecentValue, toRecentSoul } from '../recent.js';
@@ -159,15 +159,16 @@ function createReadBudget(source: NodeSource, rate: () => number, now: () => num
       if (tokens < 1) return null;
       tokens -= 1;
       let prepaid = 1;
+      const onRequests = (count: number) => {
+        tokens -= Math.max(0, count - prepaid);
+        prepaid = Math.max(0, prepaid - count);
+      };
+      const readIndex = source.readIndex?.bind(source);
       return {
-        readNode: (soul, options = {}) =>
-          source.readNode(soul, {
-            ...options,
-            onRequests: (count) => {
-              tokens -= Math.max(0, count - prepaid);
-              prepaid = Math.max(0, prepaid - count);
-            },
-          }),
+        readNode: (soul, options = {}) => source.readNode(soul, { ...options, onRequests }),
+        ...(readIndex
+          ? { readIndex: (soul, options = {}) => readIndex(soul, { ...options, onRequests }) }
+          : {}),
       };
     },
     /** Ms until one token is there. */
@@ -377,13 +378,13 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     };
     const via = budget.tryTake();
     if (!via) return again(); // the index is read next round (still dirty)
-    const index = await via.readNode(w.soul, { signal });
+    const index = await readIndexListing(via, w.soul, { signal });
     if (index.status === 'error') return again();
     w.dirty = false;
     const keysOnly = w.keysOnly;
     w.keysOnly = false;
     if (index.status !== 'found') return;
-    const keys = toIndexKeys(index.value);
+    const { keys } = index.value;
     let known = knownKeys.get(w.soul);
     if (!known) knownKeys.set(w.soul, (known = new Set()));
     const fresh = keys.filter((key) => !known.has(key));
@@ -395,7 +396,7 @@ export async function runPoller(options: PollerOptions): Promise<void> {
     // The baseline: what is there already is the full scan's, unless it changed just now.
     if (first && !isRecent(w.storedAt ?? null)) return;
     // Keys with their values (links): nothing needs the index node again.
-    const item = (key: string): [string, unknown] => [key, index.value[key]];
+    const item = (key: string): [string, unknown] => [key, index.value.valueOf(key)];
     if (!first) w.pending.push(...fresh.slice(0, perRound * 4).map(item));
     // No new key: an entry was registered again, its child has a new timestamp. Sweep the
     // children (an index too large to sweep is left to the full scans' rechecks).

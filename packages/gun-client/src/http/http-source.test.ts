@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../errors.js';
-import { found, notFound, readError } from '../read-result.js';
+import { toIndexListing } from '../index-listing.js';
+import { found, mapFound, notFound, readError } from '../read-result.js';
 import type { GunNode, ReadResult } from '../types.js';
 import type { HttpPeer } from './http-peer.js';
 import { createHttpSource } from './http-source.js';
@@ -10,14 +11,16 @@ function scriptedPeer(
   answers: ReadResult<GunNode>[],
   baseUrl = 'http://peer',
 ): HttpPeer & { gets: number } {
+  const next = () => {
+    const answer = answers[Math.min(peer.gets, answers.length - 1)] as ReadResult<GunNode>;
+    peer.gets += 1;
+    return answer;
+  };
   const peer = {
     baseUrl,
     gets: 0,
-    async getNode() {
-      const answer = answers[Math.min(peer.gets, answers.length - 1)] as ReadResult<GunNode>;
-      peer.gets += 1;
-      return answer;
-    },
+    getNode: async () => next(),
+    getIndex: async (soul: string) => mapFound(next(), (node) => toIndexListing(soul, node)),
     async putNode() {},
     close() {},
   };
@@ -33,6 +36,26 @@ describe(createHttpSource.name, () => {
     ]);
     expect(await createHttpSource([peer]).readNode('idx')).toEqual(found({ a: 1, b: 2, c: 3 }));
     expect(peer.gets).toBe(3);
+  });
+
+  it('reads an index listing again while it grows, over every peer', async () => {
+    const soul = 'idx';
+    const link = (key: string) => ({ '#': `idx/${key}` });
+    const growing = scriptedPeer([
+      found({ a: link('a') }),
+      found({ a: link('a'), b: link('b') }),
+      found({ a: link('a'), b: link('b') }),
+    ]);
+    const other = scriptedPeer([found({ c: link('c') })], 'http://other');
+    const counts: number[] = [];
+    const read = await createHttpSource([growing, other]).readIndex?.(soul, {
+      onRequests: (n) => counts.push(n),
+    });
+    if (read?.status !== 'found') throw new Error('not found');
+    expect(read.value.keys).toEqual(['a', 'b', 'c']);
+    expect(growing.gets).toBe(3);
+    expect(other.gets).toBe(2);
+    expect(counts).toEqual([3]);
   });
 
   it("reports the requests its busiest peer was sent (for the poller's per-peer limit)", async () => {
