@@ -80,6 +80,13 @@ describe(newestNode.name, () => {
     });
     expect(mergeFields([{ a: '1' }, { a: '2' }])).toEqual(mergeFields([{ a: '2' }, { a: '1' }]));
   });
+
+  it('keeps a __proto__ field a field (the node is not re-parented)', () => {
+    const hostile = JSON.parse('{"__proto__":{"data":"x"},"a":"1"}') as GunNode;
+    const merged = mergeFields([hostile]);
+    expect(Object.keys(merged).sort()).toEqual(['__proto__', 'a']);
+    expect('data' in merged).toBe(false);
+  });
 });
 
 describe(newerEntry.name, () => {

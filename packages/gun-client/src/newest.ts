@@ -88,10 +88,11 @@ export function preferValue(a: unknown, b: unknown): unknown {
 
 /** Every field of every node; a field several nodes hold takes `preferValue` of them. */
 export function mergeFields(nodes: readonly GunNode[]): GunNode {
-  const merged: GunNode = {};
+  // No prototype, as toCleanNode: a `__proto__` field stays a field.
+  const merged = Object.create(null) as GunNode;
   for (const node of nodes) {
     for (const [field, value] of Object.entries(node)) {
-      merged[field] = field in merged ? preferValue(merged[field], value) : value;
+      merged[field] = Object.hasOwn(merged, field) ? preferValue(merged[field], value) : value;
     }
   }
   return merged;
