@@ -4,20 +4,38 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHttpPeer, toGetResult, toRawNode } from './http-peer.js';
 
+/** A relay answering every `/get` with `body`, written a few bytes at a time. */
+async function relayAnswering(status: number, body: string, timeoutMs = 10_000) {
+  const server = createServer((_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    const bytes = Buffer.from(body, 'utf8');
+    for (let at = 0; at < bytes.length; at += 7) res.write(bytes.subarray(at, at + 7));
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const peer = createHttpPeer({
+    baseUrl: `http://127.0.0.1:${port}`,
+    concurrency: 2,
+    timeoutMs,
+    maxResponseBytes: 1 << 20,
+  });
+  return {
+    peer,
+    close: async () => {
+      peer.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 describe(createHttpPeer.name, () => {
   it('leaves no timer behind a finished request', async () => {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ success: true, data: { a: 1 } }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const peer = createHttpPeer({
-      baseUrl: `http://127.0.0.1:${port}`,
-      concurrency: 8,
-      timeoutMs: 60_000,
-      maxResponseBytes: 1 << 20,
-    });
+    const relay = await relayAnswering(
+      200,
+      JSON.stringify({ success: true, data: { a: 1 } }),
+      60_000,
+    );
     // Timers alive: created and neither fired nor cleared.
     const alive = new Set<number>();
     const hook = createHook({
@@ -30,43 +48,18 @@ describe(createHttpPeer.name, () => {
     try {
       const before = alive.size;
       for (let i = 0; i < 50; i++)
-        expect((await peer.getNode(`s${i}`, scan.signal)).status).toBe('found');
+        expect((await relay.peer.getNode(`s${i}`, scan.signal)).status).toBe('found');
       // Before, each request left a 60 s timeout behind (AbortSignal.timeout) holding its
       // signal and listeners: at thousands of reads a second, most of discovery's heap.
       expect(alive.size - before).toBeLessThan(10); // the agent's sockets keep a few of their own
     } finally {
       hook.disable();
-      peer.close();
-      await new Promise((resolve) => server.close(resolve));
+      await relay.close();
     }
   });
 });
 
 describe('createHttpPeer().getIndex', () => {
-  /** A relay answering every `/get` with `body`, written a few bytes at a time. */
-  async function relayAnswering(status: number, body: string) {
-    const server = createServer((_req, res) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      const bytes = Buffer.from(body, 'utf8');
-      for (let at = 0; at < bytes.length; at += 7) res.write(bytes.subarray(at, at + 7));
-      res.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const peer = createHttpPeer({
-      baseUrl: `http://127.0.0.1:${port}`,
-      concurrency: 2,
-      timeoutMs: 10_000,
-      maxResponseBytes: 1 << 20,
-    });
-    return {
-      peer,
-      close: async () => {
-        peer.close();
-        await new Promise((resolve) => server.close(resolve));
-      },
-    };
-  }
   const soul = 'oip:registry:index:post';
 
   it('reads an index answer field by field into a listing, cut anywhere (UTF-8 included)', async () => {
