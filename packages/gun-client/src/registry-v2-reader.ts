@@ -30,6 +30,9 @@ import {
 import { toIndexSoul } from './souls.js';
 import type { IndexEntry, ReadResult, TypeScan, TypeScanOptions } from './types.js';
 
+/** v2 buckets read and handed over together. */
+export const bucketsPerRound = 16;
+
 export interface ScanContext {
   source: NodeSource;
   root: string;
@@ -72,9 +75,13 @@ export async function scanTypeIndex(
   }
   const from = since ? parseBucketKey(since) : null;
   const keys = toBucketKeys(list.value).filter((k) => !from || compareBucketKeys(k, from) >= 0);
-  // Buckets are read `concurrency` at a time and handed over as one page each round.
-  for (let i = 0; i < keys.length; i += concurrency) {
-    const buckets = await mapLimited(keys.slice(i, i + concurrency), concurrency, (key) =>
+  // Buckets are read `bucketsPerRound` at a time and handed over as one page each round: at
+  // most that many buckets' entries are in memory (16,000 at the default bucket size). Read
+  // `concurrency` at a time (256 by default), one round held every bucket of a 100,000-entry
+  // type at once.
+  const perRound = Math.min(concurrency, bucketsPerRound);
+  for (let i = 0; i < keys.length; i += perRound) {
+    const buckets = await mapLimited(keys.slice(i, i + perRound), perRound, (key) =>
       source.readNode(toBucketSoul(root, recordType, formatBucketKey(key)), { signal }),
     );
     const page = new Map<string, IndexEntry>();

@@ -5,6 +5,7 @@ import { readError } from './read-result.js';
 import { recentSlots, toRecentSoul } from './recent.js';
 import { createRegistryWriter } from './registry-writer.js';
 import { createRegistryReader } from './registry-reader.js';
+import { bucketsPerRound } from './registry-v2-reader.js';
 import {
   decodeEntryValue,
   formatBucketKey,
@@ -25,7 +26,11 @@ const t0 = 1761991200000; // a whole hour
 /** A writer and reader over one memory graph; `bookkeeping` also lists new types on the relay's node. */
 function setup(
   layout: 'legacy' | 'v2' | 'both',
-  { maxEntries = 3, bookkeeping = false }: { maxEntries?: number; bookkeeping?: boolean } = {},
+  {
+    maxEntries = 3,
+    bookkeeping = false,
+    concurrency = 4,
+  }: { maxEntries?: number; bookkeeping?: boolean; concurrency?: number } = {},
 ) {
   const graph = createMemoryGraph();
   let clock = t0;
@@ -45,7 +50,7 @@ function setup(
     root,
     deletedRoot: 'd',
     recordTypes: [],
-    concurrency: 4,
+    concurrency,
   });
   const register = (i: number, recordType = 'post') =>
     writer.register({
@@ -308,6 +313,25 @@ describe('registry v2 layout', () => {
     expect(Math.max(...pages)).toBeLessThanOrEqual(500);
     expect(pages.filter((size) => size <= 12).length).toBe(n / 12);
     expect(pages.filter((size) => size > 12)).toEqual([500, 500, 200]);
+  });
+
+  it('holds at most bucketsPerRound buckets of entries at once, whatever the reads in flight', async () => {
+    const { reader, register, tick } = setup('v2', { concurrency: 256 });
+    const n = 3 * 100; // 100 buckets of 3
+    for (let i = 0; i < n; i++) {
+      await register(i);
+      tick(1);
+    }
+    const pages: number[] = [];
+    const scan = await reader.scanTypeIndex('post', {
+      onPage: async (page) => {
+        pages.push(page.length);
+      },
+    });
+    expect(scan.status).toBe('found');
+    expect(pages.reduce((a, b) => a + b, 0)).toBe(n);
+    // Before, a round was 256 buckets: every entry of the type in one page.
+    expect(Math.max(...pages)).toBe(3 * bucketsPerRound);
   });
 
   it('lists v2-only types from the relay bookkeeping node', async () => {
