@@ -374,6 +374,19 @@ section(
   ],
 );
 
+/** Discovery's peak at 10,000 and 100,000 entries side by side (issue 16's measure). */
+function discoveryGrowth(m: Memory): string[] {
+  const at = (n: number) => m.runs.find((r) => r.entries === n)?.peakRssMiB.discovery;
+  const small = at(10_000);
+  const large = at(100_000);
+  if (small === undefined || large === undefined) return [];
+  const growth = Math.round(((large - small) / small) * 1000) / 10;
+  return [
+    '',
+    `Discovery: ${fmt(small)} MiB at 10,000 entries, ${fmt(large)} MiB at 100,000 (${growth >= 0 ? '+' : ''}${growth} %).`,
+  ];
+}
+
 const memoryRuns: [string, string][] = [
   ['memory-v2', 'v2 layout: v2 buckets and the legacy index, as gun-sync writes both'],
   ['memory-legacy', "legacy layout: OIP's legacy index only, as OIP writes it"],
@@ -399,7 +412,8 @@ for (const [name, title] of memoryRuns) {
     '',
     `\`${m.command}\``,
     '',
-    `A complete backfill of a registry of N entries; every service its own child process (the relay with its default store), at commit ${m.machine.gitCommit}.`,
+    `A complete backfill of a registry of N entries; every service its own child process (the relay with its default store${m.layout ? ", restarted on its data after seeding; each service with its package.json's V8 settings, as the image starts it" : ''}), at commit ${m.machine.gitCommit}.`,
+    ...discoveryGrowth(m),
     '',
     `| registry entries | backfill | records/s | ${names.map((n) => `${n} (MiB)`).join(' | ')} |`,
     `|---:|---:|---:|${names.map(() => '---:').join('|')}|`,

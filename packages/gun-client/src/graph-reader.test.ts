@@ -158,8 +158,7 @@ describe('reading a record from several relays', () => {
   const relay = (nodes: Record<string, GunNode>): HttpPeer => ({
     baseUrl: 'http://relay',
     getNode: async (soul) => (nodes[soul] ? found(nodes[soul]) : notFound()),
-    getIndex: async (soul) =>
-      nodes[soul] ? found(toIndexListing(soul, nodes[soul])) : notFound(),
+    getIndex: async (soul) => (nodes[soul] ? found(toIndexListing(soul, nodes[soul])) : notFound()),
     putNode: async () => {},
     close() {},
   });
