@@ -41,6 +41,6 @@ cd "$app"
 # The V8 settings a service is measured with (its package.json's "nodeOptions", e.g.
 # discovery's heap cap: docs/deploy.md) go before the operator's NODE_OPTIONS, so theirs win.
 # test/support/processes.ts starts services for tests and benchmarks the same way.
-defaults=$(NODE_OPTIONS= node -p "require('./services/$service/package.json').nodeOptions ?? ''")
+defaults=$(NODE_OPTIONS='' node -p "require('./services/$service/package.json').nodeOptions ?? ''")
 [ -z "$defaults" ] || export NODE_OPTIONS="$defaults${NODE_OPTIONS:+ $NODE_OPTIONS}"
 exec node --import tsx "$main" "$@"
