@@ -337,6 +337,8 @@ interface Idle {
     entries: number;
     enqueuedByFirstScan: number;
     firstScanS: number;
+    /** Absent from results before the first scan's requests were counted. */
+    firstScanRequests?: number;
     windowS: number;
     requestsPerMin: number;
     /** Absent from results before the busiest minute was counted. */
@@ -354,7 +356,7 @@ section(
   read<Idle>('idle'),
   'bench:idle',
   (r) => [
-    `Discovery at default settings (OIP's 37 types, live HTTP polling) against relay B through a counting proxy; both relays in OIP-behaviour mode (3 s not-found, links unresolved). After the first full scan, a window of ${fmt(r.rows[0]?.windowS)} s with nothing changing and no full scan due (one runs every GUN_SYNC_INTERVAL, 15 min by default), extrapolated per minute. Bytes are HTTP bodies. The first scan is a scan of a 37-type registry holding that many entries in one type.`,
+    `Discovery at default settings (OIP's 37 types, live HTTP polling) against relay B through a counting proxy; both relays in OIP-behaviour mode (3 s not-found, links unresolved). After the first full scan, a window of ${fmt(r.rows[0]?.windowS)} s with nothing changing and no full scan due (one runs every GUN_SYNC_INTERVAL, 15 min by default), extrapolated per minute, and the busiest 60 s of the window. Bytes are HTTP bodies. The first scan is a scan of a 37-type registry holding that many entries in one type.`,
     '',
     '| registry entries | requests/min | busiest 60 s | of which 404 | bytes/min sent | bytes/min received | requests/min by soul | first full scan (37 types) |',
     '|---:|---:|---:|---:|---:|---:|---|---:|',
@@ -364,7 +366,9 @@ section(
           row.requestsBySoul,
         )
           .map(([soul, n]) => `${soul.replace(/\|/g, '\\|')}: ${fmt(n)}`)
-          .join('; ')} | ${fmt(row.firstScanS)} s (${fmt(row.enqueuedByFirstScan)} enqueued) |`,
+          .join(
+            '; ',
+          )} | ${fmt(row.firstScanS)} s (${fmt(row.enqueuedByFirstScan)} enqueued${row.firstScanRequests === undefined ? '' : `, ${fmt(row.firstScanRequests)} requests`}) |`,
     ),
     '',
     "Beside OIP's own loop (spec §8, items 9–10): each sync cycle reads every type's index one after another (37 types, a bucket list and a legacy index each, 3 s per missing node), cycles of 245–397 s that found nothing; its notes count 24 requests/min at a 5-minute interval, on new TCP connections per request.",
