@@ -43,7 +43,9 @@ export function createRelayStore({
   settleMs = 30,
 }: RelayStoreOptions): RelayStore {
   const durable = store !== 'memory';
-  const expectedAnswers = () => (durable ? 1 : 0) + countOpenOutgoingPeers(root);
+  // Who answers a read: the store (a disk store, or GUN's memory answering its misses:
+  // createServerGun) and each open peer.
+  const expectedAnswers = () => 1 + countOpenOutgoingPeers(root);
   const write = (graph: Record<string, GunNode>, signal?: AbortSignal) =>
     putGraph(root, graph, {
       direction: 'in',

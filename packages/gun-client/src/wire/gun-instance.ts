@@ -139,7 +139,10 @@ export interface ServerGunOptions {
 export function createServerGun({ web, peers, file, store }: ServerGunOptions): GunInstance {
   const radisk = store === 'radisk';
   const gun = quietGun({ ...requiredOptions, web, file, radisk, rfs: radisk, peers: [...peers] });
-  if (store === 'memory') ackFromMemory(gun._);
+  if (store === 'memory') {
+    ackFromMemory(gun._);
+    answerMissesFromMemory(gun._);
+  }
   if (peers.length > 0) gun._.on('out', { dam: 'hi' });
   return gun;
 }
@@ -154,6 +157,28 @@ function ackFromMemory(root: GunRoot): void {
     this.to.next(msg);
     root.on('in', { '@': msg['#'], ok: 1 });
   });
+}
+
+/**
+ * A disk store answers a get for a node it does not hold with an empty reply, which is how a
+ * reader learns "nobody here has it" before its timeout. GUN's memory stays silent, so a
+ * relay kept in memory answers a miss itself, as GUN's own localStorage adapter does
+ * (`Gun.on.get.ack(msg, undefined)`): for a node its graph does not hold, or a field the node
+ * lacks. Its peers are asked all the same and their answers still reach the reader.
+ */
+function answerMissesFromMemory(root: GunRoot): void {
+  root.on(
+    'get',
+    function (this: GunListener, msg: { '#'?: unknown; get?: { '#'?: unknown; '.'?: unknown } }) {
+      this.to.next(msg);
+      const soul = msg.get?.['#'];
+      const key = msg.get?.['.'];
+      if (typeof soul !== 'string' || msg['#'] === undefined) return;
+      const node = root.graph[soul] as Record<string, unknown> | undefined;
+      const missing = node === undefined || (typeof key === 'string' && !Object.hasOwn(node, key));
+      if (missing) root.on('in', { '@': msg['#'] });
+    },
+  );
 }
 
 function isOpen(peer: GunPeer): boolean {
