@@ -7,6 +7,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
+export { probePort } from '../../test/support/processes.js';
 
 export interface RedisSnapshot {
   calls: Record<string, number>;
@@ -50,12 +51,6 @@ export function redisProfile(
     cpuSeconds: Math.round((after.cpuSeconds - before.cpuSeconds) * 10) / 10,
     topPerRecord: Object.fromEntries(delta.slice(0, 12).map(([cmd, n]) => [cmd, perRecord(n)])),
   };
-}
-
-/** The probe port a service logged at start ("probes listening"), from its captured output. */
-export function probePort(output: string): number | undefined {
-  const m = /"port":(\d+)[^\n]*"msg":"probes listening"/.exec(output);
-  return m?.[1] ? Number(m[1]) : undefined;
 }
 
 export interface ServiceSample {

@@ -60,3 +60,9 @@ export function startServiceProcess(service: string, env: Record<string, string>
     },
   };
 }
+
+/** The probe port a service logged at start ("probes listening"), from its captured output. */
+export function probePort(output: string): number | undefined {
+  const m = /"port":(\d+)[^\n]*"msg":"probes listening"/.exec(output);
+  return m?.[1] ? Number(m[1]) : undefined;
+}
