@@ -16,8 +16,6 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { runCli } from '../services/cli/src/run.js';
-import type { ReconcileReport } from '../services/discovery/src/reconcile/index.js';
 import {
   createBackfillRun,
   startPublishedPair,
@@ -29,6 +27,7 @@ import { startRedisServer } from '../test/support/redis-server.js';
 import { hostPort, startTcpProxy } from '../test/support/tcp-proxy.js';
 import { describeMachine, endLoad, localServices, saveResult } from './support/common.js';
 import type { FaultOutcome } from './support/results.js';
+import { reconcileRun } from './support/reconcile.js';
 
 const scenarios = ['sigkill', 'es', 'redis'] as const;
 type Scenario = (typeof scenarios)[number];
@@ -71,27 +70,7 @@ type Published = Awaited<ReturnType<typeof startPublishedPair>>;
 
 type Outcome = FaultOutcome;
 
-/** `gun-sync reconcile --json` with the node's settings, straight to Elasticsearch. */
-async function reconcile(run: BackfillRun): Promise<Outcome['reconcile']> {
-  let stdout = '';
-  let stderr = '';
-  const started = Date.now();
-  const code = await runCli(['reconcile', '--json'], {
-    env: { ...run.env, ELASTICSEARCH_URL: services.elasticsearchUrl, LOG_LEVEL: 'warn' },
-    io: {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-    },
-  });
-  if (code !== 0) throw new Error(`reconcile exited ${code}: ${stderr.trim()}`);
-  const report = JSON.parse(stdout) as ReconcileReport;
-  return {
-    counts: Object.fromEntries(Object.entries(report.counts).map(([s, t]) => [s, t.count])),
-    entries: report.entries,
-    documents: report.documents,
-    ms: Date.now() - started,
-  };
-}
+const reconcile = (run: BackfillRun) => reconcileRun(run, services.elasticsearchUrl);
 
 async function exactness(run: BackfillRun, published: Published): Promise<Outcome['exact']> {
   const documents = await run.documents();

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBackfillRun } from '../test/support/backfill-run.js';
+import { reconcileRun } from './support/reconcile.js';
 import { seedRecords } from '../test/support/seed-records.js';
 import { createPublisher } from '../test/support/oip-publisher.js';
 import { createDeadLetters } from '@sync/state';
@@ -161,6 +162,12 @@ for (const entries of sizes) {
       say(
         `[memory] ${entries}: backfill ${syncMs} ms (${rate(listed, syncMs)}/s); peak RSS MiB ${JSON.stringify(peak)}`,
       );
+      // The convergence account (issue 15): every listed entry indexed, superseded, deleted,
+      // dead-lettered or skipped; `unaccounted` names the ones that are none of those.
+      const reconcile = await reconcileRun(run, services.elasticsearchUrl);
+      say(
+        `[memory] ${entries}: reconcile ${JSON.stringify(reconcile.counts)} in ${reconcile.ms} ms`,
+      );
       // Discovery's account of its last scan: what it listed, enqueued and could not read.
       const lastScan = run.procs[0]
         ?.output()
@@ -187,6 +194,7 @@ for (const entries of sizes) {
         rescans,
         deadLetters: await dlq.countByReason(),
         missing: listed - (await run.count()) - (await dlq.count()),
+        reconcile,
         publishMs,
         syncMs,
         perSecond: rate(listed, syncMs),

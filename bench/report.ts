@@ -101,6 +101,8 @@ interface Memory {
     rescans?: number;
     deadLetters?: Record<string, number>;
     missing?: number;
+    /** `gun-sync reconcile --json` after the backfill (absent in older results). */
+    reconcile?: { counts: Record<string, number>; entries: number; documents: number; ms: number };
     syncMs: number;
     perSecond: number;
     peakRssMiB: Record<string, number | undefined>;
@@ -431,6 +433,18 @@ for (const [name, title] of memoryRuns) {
       .map(
         (r) =>
           `- ${fmt(r.entries)}: dead letters ${JSON.stringify(r.deadLetters)} (records the radisk relay served incomplete), ${fmt(r.missing ?? 0)} neither indexed nor parked when three scans in a row found nothing more, ${fmt(r.rescans)} extra scans (a stall of 20 s queues one).`,
+      ),
+    ...m.runs
+      .filter((r) => r.reconcile)
+      .map(
+        (r) =>
+          `- ${fmt(r.entries)}: \`gun-sync reconcile --json\` after the backfill (${fmt(r.reconcile?.entries)} registry entries, ${fmt(r.reconcile?.documents)} documents, ${fmt(Math.round((r.reconcile?.ms ?? 0) / 100) / 10)} s): ${Object.entries(
+            r.reconcile?.counts ?? {},
+          )
+            .map(([state, n]) =>
+              state === 'unaccounted' ? `**${fmt(n)} ${state}**` : `${fmt(n)} ${state}`,
+            )
+            .join(', ')}.`,
       ),
     ...[10_000, 100_000]
       .filter((n) => !m.runs.some((r) => r.entries === n))

@@ -1,4 +1,5 @@
 /** Shapes of the result files that more than one script reads or writes. */
+import type { ReconcileSummary } from './reconcile.js';
 
 /** One mode of bench/relay-graph.ts (written by it, read by bench/report.ts). */
 export interface RelayGraphMode {
@@ -59,7 +60,7 @@ export interface FaultOutcome {
   /** The index against the published set. */
   exact: { missing: number; unexpected: number; version: number };
   /** `gun-sync reconcile --json` at the end: counts by state. */
-  reconcile: { counts: Record<string, number>; entries: number; documents: number; ms: number };
+  reconcile: ReconcileSummary;
   workersAlive: boolean;
   loadAtEnd: number[];
 }
