@@ -14,7 +14,11 @@
  * a V8 heap cap, `--max-old-space-size=192`): a labelled second row, written to
  * bench/results/memory-<layout>-node-options.json, never the default figure.
  *
+ * `--relay-store radisk|memory` runs the relay with another store than its default (sqlite):
+ * a labelled second row, bench/results/memory-<layout>-<store>.json.
+ *
  *   pnpm bench:memory [--entries 10000,100000] [--layout legacy|v2] [--node-options "<flags>"]
+ *                     [--relay-store radisk|memory]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,14 +46,19 @@ const { values } = parseArgs({
     entries: { type: 'string', default: '10000,100000' },
     layout: { type: 'string', default: 'v2' },
     'node-options': { type: 'string' },
+    /** The relay's store (GUN_RELAY_STORE): a labelled second row; the default store is the figure. */
+    'relay-store': { type: 'string' },
   },
 });
 const sizes = values.entries.split(',').map(Number);
 const layout = values.layout;
 if (layout !== 'legacy' && layout !== 'v2') throw new Error('--layout must be legacy or v2');
 const nodeOptions = values['node-options'];
-const resultName = `memory-${layout}${nodeOptions ? '-node-options' : ''}`;
-const command = `pnpm bench:memory --entries ${sizes.join(',')} --layout ${layout}${nodeOptions ? ` --node-options "${nodeOptions}"` : ''}`;
+const relayStore = values['relay-store'];
+if (relayStore !== undefined && !['sqlite', 'radisk', 'memory'].includes(relayStore))
+  throw new Error(`--relay-store must be sqlite, radisk or memory; got "${relayStore}"`);
+const resultName = `memory-${layout}${nodeOptions ? '-node-options' : ''}${relayStore ? `-${relayStore}` : ''}`;
+const command = `pnpm bench:memory --entries ${sizes.join(',')} --layout ${layout}${nodeOptions ? ` --node-options "${nodeOptions}"` : ''}${relayStore ? ` --relay-store ${relayStore}` : ''}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const services = localServices();
@@ -58,6 +67,7 @@ const runs: Record<string, unknown>[] = [];
 const save = () =>
   saveResult(resultName, {
     layout,
+    relayStore: relayStore ?? 'sqlite',
     nodeOptions: nodeOptions ?? null,
     runs,
     machine: endLoad(machine),
@@ -75,6 +85,7 @@ for (const entries of sizes) {
       GUN_RELAY_PORT: String(port),
       GUN_RELAY_DATA_DIR: dataDir,
       GUN_PEERS: '',
+      ...(relayStore ? { GUN_RELAY_STORE: relayStore } : {}),
       PROBE_PORT: '0',
       LOG_LEVEL: 'warn',
     });

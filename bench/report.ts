@@ -110,6 +110,8 @@ interface Memory {
   machine: Machine;
   command: string;
   layout?: string;
+  /** GUN_RELAY_STORE when not the default (absent in older results). */
+  relayStore?: string;
 }
 
 const dir = `${root}bench/results`;
@@ -404,6 +406,10 @@ const memoryRuns: [string, string][] = [
     'memory-legacy-node-options',
     'legacy layout, the pipeline run with NODE_OPTIONS (a labelled second row, not the default)',
   ],
+  [
+    'memory-legacy-radisk',
+    "legacy layout, the relay on radisk (OIP's store; a labelled second row, not the default)",
+  ],
   ['memory', 'an earlier run, before discovery streamed its scans (issue 16)'],
 ];
 out.push('## Memory: peak RSS per service', '');
@@ -418,7 +424,7 @@ for (const [name, title] of memoryRuns) {
     '',
     `\`${m.command}\``,
     '',
-    `A complete backfill of a registry of N entries; every service its own child process (the relay with its default store${m.layout ? ", restarted on its data after seeding; each service with its package.json's V8 settings, as the image starts it" : ''}), at commit ${m.machine.gitCommit}.`,
+    `A complete backfill of a registry of N entries; every service its own child process (the relay with ${m.relayStore && m.relayStore !== 'sqlite' ? `the ${m.relayStore} store` : 'its default store'}${m.layout ? ", restarted on its data after seeding; each service with its package.json's V8 settings, as the image starts it" : ''}), at commit ${m.machine.gitCommit}.`,
     ...discoveryGrowth(m),
     '',
     `| registry entries | backfill | records/s | ${names.map((n) => `${n} (MiB)`).join(' | ')} |`,
