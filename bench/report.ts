@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { root, type Machine } from './support/common.js';
+import type { ReconcileSummary } from './support/reconcile.js';
 import type {
   FaultOutcome,
   RelayGraphMode,
@@ -102,7 +103,7 @@ interface Memory {
     deadLetters?: Record<string, number>;
     missing?: number;
     /** `gun-sync reconcile --json` after the backfill (absent in older results). */
-    reconcile?: { counts: Record<string, number>; entries: number; documents: number; ms: number };
+    reconcile?: ReconcileSummary;
     syncMs: number;
     perSecond: number;
     peakRssMiB: Record<string, number | undefined>;
