@@ -665,6 +665,15 @@ export const relayVars = {
     max: 30_000,
     unit: 'milliseconds',
   }),
+  GUN_RELAY_STREAM_LIMIT_MS: intVar({
+    description:
+      'Longest GET /get waits for a node that is still arriving in parts (radisk streams a large index in chunks); one still arriving then is answered 503 (partial), never 200 with part of it. At least GUN_RELAY_GET_WAIT_MS',
+    example: '10000',
+    default: '10000',
+    min: 10,
+    max: 300_000,
+    unit: 'milliseconds',
+  }),
   GUN_RELAY_NOT_FOUND_WAIT_MS: intVar({
     description:
       "OIP-behaviour mode: GET /get answers a soul the relay does not have with 404 only this long after the request arrived, as OIP's relay does (3000); 0 = as soon as the read settles",

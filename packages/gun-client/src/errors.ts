@@ -11,7 +11,11 @@ export class UpstreamError extends SyncError {
 
   constructor(
     code:
-      'SYNC_GUN_TIMEOUT' | 'SYNC_GUN_UNAVAILABLE' | 'SYNC_GUN_BAD_RESPONSE' | 'SYNC_GUN_TOO_LARGE',
+      | 'SYNC_GUN_TIMEOUT'
+      | 'SYNC_GUN_UNAVAILABLE'
+      | 'SYNC_GUN_BAD_RESPONSE'
+      | 'SYNC_GUN_TOO_LARGE'
+      | 'SYNC_GUN_PARTIAL',
     message: string,
     options: { peer?: string; retryable?: boolean; cause?: unknown } = {},
   ) {

@@ -22,6 +22,7 @@ export function loadRelayConfig(source: EnvSource) {
     graphMaxBytes: env.GUN_RELAY_GRAPH_MAX_MB * 1024 * 1024,
     peers: env.GUN_PEERS,
     getWaitMs: env.GUN_RELAY_GET_WAIT_MS,
+    streamLimitMs: Math.max(env.GUN_RELAY_GET_WAIT_MS, env.GUN_RELAY_STREAM_LIMIT_MS),
     putTimeoutMs: env.GUN_RELAY_PUT_TIMEOUT_MS,
     maxBodyBytes: env.GUN_RELAY_MAX_BODY_BYTES,
     writeToken: env.GUN_RELAY_WRITE_TOKEN,

@@ -42,7 +42,7 @@ export function createRelayMetrics(registry: Registry, sources: RelayMetricSourc
   });
   const reads = new Counter({
     name: 'sync_relay_reads_total',
-    help: 'Node reads of the relay store (GET /get and its resolved links), by answer: found, not-found, error',
+    help: 'Node reads of the relay store (GET /get and its resolved links), by answer: found, not-found, partial (still arriving at the stream limit), error',
     labelNames: ['result'] as const,
     registers: [registry],
   });
@@ -116,7 +116,7 @@ export function createRelayMetrics(registry: Registry, sources: RelayMetricSourc
       requests.inc({ route, code: String(code) });
       duration.observe({ route }, seconds);
     },
-    read(result: 'found' | 'not-found' | 'error'): void {
+    read(result: 'found' | 'not-found' | 'partial' | 'error'): void {
       reads.inc({ result });
     },
     write(result: 'stored' | 'error'): void {

@@ -23,6 +23,8 @@ export interface RelayStoreOptions {
   root: GunRoot;
   store: RelayStoreKind;
   getWaitMs: number;
+  /** Longest a read waits for a node still arriving in parts (at least `getWaitMs`). */
+  streamLimitMs?: number;
   putTimeoutMs: number;
   /** Quiet time after the last part of an answer. */
   settleMs?: number;
@@ -39,6 +41,7 @@ export function createRelayStore({
   root,
   store,
   getWaitMs,
+  streamLimitMs = Math.max(getWaitMs, 10_000),
   putTimeoutMs,
   settleMs = 30,
 }: RelayStoreOptions): RelayStore {
@@ -68,9 +71,10 @@ export function createRelayStore({
         signal,
         silenceIsNotFound: true,
         expectedAnswers,
-        // A large node (a 1000-entry bucket) comes from radisk in several parts, slower when
-        // many reads run at once: once it is arriving, let it finish.
-        streamLimitMs: Math.max(getWaitMs, 10_000),
+        // A large node (a 1000-entry bucket, a legacy index) comes from radisk in several
+        // parts, slower when many reads run at once: once it is arriving, let it finish; one
+        // still arriving at the limit is a partial answer (an error), never the node.
+        streamLimitMs,
       });
     },
     async put(soul, data, signal) {

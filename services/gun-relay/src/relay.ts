@@ -39,6 +39,8 @@ export interface RelayOptions {
   log: Logger;
   /** Longest GET /get waits for memory, disk and peers (default 250 ms). */
   getWaitMs?: number;
+  /** Longest GET /get waits for a node still arriving in parts (default: 10 s, at least getWaitMs). */
+  streamLimitMs?: number;
   /** Longest POST /put waits for GUN to store a write (default 10 s). */
   putTimeoutMs?: number;
   /** Largest request body (default 8 MiB). */
@@ -139,6 +141,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       root: gun._,
       store: storeKind,
       getWaitMs: options.getWaitMs ?? 250,
+      ...(options.streamLimitMs !== undefined ? { streamLimitMs: options.streamLimitMs } : {}),
       putTimeoutMs: options.putTimeoutMs ?? 10_000,
     }),
     metrics,
@@ -233,7 +236,11 @@ function counted(
     ...store,
     async readNode(soul, signal) {
       const result = await store.readNode(soul, signal);
-      metrics.read(result.status);
+      metrics.read(
+        result.status === 'error' && result.error.code === 'SYNC_GUN_PARTIAL'
+          ? 'partial'
+          : result.status,
+      );
       return result;
     },
     async put(soul, data, signal) {

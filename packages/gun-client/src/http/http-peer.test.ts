@@ -151,6 +151,19 @@ describe(toGetResult.name, () => {
     expect(client.status === 'error' && client.error.retryable).toBe(false);
   });
 
+  it("keeps the relay's partial answer a retryable SYNC_GUN_PARTIAL, with its reason", () => {
+    const result = toGetResult(
+      {
+        status: 503,
+        body: { error: 'big: still arriving after 10000 ms', code: 'SYNC_GUN_PARTIAL' },
+      },
+      peer,
+    );
+    expect(result.status === 'error' && result.error.code).toBe('SYNC_GUN_PARTIAL');
+    expect(result.status === 'error' && result.error.retryable).toBe(true);
+    expect(result.status === 'error' && result.error.message).toMatch(/still arriving/);
+  });
+
   it('is a permanent error for a node that is not an object', () => {
     const result = toGetResult({ status: 200, body: { success: true, data: [1] } }, peer);
     expect(result.status === 'error' && result.error.code).toBe('SYNC_GUN_BAD_RESPONSE');

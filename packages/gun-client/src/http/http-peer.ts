@@ -165,9 +165,12 @@ export function toGetResult({ status, body }: HttpAnswer, peer: string): ReadRes
     return Object.keys(node).length > 0 ? found(node) : notFound();
   }
   const retryable = status >= 500 || status === 429 || status === 408 || status === 0;
+  // gun-sync's relay says when a node was still arriving at its stream limit (radisk).
+  const partial =
+    typeof body === 'object' && body !== null && 'code' in body && body.code === 'SYNC_GUN_PARTIAL';
   return readError(
     new UpstreamError(
-      'SYNC_GUN_BAD_RESPONSE',
+      partial ? 'SYNC_GUN_PARTIAL' : 'SYNC_GUN_BAD_RESPONSE',
       `relay answered ${status} to /get${errorText(body) ? `: ${errorText(body)}` : ''}`,
       { peer, retryable },
     ),

@@ -57,19 +57,26 @@ export interface AskOptions extends AskTimings {
   expectedAnswers?: () => number;
   /**
    * Longest a read may take once parts are arriving: at `readTimeoutMs` a node still streaming
-   * (a large node a busy disk store answers in several parts) is waited on up to this long
-   * instead of being cut. Default: cut at `readTimeoutMs`.
+   * (a large node a busy disk store answers in several parts) is waited on up to this long.
+   * Default: `readTimeoutMs`. An answer still streaming at the limit is never handed on as the
+   * node: the read ends with SYNC_GUN_PARTIAL.
    */
   streamLimitMs?: number;
 }
 
 interface GunAnswer {
-  /** GUN's per-message metadata: `via` is the peer the answer came from. */
-  _?: { via?: unknown };
+  /**
+   * GUN's per-message metadata: `via` is the peer the answer came from; `rad` marks an answer
+   * of GUN's radisk store (its `get`), which streams a large node in chunks flagged `'%': 1`.
+   */
+  _?: { via?: unknown; rad?: unknown };
   put?: Record<string, Record<string, unknown> & { _?: { '>'?: Record<string, number> } }>;
   /** This message's id. */
   '#'?: unknown;
-  /** Set when more parts of this answer follow: the next part's id. */
+  /**
+   * Set when more parts of this answer follow: GUN's memory names the next part's id, radisk
+   * sets 1 on every chunk but its last.
+   */
   '%'?: unknown;
 }
 
@@ -101,6 +108,10 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
     // Bounded by the parts of this read, dropped with it.
     const partsSeen = new Set<string>();
     const partsAwaited = new Set<string>();
+    // radisk's chunks name no next part: its stream is open from a chunk with `'%'` to its
+    // last chunk, which has none.
+    let storeStreaming = false;
+    const streaming = () => partsAwaited.size > 0 || storeStreaming;
     let peerWaitOver = options.direction !== 'out';
     let waitingForPeers = false;
     const everyPeerAnswered = () => peerWaitOver || answered.size >= countOpenPeers(root);
@@ -122,6 +133,16 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
       const value = node();
       finish(Object.keys(value).length > 0 ? found(value) : notFound());
     };
+    /** More parts were announced and did not come: what arrived is not the node. */
+    const finishPartial = (why: string) =>
+      finish(
+        readError(
+          new UpstreamError(
+            'SYNC_GUN_PARTIAL',
+            `${soul}: ${why} with ${fields.size} fields gathered and more announced`,
+          ),
+        ),
+      );
     const onAbort = () =>
       finish(
         readError(new UpstreamError('SYNC_GUN_TIMEOUT', 'read aborted', { cause: signal?.reason })),
@@ -129,6 +150,7 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
 
     /** The parts stopped coming: finish, unless a connected peer has not answered yet. */
     const settled = () => {
+      if (streaming()) return finishPartial(`the stream stalled for ${streamGapMs} ms`);
       if (everyPeerAnswered()) return finishWithData();
       waitingForPeers = true;
     };
@@ -143,8 +165,15 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
       }
       const next = answer['%'];
       if (typeof next === 'string' && !partsSeen.has(next)) partsAwaited.add(next);
+      const wasStreaming = streaming();
+      if (answer._?.rad !== undefined) storeStreaming = next !== undefined && next !== null;
       const part = answer.put?.[soul];
       if (!part) {
+        // radisk's last chunk can be empty: the stream ended, the parts only need to settle.
+        if (fields.size > 0 && wasStreaming && !streaming()) {
+          clearTimeout(settle);
+          settle = setTimeout(settled, options.settleMs);
+        }
         emptyAnswers += 1;
         if (
           fields.size === 0 &&
@@ -177,11 +206,11 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
             ),
           ),
         );
-      const streaming = partsAwaited.size > 0;
-      if (complete?.(node()) && !streaming && everyPeerAnswered()) return finishWithData();
+      const more = streaming();
+      if (complete?.(node()) && !more && everyPeerAnswered()) return finishWithData();
       clearTimeout(settle);
       waitingForPeers = false;
-      settle = setTimeout(settled, streaming ? streamGapMs : options.settleMs);
+      settle = setTimeout(settled, more ? streamGapMs : options.settleMs);
     });
     const peerWait = setTimeout(() => {
       peerWaitOver = true;
@@ -189,15 +218,15 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
       else if (waitingForPeers) finishWithData();
     }, options.peerWaitMs);
     let streamLimit: ReturnType<typeof setTimeout> | undefined;
+    const cutAt = (ms: number) =>
+      streaming() ? finishPartial(`still arriving after ${ms} ms`) : finishWithData();
     const deadline = setTimeout(() => {
-      if (fields.size > 0 && settle !== undefined && options.streamLimitMs !== undefined) {
-        streamLimit = setTimeout(
-          finishWithData,
-          Math.max(0, options.streamLimitMs - options.readTimeoutMs),
-        );
+      const limitMs = options.streamLimitMs ?? options.readTimeoutMs;
+      if (fields.size > 0 && settle !== undefined && limitMs > options.readTimeoutMs) {
+        streamLimit = setTimeout(() => cutAt(limitMs), limitMs - options.readTimeoutMs);
         return;
       }
-      if (fields.size > 0) return finishWithData();
+      if (fields.size > 0) return cutAt(options.readTimeoutMs);
       if (emptyAnswers > 0 || options.silenceIsNotFound) return finish(notFound());
       const error =
         countOpenPeers(root) === 0

@@ -22,7 +22,10 @@ export function makeGetRoute(store: RelayStore, behaviour: OipBehaviour = fastBe
     const soul = url.searchParams.get('soul');
     if (!soul) return sendJson(res, 400, { error: 'Soul parameter required' });
     const result = await store.readNode(soul, signal);
-    if (result.status === 'error') return sendJson(res, 503, { error: 'Relay is shutting down' });
+    // An aborted read (the relay is stopping) or an answer that was still arriving at the
+    // relay's stream limit (SYNC_GUN_PARTIAL): never a 200 with part of the node.
+    if (result.status === 'error')
+      return sendJson(res, 503, { error: result.error.message, code: result.error.code });
     if (result.status === 'not-found') return notFound();
     let data = toApiNode(result.value);
     const resolve = url.searchParams.get('resolve');

@@ -28,6 +28,8 @@ export function makeListRoute(store: RelayStore): Route {
     const recordType = url.searchParams.get('recordType');
 
     const book = await store.readNode(`index:${hash}`, signal);
+    if (book.status === 'error')
+      return sendJson(res, 503, { error: book.error.message, code: book.error.code });
     if (book.status !== 'found') return sendJson(res, 200, { success: true, records: [] });
     const souls = Object.keys(book.value).filter(
       (soul) => isLink(book.value[soul]) || typeof book.value[soul] === 'object',
