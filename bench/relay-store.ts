@@ -25,6 +25,7 @@ import { mapLimited } from '@sync/gun-client/gun';
 import { startRelayProcess, type RelayProcess } from '../services/gun-relay/test/support.js';
 import { toGunGraph } from '../services/gun-relay/src/to-gun-graph.js';
 import { benchRecord, createPublisher } from '../test/support/oip-publisher.js';
+import { serviceNodeOptions } from '../test/support/processes.js';
 import { seedRecords } from '../test/support/seed-records.js';
 import {
   describeMachine,
@@ -48,6 +49,7 @@ const records = Number(values.records);
 const radiskRecords = Math.min(records, Number(values['radisk-records'] ?? records));
 const concurrency = Number(values.concurrency);
 const stores = values.stores.split(',') as ('radisk' | 'sqlite')[];
+const radiskHeap = '--max-old-space-size=4096';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const indexSoul = 'oip:registry:index:post';
 
@@ -103,6 +105,13 @@ async function seedMetrics(
   };
 }
 
+/** V8 heap in use now (prom-client's gauge, read at the scrape), garbage included. */
+async function heapUsedMiB(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const bytes = Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? NaN);
+  return Math.round(bytes / 1024 / 102.4) / 10;
+}
+
 async function readBack(relay: RelayProcess, count: number): Promise<RelayStorePass> {
   const started = Date.now();
   let nodes = 0;
@@ -119,16 +128,22 @@ async function readBack(relay: RelayProcess, count: number): Promise<RelayStoreP
     return missingNodes + incompleteNodes > 0 ? 'incomplete' : 'complete';
   });
   const readMs = Date.now() - started;
-  const index = await getNode(relay.url, indexSoul);
+  const indexRes = await fetch(`${relay.url}/get?soul=${encodeURIComponent(indexSoul)}`);
+  const indexBody = (await indexRes.json()) as { data?: GunNode; code?: string; error?: string };
+  const index = indexRes.status === 200 ? (indexBody.data ?? null) : null;
   return {
     complete: outcome.filter((o) => o === 'complete').length,
     incomplete: outcome.filter((o) => o === 'incomplete').length,
     missing: outcome.filter((o) => o === 'missing').length,
     indexFields: index ? Object.keys(index).length : 0,
+    ...(indexRes.status === 200
+      ? {}
+      : { indexError: `${indexRes.status} ${indexBody.code ?? indexBody.error ?? ''}`.trim() }),
     nodesRead: nodes,
     readMs,
     getsPerSecond: rate(nodes, readMs),
     peakRssMiB: peakRssMiB(relay.child.pid) ?? 0,
+    heapUsedMiB: await heapUsedMiB(relay.url),
   };
 }
 
@@ -139,7 +154,15 @@ async function stop(relay: RelayProcess): Promise<void> {
 
 async function runStore(store: 'radisk' | 'sqlite', count: number): Promise<RelayStoreRun> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-relay-store-${store}-`));
-  const env = { GUN_RELAY_STORE: store, GUN_RELAY_DATA_DIR: dataDir };
+  // radisk keeps every node in GUN's graph: it runs with the heap it needs (recorded), not the
+  // relay's default cap, which is sized for the sqlite store.
+  const heap = store === 'radisk' ? radiskHeap : undefined;
+  const nodeOptions = [process.env.NODE_OPTIONS, heap].filter(Boolean).join(' ') || undefined;
+  const env = {
+    GUN_RELAY_STORE: store,
+    GUN_RELAY_DATA_DIR: dataDir,
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  };
   const started: RelayProcess[] = [];
   const start = async () => {
     const relay = await startRelayProcess(env);
@@ -177,6 +200,7 @@ async function runStore(store: 'radisk' | 'sqlite', count: number): Promise<Rela
       putsPerSecond: rate(count, seedMs),
       unacknowledgedBatches: seeded.unacknowledged,
       seedPeakRssMiB,
+      nodeOptions: serviceNodeOptions('gun-relay', nodeOptions) ?? null,
       ...seedLoad,
       afterSeeding,
       afterRestart,

@@ -28,6 +28,10 @@ export interface RelayStorePass {
   getsPerSecond: number;
   /** The relay process's peak RSS (VmHWM) at the end of the pass. */
   peakRssMiB: number;
+  /** V8 heap in use at the end of the pass, garbage included (absent in older results). */
+  heapUsedMiB?: number;
+  /** Why the type index was not served (HTTP status and error code), when it was not. */
+  indexError?: string;
 }
 
 export interface RelayStoreRun {
@@ -38,6 +42,8 @@ export interface RelayStoreRun {
   putsPerSecond: number;
   unacknowledgedBatches: number;
   seedPeakRssMiB: number;
+  /** The relay's V8 settings (its package.json's nodeOptions; absent in older results). */
+  nodeOptions?: string | null;
   /** The relay's event-loop delay while seeding (absent in older results). */
   seedEventLoopLag?: { maxMs: number; p99Ms: number };
   /** sqlite's commits while seeding: each is one fsync on the relay's event loop. */

@@ -621,10 +621,13 @@ gun_up() {
   # One node process (tsx as a loader, not its CLI wrapper), leading its own session so it
   # outlives this script. GUN_PEERS is emptied so a sourced services.env never makes the relay
   # dial itself.
+  # Its package.json's V8 settings (heap cap) go before any NODE_OPTIONS, as in the image.
   (
     cd "$ROOT" || exit 1
+    defaults=$(NODE_OPTIONS='' node -p "require('./services/gun-relay/package.json').nodeOptions ?? ''")
     exec setsid nohup env GUN_RELAY_HOST=127.0.0.1 GUN_RELAY_PORT="$GUN_PORT" \
       GUN_RELAY_DATA_DIR="$GUN_DIR/data" GUN_PEERS= \
+      NODE_OPTIONS="$defaults${NODE_OPTIONS:+ $NODE_OPTIONS}" \
       node --import tsx services/gun-relay/src/main.ts >>"$GUN_LOG" 2>&1 </dev/null
   ) &
   pid=$!

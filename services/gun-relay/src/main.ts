@@ -1,9 +1,13 @@
+import { getHeapStatistics } from 'node:v8';
 import { createLogger } from '@sync/logging';
 import { ConfigError } from '@sync/config';
 import { SyncError, createShutdown, unsoundJsonRuntime } from '@sync/runtime';
 import { loadRelayConfig } from './config.js';
 import { importRadiskUsage, runImportRadisk } from './import-radisk-command.js';
 import { startRelay } from './relay.js';
+
+/** Below this V8 heap limit a radisk relay is warned about (radisk keeps every node in memory). */
+const radiskHeapMiB = 1024;
 
 async function main(): Promise<void> {
   const unsound = unsoundJsonRuntime();
@@ -26,6 +30,14 @@ async function main(): Promise<void> {
   if (command !== undefined) {
     process.stderr.write(`unknown command ${JSON.stringify(command)}; ${importRadiskUsage}\n`);
     process.exit(64);
+  }
+  const heapMiB = Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
+  if (config.store === 'radisk' && heapMiB < radiskHeapMiB) {
+    // The image's heap cap is sized for the sqlite store; radisk holds every node in memory.
+    log.warn(
+      { heapMiB, store: config.store },
+      `radisk keeps every node in memory and may run out of this heap; raise it, e.g. NODE_OPTIONS=--max-old-space-size=4096 (about 2.6 GiB at 100,000 records, docs/deploy.md)`,
+    );
   }
   const shutdown = createShutdown({ log, timeoutMs: config.shutdownTimeoutMs });
   const relay = await startRelay({ ...config, log });

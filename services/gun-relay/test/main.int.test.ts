@@ -47,4 +47,20 @@ describe('gun-relay main', () => {
       expect(await second.exited).toBe(0);
     }
   });
+
+  it('warns when radisk runs under the heap cap sized for sqlite, not once the heap is raised', async () => {
+    const started = async (env: Record<string, string>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'gun-relay-heap-'));
+      const relay = await startRelayProcess({ GUN_RELAY_DATA_DIR: dir, ...env });
+      relay.child.kill('SIGTERM');
+      await relay.exited;
+      rmSync(dir, { recursive: true, force: true });
+      return relay.warnings.filter((msg) => msg.startsWith('radisk keeps every node in memory'));
+    };
+    expect(await started({ GUN_RELAY_STORE: 'radisk' })).toHaveLength(1);
+    expect(
+      await started({ GUN_RELAY_STORE: 'radisk', NODE_OPTIONS: '--max-old-space-size=2048' }),
+    ).toHaveLength(0);
+    expect(await started({ GUN_RELAY_STORE: 'sqlite' })).toHaveLength(0);
+  });
 });

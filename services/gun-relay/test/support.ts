@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createSilentLogger } from '@sync/logging';
+import { serviceNodeOptions } from '../../../test/support/processes.js';
 import { startRelay, type Relay, type RelayOptions } from '../src/relay.js';
 import type { RelayStoreKind } from '../src/relay-store.js';
 
@@ -117,14 +118,18 @@ export interface RelayProcess {
   url: string;
   /** The store the relay says it opened (its "listening" log line). */
   store: string;
+  /** The messages it logged at warn level or above before it listened. */
+  warnings: string[];
   exited: Promise<number | null>;
 }
 
 /**
  * Starts `src/main.ts` in a child process like the container does (127.0.0.1, a free port, no
- * peers) and resolves once it logs its URL.
+ * peers, its package.json's V8 settings before any NODE_OPTIONS given) and resolves once it
+ * logs its URL.
  */
 export function startRelayProcess(env: Record<string, string>): Promise<RelayProcess> {
+  const nodeOptions = serviceNodeOptions('gun-relay', env.NODE_OPTIONS ?? process.env.NODE_OPTIONS);
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/gun-relay/src/main.ts'], {
     cwd: repoRoot,
     env: {
@@ -136,18 +141,26 @@ export function startRelayProcess(env: Record<string, string>): Promise<RelayPro
       LOG_PRETTY: 'false',
       SHUTDOWN_TIMEOUT_MS: '10000',
       ...env,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const warnings: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('relay did not start in 20 s')), 20_000);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       if (!line.startsWith('{')) return;
-      const event = JSON.parse(line) as { msg?: string; url?: string; store?: string };
+      const event = JSON.parse(line) as {
+        msg?: string;
+        url?: string;
+        store?: string;
+        level?: number;
+      };
+      if ((event.level ?? 0) >= 40 && event.msg) warnings.push(event.msg);
       if (event.msg === 'gun relay listening' && event.url) {
         clearTimeout(timer);
-        resolve({ child, url: event.url, store: event.store ?? 'unknown', exited });
+        resolve({ child, url: event.url, store: event.store ?? 'unknown', warnings, exited });
       }
     });
     child.on('exit', (code) => reject(new Error(`relay exited with ${code} before listening`)));
