@@ -175,7 +175,8 @@ async function runStore(store: 'radisk' | 'sqlite', count: number): Promise<Rela
     const s0 = Date.now();
     const seeded = await seedRecords(first.url, publisher, count, {
       onProgress: (done) => {
-        if (done % 2000 === 0) say(`[relay-store] ${store}: ${done} seeded`);
+        if (done % 2000 === 0)
+          say(`[relay-store] ${store}: ${done} seeded (${rate(done, Date.now() - s0)}/s)`);
       },
     });
     const seedMs = Date.now() - s0;
@@ -217,14 +218,21 @@ const sizeOf = (store: 'radisk' | 'sqlite') => (store === 'radisk' ? radiskRecor
 say(
   `[relay-store] ${concurrency} reads in flight, stores ${stores.map((s) => `${s} (${sizeOf(s)} records)`).join(', ')}`,
 );
+const command = `pnpm bench:relay-store --records ${records}${radiskRecords < records && stores.includes('radisk') ? ` --radisk-records ${radiskRecords}` : ''} --concurrency ${concurrency}`;
 const runs: RelayStoreRun[] = [];
-for (const store of stores) runs.push(await runStore(store, sizeOf(store)));
-const file = await saveResult(`relay-store-${records}`, {
-  records,
-  concurrency,
-  runs,
-  machine: endLoad(machine),
-  command: `pnpm bench:relay-store --records ${records}${radiskRecords < records && stores.includes('radisk') ? ` --radisk-records ${radiskRecords}` : ''} --concurrency ${concurrency}`,
-});
+let file = '';
+// Saved after each store, so a run stopped during a later (slower) store keeps the stores it
+// finished; `stores` names what the run set out to measure.
+for (const store of stores) {
+  runs.push(await runStore(store, sizeOf(store)));
+  file = await saveResult(`relay-store-${records}`, {
+    records,
+    concurrency,
+    stores,
+    runs,
+    machine: endLoad(machine),
+    command,
+  });
+}
 say(`[relay-store] wrote ${file}`);
 process.exit(0);

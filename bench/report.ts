@@ -494,12 +494,16 @@ section(
 interface RelayStore {
   records: number;
   concurrency: number;
+  /** The stores the run set out to measure (absent in older results: those in `runs`). */
+  stores?: RelayStoreRun['store'][];
   runs: RelayStoreRun[];
   machine: Machine;
   command: string;
 }
 const passCell = (p: RelayStorePass, records: number) =>
-  `${fmt(p.complete)}${p.incomplete ? `, **${fmt(p.incomplete)} incomplete**` : ''}${p.missing ? `, **${fmt(p.missing)} missing**` : ''} · index ${fmt(p.indexFields)}/${fmt(records)} · ${fmt(p.getsPerSecond)} gets/s · peak ${fmt(p.peakRssMiB)} MiB`;
+  `${fmt(p.complete)}${p.incomplete ? `, **${fmt(p.incomplete)} incomplete**` : ''}${p.missing ? `, **${fmt(p.missing)} missing**` : ''} · index ${p.indexError ? `**not served (${p.indexError})**` : `${fmt(p.indexFields)}/${fmt(records)}`} · ${fmt(p.getsPerSecond)} gets/s · peak ${fmt(p.peakRssMiB)} MiB${p.heapUsedMiB !== undefined ? ` (heap in use ${fmt(p.heapUsedMiB)} MiB)` : ''}`;
+const storeCell = (run: RelayStoreRun) =>
+  run.nodeOptions ? `${run.store} (\`${run.nodeOptions}\`)` : run.store;
 const relayStores = existsSync(dir)
   ? readdirSync(dir)
       .filter((f) => /^relay-store-\d+\.json$/.test(f))
@@ -522,10 +526,18 @@ else
         const lag = run.seedEventLoopLag
           ? `${fmt(run.seedEventLoopLag.maxMs)} ms · ${fmt(run.seedEventLoopLag.p99Ms)} ms${c ? ` (commits: ${fmt(c.commits)} of ${fmt(c.fieldsPerCommit)} fields, ${fmt(c.meanMs)} ms mean, ${fmt(c.maxMs)} ms max)` : ''}`
           : '–';
-        return `| ${fmt(r.records)} | ${run.store} | ${fmt(n)} | ${fmt(run.putsPerSecond)}${run.unacknowledgedBatches ? ` (**${fmt(run.unacknowledgedBatches)} batches unacknowledged**)` : ''} | ${lag} | ${passCell(run.afterSeeding, n)} | ${passCell(run.afterRestart, n)} | ${fmt(run.diskMiB)} MiB |`;
+        return `| ${fmt(r.records)} | ${storeCell(run)} | ${fmt(n)} | ${fmt(run.putsPerSecond)}${run.unacknowledgedBatches ? ` (**${fmt(run.unacknowledgedBatches)} batches unacknowledged**)` : ''} | ${lag} | ${passCell(run.afterSeeding, n)} | ${passCell(run.afterRestart, n)} | ${fmt(run.diskMiB)} MiB |`;
       }),
     ),
-    '- A run is one invocation (one result file, named by its largest size); a store seeded with fewer records than the run says so in its records column (`--radisk-records`: radisk at 100,000 records takes hours on this machine).',
+    "- A run is one invocation (one result file, named by its largest size); a store seeded with fewer records than the run says so in its records column (`--radisk-records`). The store column gives the relay's V8 settings where the run recorded them: its package.json's (the default store's cap) or, for radisk, which keeps every node in memory, the heap it needs.",
+    ...relayStores.flatMap((r) =>
+      (r.stores ?? [])
+        .filter((store) => !r.runs.some((run) => run.store === store))
+        .map(
+          (store) =>
+            `- ${fmt(r.records)} records: **${store} did not finish** in this run (stopped before its passes ended; the stores above are from the same run).`,
+        ),
+    ),
     '',
     ...(relayStores.some((r) => r.records >= 100_000)
       ? []
