@@ -11,6 +11,12 @@
  *   can tell "nobody has it" early. Answers never enter the graph: GUN hands them to whoever
  *   asked.
  * - After each commit the optional pruner drops least recently used nodes from memory.
+ * - Every value GUN puts into its graph is detached from the message it came in (`detach`):
+ *   V8's JSON.parse returns a string of 13 or more characters as a slice of the message text,
+ *   and a slice keeps the whole text alive. A soul or a link kept in the graph would hold its
+ *   whole put message (20 records of a wire batch, or an HTTP body) for as long as the node
+ *   stays: the type index node, written by every registration and never pruned, held every
+ *   message ever put (a relay under a 256 MiB heap ran out at 50,000 records seeded).
  * Store failures are logged (ids and counts only, never values) and answered as errors; they
  * never throw into GUN.
  */
@@ -71,6 +77,22 @@ export function toKeyFilter(lex: unknown): KeyFilter | undefined | null {
   return filter;
 }
 
+/**
+ * A copy of a string that shares no memory with the text it was cut from. Strings under 13
+ * characters are never slices in V8 (SlicedString::kMinLength); longer ones are flattened into a
+ * string of their own by the concatenation and the slice.
+ */
+export function detachString(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
+/** A graph value whose strings are copies (a link is a new object with a copied soul). */
+export function detachValue(value: GunValue): GunValue {
+  if (typeof value === 'string') return detachString(value);
+  if (typeof value === 'object' && value !== null) return { '#': detachString(value['#']) };
+  return value;
+}
+
 export function attachStoreAdapter(
   root: GunRoot,
   { store, pruner, log }: StoreAdapterOptions,
@@ -91,6 +113,20 @@ export function attachStoreAdapter(
     // Marks the answer as trusted and from this store (radisk marks its answers the same way).
     const faith = Object.assign(() => undefined, { faith: true, fromStore: true });
     root.on('in', { ...msg, _: faith });
+  };
+
+  // Nodes whose metadata soul is already a copy of its own (weak: a dropped node is forgotten).
+  const detachedMeta = new WeakSet<object>();
+  /** Replaces what GUN just put into the graph by copies that hold no message text. */
+  const detachField = (soul: string, key: string, value: GunValue): string => {
+    const node = root.graph[soul] as GraphNode | undefined;
+    if (!node) return soul;
+    if (node[key] === value) node[key] = detachValue(value);
+    if (!detachedMeta.has(node)) {
+      node._['#'] = detachString(node._['#']);
+      detachedMeta.add(node);
+    }
+    return node._['#'];
   };
 
   const putBack = (soul: string, key: string, value: GunValue, state: number) => {
@@ -130,7 +166,8 @@ export function attachStoreAdapter(
   const onPut = root.on('put', function (this: GunListener, msg: PutEvent) {
     this.to.next(msg);
     if (closed || msg._?.fromStore) return;
-    const { '#': soul, '.': key, ':': value, '>': state } = msg.put;
+    const { '#': put, '.': key, ':': value, '>': state } = msg.put;
+    const soul = detachField(put, key, value);
     pending.push({ id: msg['#'], field: { soul, key, value, state } });
     pruner?.noteWrite(soul, key, value);
     scheduled ??= setImmediate(flush);
