@@ -67,9 +67,12 @@ export interface AskOptions extends AskTimings {
 interface GunAnswer {
   /**
    * GUN's per-message metadata: `via` is the peer the answer came from; `rad` marks an answer
-   * of GUN's radisk store (its `get`), which streams a large node in chunks flagged `'%': 1`.
+   * of GUN's radisk store (its `get`), which streams a large node in chunks flagged `'%': 1`;
+   * `ram` a part of GUN's own memory answer; `whole` an answer of gun-sync's relay store
+   * (services/gun-relay, sqlite), which holds every field it acknowledged and sends them all in
+   * that one message.
    */
-  _?: { via?: unknown; rad?: unknown };
+  _?: { via?: unknown; rad?: unknown; ram?: unknown; whole?: unknown };
   put?: Record<string, Record<string, unknown> & { _?: { '>'?: Record<string, number> } }>;
   /** This message's id. */
   '#'?: unknown;
@@ -107,11 +110,18 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
     // that announces it: a part is awaited only while no message with its id has arrived.
     // Bounded by the parts of this read, dropped with it.
     const partsSeen = new Set<string>();
-    const partsAwaited = new Set<string>();
+    // Each awaited part, and whether GUN's memory announced it.
+    const partsAwaited = new Map<string, boolean>();
     // radisk's chunks name no next part: its stream is open from a chunk with `'%'` to its
     // last chunk, which has none.
     let storeStreaming = false;
-    const streaming = () => partsAwaited.size > 0 || storeStreaming;
+    // Once the relay's durable store answered whole, GUN memory's parts of the node (9 fields a
+    // turn) hold nothing the store has not acknowledged: they are merged while they come, never
+    // awaited. Before, a 100,000-field index the relay's memory still held streamed for longer
+    // than the stream limit, and the read ended partial although the store had answered it.
+    let storeWhole = false;
+    const streaming = () =>
+      storeStreaming || [...partsAwaited.values()].some((fromMemory) => !fromMemory || !storeWhole);
     let peerWaitOver = options.direction !== 'out';
     let waitingForPeers = false;
     const everyPeerAnswered = () => peerWaitOver || answered.size >= countOpenPeers(root);
@@ -164,7 +174,8 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
         partsAwaited.delete(messageId);
       }
       const next = answer['%'];
-      if (typeof next === 'string' && !partsSeen.has(next)) partsAwaited.add(next);
+      const fromMemory = answer._?.ram === true;
+      if (typeof next === 'string' && !partsSeen.has(next)) partsAwaited.set(next, fromMemory);
       const wasStreaming = streaming();
       if (answer._?.rad !== undefined) storeStreaming = next !== undefined && next !== null;
       const part = answer.put?.[soul];
@@ -186,6 +197,8 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
         if (fields.size > 0 && waitingForPeers && everyPeerAnswered()) finishWithData();
         return;
       }
+      const memoryAfterStore = fromMemory && storeWhole;
+      if (answer._?.whole === true) storeWhole = true;
       const states = part._?.['>'] ?? {};
       for (const [field, value] of Object.entries(part)) {
         if (field === '_' || (key !== undefined && field !== key)) continue;
@@ -207,6 +220,8 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
           ),
         );
       const more = streaming();
+      // Memory's parts after the store's whole answer do not hold the read open.
+      if (memoryAfterStore && !more) return;
       if (complete?.(node()) && !more && everyPeerAnswered()) return finishWithData();
       clearTimeout(settle);
       waitingForPeers = false;

@@ -110,8 +110,10 @@ export function attachStoreAdapter(
   };
 
   const answer = (msg: Record<string, unknown>) => {
-    // Marks the answer as trusted and from this store (radisk marks its answers the same way).
-    const faith = Object.assign(() => undefined, { faith: true, fromStore: true });
+    // Marks the answer as trusted and from this store (radisk marks its answers the same way),
+    // and whole: every field the store holds of what was asked, in this one message
+    // (@sync/gun-client's askNode then stops waiting for GUN memory's parts of the node).
+    const faith = Object.assign(() => undefined, { faith: true, fromStore: true, whole: true });
     root.on('in', { ...msg, _: faith });
   };
 
