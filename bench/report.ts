@@ -502,8 +502,18 @@ interface RelayStore {
 }
 const passCell = (p: RelayStorePass, records: number) =>
   `${fmt(p.complete)}${p.incomplete ? `, **${fmt(p.incomplete)} incomplete**` : ''}${p.missing ? `, **${fmt(p.missing)} missing**` : ''} · index ${p.indexError ? `**not served (${p.indexError})**` : `${fmt(p.indexFields)}/${fmt(records)}`} · ${fmt(p.getsPerSecond)} gets/s · peak ${fmt(p.peakRssMiB)} MiB${p.heapUsedMiB !== undefined ? ` (heap in use ${fmt(p.heapUsedMiB)} MiB)` : ''}`;
+/** V8 flags as they take effect: a flag given twice counts once, with its last value. */
+const effectiveFlags = (options: string) => {
+  const flags = new Map<string, string>();
+  for (const flag of options.split(/\s+/).filter(Boolean)) {
+    const name = flag.split('=')[0] ?? flag;
+    flags.delete(name);
+    flags.set(name, flag);
+  }
+  return [...flags.values()].join(' ');
+};
 const storeCell = (run: RelayStoreRun) =>
-  run.nodeOptions ? `${run.store} (\`${run.nodeOptions}\`)` : run.store;
+  run.nodeOptions ? `${run.store} (\`${effectiveFlags(run.nodeOptions)}\`)` : run.store;
 const relayStores = existsSync(dir)
   ? readdirSync(dir)
       .filter((f) => /^relay-store-\d+\.json$/.test(f))
@@ -544,8 +554,9 @@ else
       : [
           '- **100,000 records: not measured yet** — `pnpm bench:relay-store --records 100000` (seeding radisk at that size takes longer than the time this run had).',
         ]),
-    "- sqlite (`GUN_RELAY_STORE=sqlite`, the default) acknowledges a put once its transaction is on disk and keeps GUN's in-memory graph under `GUN_RELAY_GRAPH_MAX_MB` (64, estimated bytes), so every read after a restart comes from the store, complete; radisk acknowledged writes it then did not serve after the restart. The relay's peak RSS while seeding is mostly not GUN's graph: in a probe (a sqlite relay in one process, 8,000 records put over HTTP) the JS heap after a full GC was 50 MiB while RSS was 340 MiB, and RSS grew by 66 MiB between 2,000 and 8,000 records; whether the peak stays under 512 MiB at 100,000 records is for the 100,000 run to show.",
-    "- Get rates are bound by the relay's read settle time (30 ms per node read, the nodes of a record read one after another), not by the store; the machine's load average was far above its 2 cores, so rates vary between runs by more than the difference between the stores.",
+    "- sqlite (`GUN_RELAY_STORE=sqlite`, the default) acknowledges a put once its transaction is on disk and keeps GUN's in-memory graph under `GUN_RELAY_GRAPH_MAX_MB` (64, estimated bytes), so every read after a restart comes from the store, complete, in one answer; radisk acknowledged writes it then did not serve after the restart. The sqlite relay runs with its package.json's V8 settings (`--max-old-space-size=256`): two things it used to hold are gone since 158a093 and 9809e74. Every wire message it had parsed stayed in memory (V8 returns a parsed string as a slice of the message text, and the type index node, never pruned, linked them all: the relay ran out of its 256 MiB heap at 50,000 records); and a read of the 100,000-field index right after seeding waited for GUN memory's 9-fields-a-turn stream of the node and ended partial although the store had answered it whole. radisk keeps every node in GUN's graph and runs with the 4 GiB heap it needs.",
+    "- radisk's type index right after seeding: GUN's memory streams the 100,000-field node 9 fields a turn, for longer than the relay's stream limit (`GUN_RELAY_STREAM_LIMIT_MS`, 10 s), and the relay answers 503 SYNC_GUN_PARTIAL rather than a part of the node as if it were whole.",
+    "- Reads: the run's reads in flight are in its command. At 32 the relay's 30 ms read settle bounds either store near 32 / 30 ms ≈ 1,000 gets/s; at 128 the relay's CPU does (2 cores, shared with the bench process that reads and checks every field). Right after seeding, radisk answers from GUN's graph, which then holds every node; sqlite answers from its store (GUN's graph holds 64 MiB of it).",
     ...relayStores.map(
       (r) => `- ${fmt(r.records)} records: \`${r.command}\` · ${machineLine(r.machine)}`,
     ),
