@@ -79,9 +79,14 @@ export function createProducer<Q extends keyof QueueCatalog>(
     },
     async rerun(name, data, opts) {
       const valid = validate(queueName, name, data);
-      const state = await queue.getJobState(opts.jobId);
-      if (state === 'failed' || state === 'completed') await queue.remove(opts.jobId);
-      else if (state !== 'unknown') return { id: opts.jobId, added: false };
+      // Most ids were never used: a job's hash exists from its add until it is removed, so
+      // without it there is nothing to keep or replace. BullMQ's state lookup, asked only
+      // when the hash is there, scans the waiting list (LPOS), thousands long in a backfill.
+      if ((await connection.exists(queue.toKey(opts.jobId))) === 1) {
+        const state = await queue.getJobState(opts.jobId);
+        if (state === 'failed' || state === 'completed') await queue.remove(opts.jobId);
+        else if (state !== 'unknown') return { id: opts.jobId, added: false };
+      }
       const job = await queue.add(name, valid, opts);
       return { id: job.id ?? opts.jobId, added: true };
     },
