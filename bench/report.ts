@@ -461,7 +461,64 @@ for (const [name, title] of memoryRuns) {
       ),
     `- Machine: ${machineLine(m.machine)}`,
     '',
+    ...(name === 'memory' ? whyNeitherIndexedNorParked() : []),
   );
+}
+
+interface MemoryRepro {
+  run: {
+    entries: number;
+    listed: number;
+    missing: number;
+    rescans: number;
+    deadLetters: Record<string, number>;
+  };
+  original: { listed: number; missing: number };
+  discoveryScans: { discovered: number; enqueued: number }[];
+  orphansReported: { orphans: number };
+  missing: {
+    byKey: number;
+    keyDigits: Record<string, number>;
+    samples: { key: string; link: string }[];
+    samplesWhoseLinkNamesAnotherRecord: number;
+  };
+  afterBackfill: {
+    failedJobs: Record<string, number>;
+    queues: Record<string, Record<string, number>>;
+    threeMoreReadsOfTheIndex: { fields: number }[];
+  };
+  machine: Machine;
+}
+
+/** The earlier run's entries neither indexed nor parked, explained by its reproduction. */
+function whyNeitherIndexedNorParked(): string[] {
+  const r = read<MemoryRepro>('memory-1e7b450-repro');
+  if (!r) return [];
+  const waiting = Object.entries(r.afterBackfill.queues)
+    .filter(([queue]) => queue !== 'sync.discover')
+    .reduce((n, [, q]) => n + (q.waiting ?? 0) + (q.delayed ?? 0) + (q.active ?? 0), 0);
+  // Ids r-0 … r-(entries-1): how many have d digits, to set the missing ones against.
+  const idsWithDigits = (d: number) =>
+    Math.max(0, Math.min(r.run.entries, 10 ** d) - (d === 1 ? 0 : 10 ** (d - 1)));
+  const failed = Object.values(r.afterBackfill.failedJobs).reduce((a, b) => a + b, 0);
+  const parked = Object.values(r.run.deadLetters).reduce((a, b) => a + b, 0);
+  const garbled = r.missing.samples.find((x) => !x.link.endsWith(`/${x.key}`));
+  return [
+    `#### Why ${fmt(r.original.missing)} of ${fmt(r.original.listed)} were neither indexed nor parked`,
+    '',
+    `The same bench at the same commit, run again with diagnostics added to the bench only (\`bench/results/memory-1e7b450-repro.json\` holds the patch and every figure): ${fmt(r.run.missing)} of ${fmt(r.run.listed)} listed were neither indexed nor parked, after ${fmt(r.run.rescans)} extra scans as then. They were never discovered, so no job was ever made for them; the relay's radisk store did not serve them as registry entries:`,
+    '',
+    `- Not lost in the pipeline: no index job failed, the ${fmt(failed)} failed transform jobs are the ${fmt(parked)} dead letters, and ${fmt(waiting)} transform or index jobs were left waiting, delayed or running.`,
+    `- Garbled by radisk: ${fmt(r.missing.samplesWhoseLinkNamesAnotherRecord)} of ${fmt(r.missing.samples.length)} sampled missing keys hold another record's link${garbled ? ` (\`${garbled.key}\` → \`${garbled.link}\`: the linked record's key with one character lost, in the place of the named record's own field)` : ''}; discovery took the child's soul, a record already listed. Ids that prefix other ids are the ones hit (${fmt(r.missing.byKey)} keys missing, counted by key, where a garbled key counts although the record its link names is indexed; per id length: ${Object.entries(
+      r.missing.keyDigits,
+    )
+      .map(([d, n]) => `${fmt(n)} of ${fmt(idsWithDigits(Number(d)))} ${d}-digit ids`)
+      .join(', ')}).`,
+    `- Served differently on each read: discovery's two scans read ${r.discoveryScans.map((x) => fmt(x.discovered)).join(' and ')} entries and the second reported ${fmt(r.orphansReported.orphans)} indexed records no longer listed; three more reads of the index after the backfill returned ${r.afterBackfill.threeMoreReadsOfTheIndex.map((x) => fmt(x.fields)).join(', ')} fields.`,
+    `- Today: the relay's default store is sqlite, which served all 100,000 entries and 100,000 indexed with reconcile reporting 0 unaccounted (the v2 layout above); a node still arriving in parts is answered 503 SYNC_GUN_PARTIAL, never as if whole; radisk is a labelled row.`,
+    `- Reproduced: ${machineLine(r.machine)}`,
+    '',
+  ];
 }
 
 interface RelayGraph {
