@@ -141,11 +141,23 @@ export async function resolveIndexEntry(
   return found(toEntry(recordType, key, null));
 }
 
+/**
+ * An index field is keyed by its record's soul, and its entry (the legacy child, a v2 value)
+ * repeats that soul. When they differ the key was garbled by the relay's store (radisk was seen
+ * to drop a character of a key at a file boundary, putting `a:r-1560`'s link in the place of
+ * `a:r-150`'s own field) or written so by someone: the entry counts under the soul it names,
+ * and the record the key names is not listed by this field. Counted, so a scan can say so.
+ */
+export const isGarbled = (key: string | undefined, entry: IndexEntry): boolean =>
+  key !== undefined && entry.soul !== key;
+
 /** Index keys resolved into entries: children that could not be read are counted, not fatal. */
 export interface IndexKeysRead {
   unreadable: number;
   /** Children over GUN_MAX_NODE_BYTES: skipped by policy, not a failed read. */
   tooLarge: number;
+  /** Fields whose entry names another record than the key (`garbledKeys`). */
+  garbled: number;
   /** The first read error, when `unreadable` > 0. */
   firstError?: UpstreamError;
 }
@@ -177,21 +189,25 @@ export async function resolveIndexKeys(
   sink: EntrySink,
   options: { signal?: AbortSignal | undefined; concurrency: number },
 ): Promise<IndexKeysRead> {
-  const read: IndexKeysRead = { unreadable: 0, tooLarge: 0 };
+  const read: IndexKeysRead = { unreadable: 0, tooLarge: 0, garbled: 0 };
   const { keys } = index;
   const step = Math.max(indexPageSize, options.concurrency);
   for (let i = 0; i < keys.length; i += step) {
-    const results = await mapLimited(keys.slice(i, i + step), options.concurrency, (key) =>
+    const slice = keys.slice(i, i + step);
+    const results = await mapLimited(slice, options.concurrency, (key) =>
       resolveIndexEntry(source, recordType, key, index.valueOf(key), options.signal),
     );
     const page = new Map<string, IndexEntry>();
-    for (const result of results) {
+    results.forEach((result, at) => {
       if (result.status === 'error' && isTooLarge(result.error)) read.tooLarge += 1;
       else if (result.status === 'error') {
         read.unreadable += 1;
         read.firstError ??= result.error;
-      } else if (result.status === 'found') keepNewest(page, result.value);
-    }
+      } else if (result.status === 'found') {
+        if (isGarbled(slice[at], result.value)) read.garbled += 1;
+        keepNewest(page, result.value);
+      }
+    });
     await sink([...page.values()]);
   }
   return read;

@@ -13,7 +13,13 @@
  * order the buckets were read in. An incremental scan that reads the bucket holding a
  * re-registration therefore reports the re-registration, never the first registration.
  */
-import { collectInto, readIndexInto, readIndexListing, type EntrySink } from './graph-reader.js';
+import {
+  collectInto,
+  isGarbled,
+  readIndexInto,
+  readIndexListing,
+  type EntrySink,
+} from './graph-reader.js';
 import { mapLimited } from './limiter.js';
 import { keepNewest } from './newest.js';
 import type { NodeSource } from './node-source.js';
@@ -71,6 +77,7 @@ export async function scanTypeIndex(
       bucketsRead: 0,
       unreadable: legacy.status === 'found' ? legacy.value.unreadable : 0,
       tooLarge: legacy.status === 'found' ? legacy.value.tooLarge : 0,
+      garbled: legacy.status === 'found' ? legacy.value.garbled : 0,
     });
   }
   const from = since ? parseBucketKey(since) : null;
@@ -80,6 +87,7 @@ export async function scanTypeIndex(
   // `concurrency` at a time (256 by default), one round held every bucket of a 100,000-entry
   // type at once.
   const perRound = Math.min(concurrency, bucketsPerRound);
+  let garbled = 0;
   for (let i = 0; i < keys.length; i += perRound) {
     const buckets = await mapLimited(keys.slice(i, i + perRound), perRound, (key) =>
       source.readNode(toBucketSoul(root, recordType, formatBucketKey(key)), { signal }),
@@ -90,7 +98,9 @@ export async function scanTypeIndex(
       if (bucket.status !== 'found') continue;
       for (const [key, value] of Object.entries(bucket.value)) {
         const entry = decodeEntryValue(recordType, key, value);
-        if (entry) keepNewest(page, entry);
+        if (!entry) continue;
+        if (isGarbled(key, entry)) garbled += 1;
+        keepNewest(page, entry);
       }
     }
     await sink([...page.values()]);
@@ -102,7 +112,10 @@ export async function scanTypeIndex(
     // registered the soul again after our v2 entry, and only the child holds its timestamp.
     const merged = await readLegacy();
     if (merged.status === 'error') return readError(merged.error);
-    if (merged.status === 'found') ({ unreadable, tooLarge } = merged.value);
+    if (merged.status === 'found') {
+      ({ unreadable, tooLarge } = merged.value);
+      garbled += merged.value.garbled;
+    }
   }
   const last = keys.at(-1);
   return scanned({
@@ -111,5 +124,6 @@ export async function scanTypeIndex(
     bucketsRead: 1 + keys.length,
     unreadable,
     tooLarge,
+    garbled,
   });
 }

@@ -250,6 +250,41 @@ describe('registry v2 layout', () => {
     ]);
   });
 
+  it('counts index fields whose entry names another record than their key (garbled keys), in both layouts', async () => {
+    // What radisk served for 13 of 20 sampled lost entries (bench/results/memory-1e7b450-repro.json):
+    // the field of `a:r-150` holding the link of `a:r-1560`, whose key lost a character.
+    const { graph, reader, register } = setup('both');
+    for (const i of [1, 2, 3]) await register(i);
+    const index = 'oip:registry:index:post';
+    graph.nodes[index] = { ...graph.nodes[index], 'pub:rec-': { '#': `${index}/pub:rec-3` } };
+    const bucket = Object.keys(graph.nodes).find((soul) => soul.includes(':v2:bucket:post:'));
+    if (!bucket) throw new Error('no bucket written');
+    graph.nodes[bucket] = {
+      ...graph.nodes[bucket],
+      'pub:rec-2garbled': JSON.stringify({ soul: 'pub:rec-2', nodeId: 'node-a', timestamp: t0 }),
+    };
+    const merged = await reader.scanTypeIndex('post', { mergeLegacy: true });
+    expect(merged.status === 'found' && merged.value.garbled).toBe(2);
+    expect(merged.status === 'found' && merged.value.entries.map((e) => e.soul).sort()).toEqual([
+      'pub:rec-1',
+      'pub:rec-2',
+      'pub:rec-3',
+    ]);
+    // A v2-only read sees the bucket's; a legacy-only type the index's.
+    const v2 = await reader.scanTypeIndex('post', {
+      since: formatBucketKey({ window: 0, page: 0 }),
+    });
+    expect(v2.status === 'found' && v2.value.garbled).toBe(1);
+    const legacy = setup('legacy');
+    await legacy.register(3);
+    legacy.graph.nodes[index] = {
+      ...legacy.graph.nodes[index],
+      'pub:rec-': { '#': `${index}/pub:rec-3` },
+    };
+    const read = await legacy.reader.scanTypeIndex('post');
+    expect(read.status === 'found' && read.value.garbled).toBe(1);
+  });
+
   it('leaves out an index child that never answers and counts it, keeping the rest of the type', async () => {
     for (const layout of ['legacy', 'both'] as const) {
       const { graph, register } = setup(layout);

@@ -82,6 +82,11 @@ export interface TypeScan {
   unreadable: number;
   /** Legacy index children over GUN_MAX_NODE_BYTES, skipped (reason too-large-node). */
   tooLarge?: number;
+  /**
+   * Index fields (legacy or v2) whose entry names another record than their key: a key
+   * garbled by the relay's store (`isGarbled`). The key's own record is not listed by them.
+   */
+  garbled?: number;
 }
 
 /** Reads the registry, the records it lists and the deletion registry. */

@@ -76,6 +76,8 @@ interface TypeRead {
   unreadable: number;
   /** Index children over GUN_MAX_NODE_BYTES, skipped. */
   tooLarge: number;
+  /** Index fields whose entry names another record than their key (a garbled key). */
+  garbled: number;
   /** Stores the scan's mark; called once the entries are enqueued. */
   commit: () => Promise<void>;
 }
@@ -98,7 +100,14 @@ async function readType(
       const index = await deps.gun.readTypeIndex(recordType, options);
       if (index.status === 'error') return index;
       if (index.status === 'found') await spill.add(index.value);
-      return found({ spill, full: true, unreadable: 0, tooLarge: 0, commit: async () => {} });
+      return found({
+        spill,
+        full: true,
+        unreadable: 0,
+        tooLarge: 0,
+        garbled: 0,
+        commit: async () => {},
+      });
     }
     const now = deps.now().getTime();
     const previous = force ? undefined : await marks.get(recordType);
@@ -124,6 +133,7 @@ async function readType(
       full,
       unreadable: value?.unreadable ?? 0,
       tooLarge: value?.tooLarge ?? 0,
+      garbled: value?.garbled ?? 0,
       commit: () =>
         marks.set(recordType, {
           mark: value?.mark ?? null,
@@ -148,6 +158,12 @@ export interface DiscoverSummary {
   unreadable: number;
   /** Index children over GUN_MAX_NODE_BYTES, skipped (reason too-large-node). */
   tooLarge: number;
+  /**
+   * Index fields whose entry names another record than their key: keys garbled by a relay's
+   * store (`isGarbled`). The entry counts under the record it names; the record the key names
+   * is not listed by that field, so a registry with any may list fewer records than it holds.
+   */
+  garbled: number;
   /** Types read only in part or not at all: no orphan reporting for a scan that has any. */
   partialTypes: string[];
   /**
@@ -182,6 +198,7 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
       invalid: noInvalid(),
       unreadable: 0,
       tooLarge: 0,
+      garbled: 0,
       partialTypes: [],
       absentTypes: 0,
       deletions: null,
@@ -269,8 +286,15 @@ export function makeDiscover(deps: DiscoverDeps, log: Logger) {
             await abortReconcile(`the registry index of type ${recordType} could not be read`);
             continue;
           }
-          const { spill, full: typeFull, unreadable, tooLarge, commit } = index.value;
+          const { spill, full: typeFull, unreadable, tooLarge, garbled, commit } = index.value;
           summary.tooLarge += tooLarge;
+          if (garbled > 0) {
+            summary.garbled += garbled;
+            log.warn(
+              { recordType, garbled },
+              "registry index fields whose entry names another record than the field's key (a key garbled by the relay's store)",
+            );
+          }
           if (!typeFull) {
             allFull = false;
             // An incremental read (a full registry scan is not due): no run, the last report stays.

@@ -7,7 +7,7 @@ import {
   type IndexEntry,
   type ReadResult,
 } from '@sync/gun-client';
-import { createSilentLogger } from '@sync/logging';
+import { createLogger, createSilentLogger } from '@sync/logging';
 import { QueueName, connectRedis, createProducer, type Producer } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import { createScanMarks, createStats } from '@sync/state';
@@ -332,5 +332,38 @@ describe('discovery against a real Redis', () => {
     expect(await marks.get('post')).toBeUndefined();
     const snapshot = await createStats(connection, prefix).snapshot(Date.now());
     expect(snapshot.skippedByReason['unreadable-entry']).toBe(1);
+  });
+
+  it('reports index fields garbled by the relay store in its summary and its log', async () => {
+    const post = [entry('a:1', 'node-a', 1)];
+    const gun: GunRegistry = {
+      ...memoryRegistry({ post }),
+      scanTypeIndex: async () => ({
+        status: 'found',
+        value: {
+          entries: post,
+          layout: 'legacy',
+          mark: null,
+          bucketsRead: 0,
+          unreadable: 0,
+          garbled: 2,
+        },
+      }),
+    };
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({
+      service: 'discovery-test',
+      level: 'warn',
+      destination: {
+        write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>),
+      },
+    });
+    const discover = makeDiscover(
+      deps(gun, { scanMarks: createScanMarks(connection, prefix) }),
+      log,
+    );
+    const summary = await discover(all, job);
+    expect(summary).toMatchObject({ enqueued: 1, garbled: 2, partialTypes: [] });
+    expect(lines).toContainEqual(expect.objectContaining({ recordType: 'post', garbled: 2 }));
   });
 });
