@@ -156,7 +156,7 @@ export interface IndexKeysRead {
   unreadable: number;
   /** Children over GUN_MAX_NODE_BYTES: skipped by policy, not a failed read. */
   tooLarge: number;
-  /** Fields whose entry names another record than the key (`garbledKeys`). */
+  /** Fields whose entry names another record than their key (`isGarbled`). */
   garbled: number;
   /** The first read error, when `unreadable` > 0. */
   firstError?: UpstreamError;
