@@ -15,6 +15,7 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { coalesce } from './coalesce.js';
 import { stateKeys } from './keys.js';
 
 export const DeadLetter = z.object({
@@ -203,6 +204,25 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
       }
     }
   };
+  // Every record that succeeds resolves its soul's dead letter (nearly always none): the
+  // resolutions of one turn of the event loop run in one pipeline.
+  const resolve = coalesce<readonly [string, Resolution], boolean>(async (calls) => {
+    const pipeline = redis.pipeline();
+    for (const [soul, { stage, version }] of calls)
+      pipeline.eval(
+        resolveScript,
+        scriptKeys.length,
+        ...scriptKeys,
+        soul,
+        keys.deadLettersByReasonPrefix,
+        stage,
+        version === undefined ? '' : String(version),
+      );
+    return ((await pipeline.exec()) ?? []).map(([err, removed]) => {
+      if (err) throw err;
+      return Number(removed) > 0;
+    });
+  });
   return {
     async record({ soul, did, stage, version, reason, detail, at }) {
       const last = {
@@ -256,18 +276,7 @@ export function createDeadLetters(redis: Redis, prefix: string): DeadLetters {
       );
       return Number(removed) > 0;
     },
-    async resolve(soul, { stage, version }) {
-      const removed = await redis.eval(
-        resolveScript,
-        scriptKeys.length,
-        ...scriptKeys,
-        soul,
-        keys.deadLettersByReasonPrefix,
-        stage,
-        version === undefined ? '' : String(version),
-      );
-      return Number(removed) > 0;
-    },
+    resolve: (soul, resolution) => resolve([soul, resolution]),
     count: () => redis.zcard(keys.deadLettersByTime),
     async countByReason() {
       await ensureReasonIndex();

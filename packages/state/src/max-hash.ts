@@ -3,6 +3,7 @@
  * move a soul's watermark or a DID's tombstone backwards.
  */
 import type { Redis } from 'ioredis';
+import { coalesce } from './coalesce.js';
 
 const raiseScript = `
 local raised = 0
@@ -21,36 +22,41 @@ const chunk = 500;
 export interface MaxHash {
   /** Raises each field to its value when higher; returns how many rose. */
   raise(entries: readonly (readonly [string, number])[]): Promise<number>;
+  /** Raises one field; concurrent calls share one script run (`coalesce`). */
+  raiseOne(field: string, value: number): Promise<void>;
   getMany(fields: readonly string[]): Promise<(number | undefined)[]>;
+  /** One field; concurrent calls share one HMGET (`coalesce`). */
   get(field: string): Promise<number | undefined>;
   remove(field: string): Promise<void>;
   size(): Promise<number>;
 }
 
 export function createMaxHash(redis: Redis, key: string): MaxHash {
+  const raise = async (entries: readonly (readonly [string, number])[]) => {
+    let raised = 0;
+    for (let i = 0; i < entries.length; i += chunk) {
+      const args = entries.slice(i, i + chunk).flatMap(([field, value]) => [field, String(value)]);
+      raised += Number(await redis.eval(raiseScript, 1, key, ...args));
+    }
+    return raised;
+  };
+  const getMany = async (fields: readonly string[]) => {
+    const out: (number | undefined)[] = [];
+    for (let i = 0; i < fields.length; i += chunk) {
+      const values = await redis.hmget(key, ...fields.slice(i, i + chunk));
+      out.push(...values.map((v) => (v === null ? undefined : Number(v))));
+    }
+    return out;
+  };
+  const raiseOne = coalesce<readonly [string, number], void>(async (entries) => {
+    await raise(entries);
+    return [];
+  }, chunk);
   return {
-    async raise(entries) {
-      let raised = 0;
-      for (let i = 0; i < entries.length; i += chunk) {
-        const args = entries
-          .slice(i, i + chunk)
-          .flatMap(([field, value]) => [field, String(value)]);
-        raised += Number(await redis.eval(raiseScript, 1, key, ...args));
-      }
-      return raised;
-    },
-    async getMany(fields) {
-      const out: (number | undefined)[] = [];
-      for (let i = 0; i < fields.length; i += chunk) {
-        const values = await redis.hmget(key, ...fields.slice(i, i + chunk));
-        out.push(...values.map((v) => (v === null ? undefined : Number(v))));
-      }
-      return out;
-    },
-    async get(field) {
-      const v = await redis.hget(key, field);
-      return v === null ? undefined : Number(v);
-    },
+    raise,
+    raiseOne: (field, value) => raiseOne([field, value]),
+    getMany,
+    get: coalesce(getMany, chunk),
     async remove(field) {
       await redis.hdel(key, field);
     },

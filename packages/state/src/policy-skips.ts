@@ -5,6 +5,7 @@
  * dropped once the transform stage hands a version of it to the indexer (the policy changed).
  */
 import type { Redis } from 'ioredis';
+import { coalesce } from './coalesce.js';
 import { stateKeys } from './keys.js';
 
 export interface PolicySkips {
@@ -19,13 +20,16 @@ const page = 500;
 
 export function createPolicySkips(redis: Redis, prefix: string): PolicySkips {
   const key = stateKeys(prefix).policySkips;
+  // Every record that succeeds clears its soul's skip: one HDEL for one turn's souls.
+  const clear = coalesce<string, void>(async (souls) => {
+    await redis.hdel(key, ...souls);
+    return [];
+  });
   return {
     async record(soul, reason) {
       await redis.hset(key, soul, reason);
     },
-    async clear(soul) {
-      await redis.hdel(key, soul);
-    },
+    clear: (soul) => clear(soul),
     async reasonsOf(souls) {
       const out = new Map<string, string>();
       for (let i = 0; i < souls.length; i += page) {

@@ -5,6 +5,7 @@
  * records (a list trimmed to `keptFreshness`).
  */
 import type { Redis } from 'ioredis';
+import { coalesce } from './coalesce.js';
 import { stateKeys } from './keys.js';
 
 export type Outcome = 'discovered' | 'enqueued' | 'synced' | 'deleted' | 'skipped' | 'error';
@@ -77,22 +78,50 @@ const bucketTtlSeconds = 2 * 3600;
 const keptCycles = 50;
 export const keptFreshness = 500;
 
+/** A counter or freshness write waiting for the next shared MULTI. */
+type StatsWrite =
+  | { kind: 'count'; outcome: Outcome; n: number; reason: string | undefined; minute: number }
+  | { kind: 'freshness'; ms: number };
+
 export function createStats(redis: Redis, prefix: string): Stats {
   const keys = stateKeys(prefix);
+  // Every job counts its outcome and most keep a freshness time: the writes of one turn of
+  // the event loop (a whole bulk answer's jobs) go in one MULTI, counts summed.
+  const write = coalesce<StatsWrite, void>(async (writes) => {
+    const fields = new Map<string, number>();
+    const minutes = new Map<number, Map<string, number>>();
+    const add = (map: Map<string, number>, key: string, n: number) =>
+      map.set(key, (map.get(key) ?? 0) + n);
+    const times: number[] = [];
+    for (const w of writes) {
+      if (w.kind === 'freshness') {
+        times.push(w.ms);
+        continue;
+      }
+      add(fields, w.outcome, w.n);
+      if (w.reason && (w.outcome === 'error' || w.outcome === 'skipped'))
+        add(fields, `${w.outcome}:${w.reason}`, w.n);
+      if (w.outcome === 'synced' || w.outcome === 'deleted' || w.outcome === 'error') {
+        const minute = minutes.get(w.minute) ?? new Map<string, number>();
+        minutes.set(w.minute, add(minute, w.outcome === 'error' ? 'errors' : 'ok', w.n));
+      }
+    }
+    const tx = redis.multi();
+    for (const [field, n] of fields) tx.hincrby(keys.stats, field, n);
+    for (const [minute, counts] of minutes) {
+      const minuteKey = keys.statsMinute(minute);
+      for (const [field, n] of counts) tx.hincrby(minuteKey, field, n);
+      tx.expire(minuteKey, bucketTtlSeconds);
+    }
+    if (times.length > 0)
+      tx.lpush(keys.freshness, ...times).ltrim(keys.freshness, 0, keptFreshness - 1);
+    await tx.exec();
+    return [];
+  });
   return {
     async count(outcome, n = 1, reason) {
       if (n <= 0) return;
-      const minuteKey = keys.statsMinute(Math.floor(Date.now() / 60_000));
-      const tx = redis.multi().hincrby(keys.stats, outcome, n);
-      if (reason && (outcome === 'error' || outcome === 'skipped'))
-        tx.hincrby(keys.stats, `${outcome}:${reason}`, n);
-      if (outcome === 'synced' || outcome === 'deleted' || outcome === 'error') {
-        tx.hincrby(minuteKey, outcome === 'error' ? 'errors' : 'ok', n).expire(
-          minuteKey,
-          bucketTtlSeconds,
-        );
-      }
-      await tx.exec();
+      await write({ kind: 'count', outcome, n, reason, minute: Math.floor(Date.now() / 60_000) });
     },
     async scanStarted(at) {
       await redis.hset(keys.stats, 'lastScanStartedAt', at);
@@ -113,11 +142,7 @@ export function createStats(redis: Redis, prefix: string): Stats {
       await tx.exec();
     },
     async recordFreshness(ms) {
-      await redis
-        .multi()
-        .lpush(keys.freshness, Math.max(0, Math.round(ms)))
-        .ltrim(keys.freshness, 0, keptFreshness - 1)
-        .exec();
+      await write({ kind: 'freshness', ms: Math.max(0, Math.round(ms)) });
     },
     async setReconciliation(summary) {
       await redis.set(keys.reconcile, JSON.stringify(summary));

@@ -34,12 +34,8 @@ export function createTombstones(redis: Redis, prefix: string): Tombstones {
   const confirmed = createMaxHash(redis, keys.tombstones);
   const pending = createMaxHash(redis, keys.tombstonesPending);
   return {
-    async markPending(did, deletedAt) {
-      await pending.raise([[did, deletedAt]]);
-    },
-    async put(did, deletedAt) {
-      await confirmed.raise([[did, deletedAt]]);
-    },
+    markPending: (did, deletedAt) => pending.raiseOne(did, deletedAt),
+    put: (did, deletedAt) => confirmed.raiseOne(did, deletedAt),
     async get(did) {
       const [a, b] = await Promise.all([confirmed.get(did), pending.get(did)]);
       if (a === undefined) return b;

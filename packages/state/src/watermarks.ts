@@ -103,9 +103,7 @@ export function createWatermarks(redis: Redis, prefix: string): Watermarks {
         .slice(0, limit)
         .map((c) => c.entry);
     },
-    async markIndexed(soul, version) {
-      await indexed.raise([[soul, version]]);
-    },
+    markIndexed: (soul, version) => indexed.raiseOne(soul, version),
     indexed: (soul) => indexed.get(soul),
     async reset(soul) {
       await redis.hdel(keys.enqueued, soul);

@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '@sync/queues';
 import { obliterateAll, uniquePrefix } from '@sync/queues/testing';
 import {
   createDeadLetters,
+  createPolicySkips,
   createStats,
   createTombstones,
   createWatermarks,
@@ -270,5 +271,65 @@ describe('Redis state', () => {
       recent: { ok: 5, errors: 1 },
     });
     expect(snap.cycles).toHaveLength(1);
+  });
+
+  it('the writes of jobs settling together share one round trip each, every value kept', async () => {
+    // The jobs of one bulk answer settle in the same turn: each used to send its own script,
+    // MULTI and HGET (and build an ioredis pipeline per MULTI).
+    const wm = createWatermarks(redis, prefix);
+    const stats = createStats(redis, prefix);
+    const dead = createDeadLetters(redis, prefix);
+    const skips = createPolicySkips(redis, prefix);
+    const tombstones = createTombstones(redis, prefix);
+    await dead.record({
+      soul: 's:7',
+      stage: 'index',
+      version: 7,
+      reason: 'es-failed',
+      detail: 'x',
+      at: 1,
+    });
+    await skips.record('s:3', 'private-records-off');
+    await tombstones.put('did:gun:s:5', 50);
+    const souls = Array.from({ length: 40 }, (_, i) => `s:${i}`);
+    const calls = {
+      eval: vi.spyOn(redis, 'eval'),
+      multi: vi.spyOn(redis, 'multi'),
+      pipeline: vi.spyOn(redis, 'pipeline'),
+      hget: vi.spyOn(redis, 'hget'),
+      hmget: vi.spyOn(redis, 'hmget'),
+      hdel: vi.spyOn(redis, 'hdel'),
+    };
+    try {
+      const held = await Promise.all(souls.map((soul) => tombstones.get(`did:gun:${soul}`)));
+      await Promise.all(
+        souls.map(async (soul, i) => {
+          await wm.markIndexed(soul, 100 + i);
+          await dead.resolve(soul, { stage: 'index', version: 100 + i });
+          await skips.clear(soul);
+          await stats.count('synced');
+          await stats.recordFreshness(i);
+        }),
+      );
+      expect(held.filter((v) => v !== undefined)).toEqual([50]);
+      expect({
+        eval: calls.eval.mock.calls.length,
+        multi: calls.multi.mock.calls.length,
+        pipeline: calls.pipeline.mock.calls.length,
+        hget: calls.hget.mock.calls.length,
+        hmget: calls.hmget.mock.calls.length,
+        hdel: calls.hdel.mock.calls.length,
+      }).toEqual({ eval: 1, multi: 2, pipeline: 1, hget: 0, hmget: 2, hdel: 1 }); // multi: counts, then times
+    } finally {
+      for (const spy of Object.values(calls)) spy.mockRestore();
+    }
+    expect(await wm.indexed('s:39')).toBe(139);
+    expect(await dead.get('s:7')).toBeUndefined();
+    expect(await skips.reasonsOf(['s:3'])).toEqual(new Map());
+    const snap = await stats.snapshot(Date.now());
+    expect(snap.counters.synced).toBe(40);
+    expect(snap.recent.ok).toBe(40);
+    expect(snap.freshness.samples).toBe(40);
+    expect(snap.freshness.maxMs).toBe(39);
   });
 });
