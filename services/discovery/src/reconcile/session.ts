@@ -97,7 +97,6 @@ export const defaultMaxRecordBytes = 5_242_880;
 /** Stale candidates read from GUN at once. */
 const readConcurrency = 8;
 const spillTtlSeconds = 6 * 3600;
-const pendingStates = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 const didOf = (soul: string) => `did:gun:${soul}`;
 
 /** Versions and sync times of the DIDs' documents (absent: not indexed). */
@@ -124,12 +123,51 @@ async function indexedOf(
   return out;
 }
 
-/** Whether a transform job for the soul is waiting, delayed or running. */
-async function transformQueued(deps: ReconcileDeps, soul: string): Promise<boolean> {
+/**
+ * Which souls have a transform job waiting, delayed or running: two pipelined round trips for
+ * the page. A soul's deduplication key names its pending job (BullMQ drops it when the job
+ * finishes or is removed); the job's hash then tells whether it is pending: it exists, and
+ * carries `finishedOn` only once completed or failed (a retry clears it). In a backfill every
+ * entry is missing and queued: one lookup each, and BullMQ's state script (which scans the
+ * waiting list, thousands long then), made the run cost O(entries × waiting) in Redis and held
+ * the scan's next page back.
+ */
+export async function transformQueued(
+  deps: Pick<ReconcileDeps, 'transform' | 'redis'>,
+  souls: readonly string[],
+): Promise<boolean[]> {
+  if (souls.length === 0) return [];
   const queue = deps.transform.queue;
-  const jobId = await queue.getDeduplicationJobId(dedupIdFor('transform', soul));
-  if (!jobId) return false;
-  return pendingStates.has(await queue.getJobState(jobId));
+  const client = deps.redis;
+  const dedupKey = (soul: string) => `${queue.keys.de}:${dedupIdFor('transform', soul)}`;
+  const ids = await pipelined(client, souls, (p, soul) => p.get(dedupKey(soul)));
+  const pending = new Map<string, boolean>();
+  const named = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+  const fields = await pipelined(client, named, (p, id) =>
+    p.hmget(queue.toKey(id), 'timestamp', 'finishedOn'),
+  );
+  named.forEach((id, i) => {
+    const [timestamp, finishedOn] = (fields[i] as (string | null)[] | null) ?? [null, null];
+    pending.set(id, timestamp !== null && finishedOn === null);
+  });
+  return ids.map((id) => typeof id === 'string' && pending.get(id) === true);
+}
+
+type Pipeline = ReturnType<Redis['pipeline']>;
+
+/** One command per item in one pipeline; the results in order (a failed command throws). */
+async function pipelined<T>(
+  client: Redis,
+  items: readonly T[],
+  command: (pipeline: Pipeline, item: T) => void,
+): Promise<unknown[]> {
+  if (items.length === 0) return [];
+  const pipeline = client.pipeline();
+  for (const item of items) command(pipeline, item);
+  return ((await pipeline.exec()) ?? []).map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
 }
 
 /** The record version GUN holds for `entry`, or undefined when it cannot be read or parsed. */
@@ -333,16 +371,20 @@ export async function startReconcile(
       });
       fixTransform.push(s.entry);
     }
-    for (const entry of absent) {
-      if (accounted(entry.soul)) continue;
+    const missing = absent.filter((entry) => !accounted(entry.soul));
+    const queued = await transformQueued(
+      deps,
+      missing.map((entry) => entry.soul),
+    );
+    missing.forEach((entry, i) => {
       const sample = { soul: entry.soul, recordType: entry.recordType };
       tally.add('missing', sample);
-      if (await transformQueued(deps, entry.soul)) tally.add('queued', sample);
+      if (queued[i]) tally.add('queued', sample);
       else {
         tally.add('unaccounted', sample);
         fixTransform.push(entry);
       }
-    }
+    });
     await flushFixes();
   };
 
