@@ -13,6 +13,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
+import { coalesce } from '@sync/runtime/coalesce';
 import { injectCarrier } from '@sync/tracing';
 import { queueCatalog, type QueueCatalog } from './catalog.js';
 
@@ -71,6 +72,20 @@ export function createProducer<Q extends keyof QueueCatalog>(
     defaultJobOptions: queueCatalog[queueName].defaults,
   });
   let closing: Promise<void> | undefined;
+  // A transform pool reruns an index job per record: the checks and adds of one turn of the
+  // event loop go to Redis as one pipeline of EXISTS and one addBulk (one MULTI).
+  const jobExists = coalesce<string, boolean>(async (ids) => {
+    const pipeline = connection.pipeline();
+    for (const id of ids) pipeline.exists(queue.toKey(id));
+    return ((await pipeline.exec()) ?? []).map(([err, n]) => {
+      if (err) throw err;
+      return n === 1;
+    });
+  });
+  const addOne = coalesce<{ name: string; data: unknown; opts: JobsOptions }, string>(
+    async (jobs) =>
+      (await queue.addBulk([...jobs])).map((job, i) => job.id ?? jobs[i]?.opts.jobId ?? ''),
+  );
   return {
     queue,
     async add(name, data, opts) {
@@ -82,13 +97,12 @@ export function createProducer<Q extends keyof QueueCatalog>(
       // Most ids were never used: a job's hash exists from its add until it is removed, so
       // without it there is nothing to keep or replace. BullMQ's state lookup, asked only
       // when the hash is there, scans the waiting list (LPOS), thousands long in a backfill.
-      if ((await connection.exists(queue.toKey(opts.jobId))) === 1) {
+      if (await jobExists(opts.jobId)) {
         const state = await queue.getJobState(opts.jobId);
         if (state === 'failed' || state === 'completed') await queue.remove(opts.jobId);
         else if (state !== 'unknown') return { id: opts.jobId, added: false };
       }
-      const job = await queue.add(name, valid, opts);
-      return { id: job.id ?? opts.jobId, added: true };
+      return { id: await addOne({ name, data: valid, opts }), added: true };
     },
     async addBulk(jobs) {
       const added = await queue.addBulk(

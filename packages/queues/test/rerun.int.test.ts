@@ -1,7 +1,7 @@
 // Producer#rerun against a real Redis: BullMQ ignores an add whose job id exists, also a failed
 // job it keeps for a day; rerun must make the job run again, and must not disturb one that
 // still waits.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { serviceUrls } from '../../../test/services.js';
@@ -105,5 +105,45 @@ describe('Producer#rerun', () => {
       producer.rerun(JobName.indexDocument, { ...payload(2), version: -1 }, { jobId }),
     ).rejects.toThrow();
     expect(await producer.queue.getJobState(jobId)).toBe('unknown');
+  });
+
+  it('the reruns of one turn share one EXISTS pipeline and one addBulk, each job with its options', async () => {
+    // A transform pool reruns an index job per record: each used to send its own EXISTS and add.
+    const { producer } = await setup();
+    const { connection } = producer.queue.opts as { connection: Redis };
+    const waiting = jobIdFor('index', 'h:rerun', 99);
+    await producer.rerun(JobName.indexDocument, payload(99), { jobId: waiting });
+    const spies = {
+      exists: vi.spyOn(connection, 'exists'),
+      pipeline: vi.spyOn(connection, 'pipeline'),
+      multi: vi.spyOn(connection, 'multi'),
+      add: vi.spyOn(producer.queue, 'add'),
+      addBulk: vi.spyOn(producer.queue, 'addBulk'),
+    };
+    const versions = Array.from({ length: 30 }, (_, i) => i + 1);
+    const results = await Promise.all([
+      ...versions.map((v) =>
+        producer.rerun(JobName.indexDocument, payload(v), {
+          jobId: jobIdFor('index', 'h:rerun', v),
+        }),
+      ),
+      producer.rerun(JobName.indexDocument, payload(99), { jobId: waiting }),
+    ]);
+    expect(results).toEqual([
+      ...versions.map((v) => ({ id: jobIdFor('index', 'h:rerun', v), added: true })),
+      { id: waiting, added: false },
+    ]);
+    expect({
+      exists: spies.exists.mock.calls.length,
+      pipeline: spies.pipeline.mock.calls.length,
+      multi: spies.multi.mock.calls.length,
+      add: spies.add.mock.calls.length,
+      addBulk: spies.addBulk.mock.calls.length,
+    }).toEqual({ exists: 0, pipeline: 2, multi: 0, add: 0, addBulk: 1 }); // EXISTS, addBulk's own
+    const job = await producer.queue.getJob(jobIdFor('index', 'h:rerun', 7));
+    expect(job?.data).toMatchObject({ version: 7 });
+    // The queue's default options (attempts, backoff) apply as they do to add.
+    expect(job?.opts.attempts).toBe(producer.queue.defaultJobOptions.attempts);
+    expect(job?.opts.attempts).toBeGreaterThan(1);
   });
 });

@@ -15,7 +15,7 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { coalesce } from './coalesce.js';
+import { coalesce } from '@sync/runtime/coalesce';
 import { stateKeys } from './keys.js';
 
 export const DeadLetter = z.object({

@@ -3,7 +3,7 @@
  * move a soul's watermark or a DID's tombstone backwards.
  */
 import type { Redis } from 'ioredis';
-import { coalesce } from './coalesce.js';
+import { coalesce } from '@sync/runtime/coalesce';
 
 const raiseScript = `
 local raised = 0

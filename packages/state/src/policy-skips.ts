@@ -5,7 +5,7 @@
  * dropped once the transform stage hands a version of it to the indexer (the policy changed).
  */
 import type { Redis } from 'ioredis';
-import { coalesce } from './coalesce.js';
+import { coalesce } from '@sync/runtime/coalesce';
 import { stateKeys } from './keys.js';
 
 export interface PolicySkips {

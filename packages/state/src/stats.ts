@@ -5,7 +5,7 @@
  * records (a list trimmed to `keptFreshness`).
  */
 import type { Redis } from 'ioredis';
-import { coalesce } from './coalesce.js';
+import { coalesce } from '@sync/runtime/coalesce';
 import { stateKeys } from './keys.js';
 
 export type Outcome = 'discovered' | 'enqueued' | 'synced' | 'deleted' | 'skipped' | 'error';
