@@ -120,8 +120,11 @@ export function askNode(root: GunRoot, options: AskOptions): Promise<ReadResult<
     // awaited. Before, a 100,000-field index the relay's memory still held streamed for longer
     // than the stream limit, and the read ended partial although the store had answered it.
     let storeWhole = false;
-    const streaming = () =>
-      storeStreaming || [...partsAwaited.values()].some((fromMemory) => !fromMemory || !storeWhole);
+    const streaming = () => {
+      if (storeStreaming) return true;
+      for (const fromMemory of partsAwaited.values()) if (!fromMemory || !storeWhole) return true;
+      return false;
+    };
     let peerWaitOver = options.direction !== 'out';
     let waitingForPeers = false;
     const everyPeerAnswered = () => peerWaitOver || answered.size >= countOpenPeers(root);
