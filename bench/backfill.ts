@@ -40,7 +40,7 @@ import { startRedisServer, type RedisServer } from '../test/support/redis-server
 import {
   cpuSeconds,
   describeMachine,
-  localServicePids,
+  listenerPid,
   endLoad,
   localServices,
   peakRssMiB,
@@ -200,10 +200,11 @@ try {
   const ports = run.procs.map((p) => probePort(p.output()));
   const scrape = async () => Promise.all(ports.map((port) => scrapeService(port)));
   // CPU seconds each process spends during (a): the relay lives in this process.
-  const servicePids = localServicePids();
+  // Elasticsearch's CPU: the process listening on the URL the pipeline writes to.
+  const esPid = listenerPid(services.elasticsearchUrl);
   const cpuAt = () => ({
     'bench (relay)': cpuSeconds(process.pid),
-    elasticsearch: cpuSeconds(servicePids.elasticsearch),
+    elasticsearch: cpuSeconds(esPid),
   });
   // Each service's own CPU comes from its metrics (the child's pid may be a launcher); the
   // scrape also starts each service's event-loop window.

@@ -4,7 +4,14 @@
  * for the report, percentiles, and where results are written for docs/BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format } from 'prettier';
@@ -60,17 +67,54 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-/** Pids of the quick start's Elasticsearch and Redis (from .local/), to count their CPU time. */
-export function localServicePids(): { elasticsearch?: number; redis?: number } {
-  const read = (name: string): number | undefined => {
+/**
+ * Pid of the process listening on the loopback TCP port of `url` (the Elasticsearch or Redis the
+ * bench really uses, wherever it was started), to count its CPU time; undefined when no process
+ * this user may see holds it. Reads /proc/net/tcp{,6} for the listening socket's inode and finds
+ * the process holding that socket.
+ */
+export function listenerPid(url: string): number | undefined {
+  let port: number;
+  try {
+    const u = new URL(url);
+    port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  } catch {
+    return undefined;
+  }
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
     try {
-      const pid = Number(readFileSync(`${root}.local/${name}/${name}.pid`, 'utf8').trim());
-      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+      text = readFileSync(table, 'utf8');
     } catch {
-      return undefined;
+      continue;
     }
-  };
-  return { elasticsearch: read('elasticsearch'), redis: read('redis') };
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT, st 0A is LISTEN, the inode is the tenth field.
+      if (f[3] === '0A' && f[1]?.endsWith(`:${hexPort}`) && f[9]) inodes.add(f[9]);
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${entry}/fd/${fd}`));
+        if (m?.[1] && inodes.has(m[1])) return Number(entry);
+      } catch {
+        // the descriptor closed while we looked
+      }
+    }
+  }
+  return undefined;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
