@@ -26,6 +26,7 @@ export default defineConfig({
             'scripts/**/*.test.ts',
             'infra/**/*.test.ts',
             'spec/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           environment: 'node',
         },

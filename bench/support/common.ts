@@ -68,15 +68,16 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
 }
 
 /**
- * Pid of the process listening on the loopback TCP port of `url` (the Elasticsearch or Redis the
- * bench really uses, wherever it was started), to count its CPU time; undefined when no process
- * this user may see holds it. Reads /proc/net/tcp{,6} for the listening socket's inode and finds
- * the process holding that socket.
+ * Pid of the process on this machine listening on the TCP port of `url` (the Elasticsearch or
+ * Redis the bench really uses, wherever it was started), to count its CPU time; undefined when
+ * the URL names another host or no process this user may see holds the port. Reads
+ * /proc/net/tcp{,6} for the listening socket's inode and finds the process holding that socket.
  */
 export function listenerPid(url: string): number | undefined {
   let port: number;
   try {
     const u = new URL(url);
+    if (!/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(u.hostname)) return undefined;
     port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
   } catch {
     return undefined;
