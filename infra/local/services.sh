@@ -25,6 +25,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 log() { printf '[local-services] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
+# As root this script runs runuser and useradd, which Debian keeps in /usr/sbin: a root shell whose
+# PATH lacks it (`su` without `-`, a cron job, `env -i`) would otherwise fail to start
+# Elasticsearch with a misleading "cannot reach" error.
+if is_root; then
+  case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
+fi
 
 ROOT="$REPO_ROOT"
 LOCAL_DIR="$ROOT/.local"
